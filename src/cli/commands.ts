@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import type { Assessment } from '../domain/assessment.js';
+import { createProcessor } from '../main.js';
+import { createKafka } from '../platform/clients.js';
+import type { Config } from '../platform/config.js';
+import { ensureTopics } from '../emit/topics.js';
+import { LendguardError } from '../platform/errors.js';
+import type { Logger } from '../platform/logger.js';
+import { formatAssessment } from './format.js';
+import { buildSample } from './sample.js';
+
+/** `start`: run the processor until SIGTERM/SIGINT. Resolves with the exit code. */
+export async function runStart(config: Config, logger: Logger): Promise<number> {
+  let fatalError: Error | undefined;
+  let resolveDone: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  const processor = createProcessor(config, {
+    logger,
+    onFatal: (err) => {
+      fatalError = err;
+      resolveDone();
+    },
+  });
+  const stop = (signal: string): void => {
+    logger.info({ signal }, 'stopping');
+    resolveDone();
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  const started = processor.start().catch((err: Error) => {
+    fatalError = err;
+    resolveDone();
+  });
+  await done;
+  await processor.close();
+  await started;
+  if (fatalError) {
+    logger.fatal({ err: fatalError.message, code: (fatalError as LendguardError).code }, 'exiting with failure');
+    return 1;
+  }
+  return 0;
+}
+
+/** Produces the built-in sample; returns the application ids that should be assessed. */
+export async function produceSample(kafka: Kafka, config: Config, runTag: string): Promise<{ valid: number; bad: number }> {
+  const records = buildSample(Date.now(), runTag);
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  try {
+    await producer.send({ topic: config.topics.applications, acks: -1, messages: records.map((r) => ({ key: r.key, value: r.value })) });
+  } finally {
+    await producer.disconnect();
+  }
+  const bad = records.filter((r) => r.kind === 'bad').length;
+  return { valid: records.length - bad, bad };
+}
+
+/** Reads assessments (read_committed) from now on and prints them until `count` arrived or timeout. */
+export async function tailAssessments(
+  kafka: Kafka,
+  config: Config,
+  opts: { count: number; timeoutMs: number; fromBeginning: boolean; print: (line: string) => void; filter?: (a: Assessment) => boolean },
+): Promise<Assessment[]> {
+  const consumer = kafka.consumer({ groupId: `lendguard-tail-${randomBytes(4).toString('hex')}`, readUncommitted: false, maxWaitTimeInMs: 100 });
+  const seen: Assessment[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topics: [config.topics.assessments], fromBeginning: opts.fromBeginning });
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, opts.timeoutMs);
+    void consumer.run({
+      eachMessage: async ({ message }) => {
+        if (!message.value) return;
+        const a = JSON.parse(message.value.toString('utf8')) as Assessment;
+        if (opts.filter && !opts.filter(a)) return;
+        seen.push(a);
+        opts.print(formatAssessment(a));
+        if (seen.length >= opts.count) {
+          clearTimeout(timer);
+          resolve();
+        }
+      },
+    });
+  });
+  await consumer.disconnect();
+  return seen;
+}
+
+/** `demo`: topics, processor, sample, and the assessments as they arrive; then a clean stop. */
+export async function runDemo(config: Config, logger: Logger, print: (line: string) => void): Promise<number> {
+  const kafka = createKafka(config, logger, `${config.kafka.clientId}-demo`);
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, config, logger);
+  await admin.disconnect();
+  const processor = createProcessor(config, { logger });
+  await processor.start();
+  const runTag = Date.now().toString(36);
+  print(`\nprocessor running (metrics: http://${config.http.host}:${processor.httpPort() ?? '?'}/metrics); sending the built-in sample…\n`);
+  const sent = await produceSample(kafka, config, runTag);
+  const seen = await tailAssessments(kafka, config, {
+    count: sent.valid,
+    timeoutMs: 60_000,
+    fromBeginning: true,
+    print,
+    filter: (a) => a.applicationId.includes(runTag),
+  });
+  await processor.close();
+  const byLevel = new Map<string, number>();
+  for (const a of seen) byLevel.set(a.level, (byLevel.get(a.level) ?? 0) + 1);
+  print(
+    `\n${seen.length}/${sent.valid} sample applications assessed (${[...byLevel].map(([l, n]) => `${n} ${l}`).join(', ')}); ` +
+      `${sent.bad} bad records went to ${config.topics.dlq}.`,
+  );
+  return seen.length === sent.valid ? 0 : 1;
+}

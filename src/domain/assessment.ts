@@ -1,0 +1,49 @@
+/** Assessment output types: what goes to fraud.assessments and fraud.alerts. */
+
+export const LEVELS = ['low', 'medium', 'high', 'critical'] as const;
+export type Level = (typeof LEVELS)[number];
+
+export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+
+export type EvidenceValue = string | number | boolean | null;
+
+/** One explainable risk flag. `code` is stable; `reason` is for people. */
+export interface Flag {
+  code: string;
+  severity: Severity;
+  weight: number;
+  reason: string;
+  evidence: Record<string, EvidenceValue>;
+}
+
+export interface LatencyInfo {
+  /** ms from the input record's Kafka timestamp to the assessment being built. */
+  sinceRecordMs: number;
+  /** ms spent processing the batch this application was in. */
+  processingMs: number;
+  budgetMs: number;
+  withinBudget: boolean;
+}
+
+export interface Assessment {
+  schemaVersion: 1;
+  applicationId: string;
+  eventTime: string;
+  assessedAt: string;
+  partnerId: string | null;
+  score: number;
+  level: Level;
+  alert: boolean;
+  flags: Flag[];
+  rulesVersion: string;
+  degraded: boolean;
+  subject: Record<string, { id: string; masked: string }>;
+  enrichment: Record<string, EvidenceValue>;
+  features: Record<string, number>;
+  latency: LatencyInfo;
+  source: { topic: string; partition: number; offset: string };
+}
+
+export function levelRank(level: Level): number {
+  return LEVELS.indexOf(level);
+}

@@ -1,0 +1,160 @@
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { PartitionTransactions } from '../emit/partition-transactions.js';
+import type { BatchResult, InputRecord } from '../pipeline/process-batch.js';
+import { backoffDelay, sleep } from '../platform/backoff.js';
+import type { Config } from '../platform/config.js';
+import { asLendguardError, LendguardError } from '../platform/errors.js';
+import type { Health } from '../platform/health.js';
+import type { Logger } from '../platform/logger.js';
+import type { Metrics } from '../platform/metrics.js';
+
+/**
+ * The Kafka consumer adapter. It owns offsets: a chunk of records moves the group's offset only
+ * inside the transaction that also carries the chunk's outputs. On a retriable failure (Redis or
+ * Kafka away) it stops taking new work, backs off and retries the same records; nothing is skipped.
+ */
+export interface ConsumerDeps {
+  kafka: Kafka;
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  health: Health;
+  transactions: PartitionTransactions;
+  handle: (records: InputRecord[]) => Promise<BatchResult>;
+  onFatal: (err: Error) => void;
+}
+
+const REBALANCE_TYPES = new Set(['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
+
+function toInput(topic: string, partition: number, m: KafkaMessage): InputRecord {
+  return {
+    key: m.key ? m.key.toString('utf8') : null,
+    value: m.value,
+    source: { topic, partition, offset: m.offset, timestampMs: Number(m.timestamp) },
+  };
+}
+
+export class ApplicationConsumer {
+  private readonly consumer: Consumer;
+  private readonly stopping = new AbortController();
+
+  constructor(private readonly deps: ConsumerDeps) {
+    const { config } = deps;
+    this.consumer = deps.kafka.consumer({
+      groupId: config.kafka.groupId,
+      sessionTimeout: config.kafka.sessionTimeoutMs,
+      heartbeatInterval: Math.max(1000, Math.floor(config.kafka.sessionTimeoutMs / 5)),
+      maxWaitTimeInMs: config.processing.maxWaitTimeMs,
+      readUncommitted: false,
+      retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10000 },
+    });
+    const { GROUP_JOIN, CRASH } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, (e) => {
+      deps.transactions.onRebalance();
+      deps.health.set('ready');
+      deps.metrics.ready.set(1);
+      deps.health.details.assignment = e.payload.memberAssignment;
+      deps.logger.info({ assignment: e.payload.memberAssignment }, 'joined consumer group');
+    });
+    this.consumer.on(CRASH, (e) => {
+      const { error, restart } = e.payload;
+      deps.logger.error({ err: error.message, restart }, 'consumer crashed');
+      deps.health.set('backing-off', `consumer crashed: ${error.message}`);
+      deps.metrics.ready.set(0);
+      if (!restart && !this.stopping.signal.aborted) deps.onFatal(error);
+    });
+  }
+
+  async start(): Promise<void> {
+    const { config } = this.deps;
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [config.topics.applications], fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: config.processing.partitionsConsumedConcurrently,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  /** Stops fetching, lets the open transaction finish (or abort), leaves the group. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.consumer.disconnect();
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, isRunning, isStale } = payload;
+    const { config, metrics } = this.deps;
+    metrics.recordsIn.inc({ topic: batch.topic }, batch.messages.length);
+    metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
+    const size = config.processing.maxBatchSize;
+    for (let i = 0; i < batch.messages.length; i += size) {
+      if (!isRunning() || isStale()) return;
+      const chunk = batch.messages.slice(i, i + size);
+      const done = await this.processChunk(batch.topic, batch.partition, chunk, payload);
+      if (!done) return;
+      resolveOffset((chunk[chunk.length - 1] as KafkaMessage).offset);
+    }
+  }
+
+  /** Returns true once the chunk is committed, false if the consumer is stopping. */
+  private async processChunk(topic: string, partition: number, chunk: KafkaMessage[], payload: EachBatchPayload): Promise<boolean> {
+    const { transactions, handle, metrics, logger, health, config } = this.deps;
+    for (let attempt = 0; ; attempt++) {
+      if (!payload.isRunning() || this.stopping.signal.aborted) return false;
+      const timer = metrics.batchSeconds.startTimer();
+      try {
+        const session = await transactions.acquire(topic, partition);
+        const pending = chunk.filter((m) => BigInt(m.offset) >= session.committedOffset);
+        if (pending.length < chunk.length) metrics.skippedCommitted.inc(chunk.length - pending.length);
+        if (pending.length === 0) return true;
+        const result = await handle(pending.map((m) => toInput(topic, partition, m)));
+        const last = pending[pending.length - 1] as KafkaMessage;
+        await session.commit(result.outputs, BigInt(last.offset) + 1n);
+        timer();
+        this.recordCommitted(result);
+        if (attempt > 0) logger.info({ topic, partition, attempts: attempt + 1 }, 'recovered, processing resumed');
+        health.set('ready');
+        metrics.ready.set(1);
+        return true;
+      } catch (err) {
+        const e = asLendguardError(err, 'INTERNAL');
+        metrics.transactions.inc({ result: 'failed' });
+        if (e.policy === 'fatal') throw e;
+        const delay = backoffDelay(attempt, { initialMs: config.processing.retryInitialMs, maxMs: config.processing.retryMaxMs });
+        metrics.retries.inc({ code: e.code });
+        metrics.ready.set(0);
+        health.set('backing-off', `${e.code}: ${e.message}`);
+        logger.warn({ topic, partition, attempt, delayMs: delay, code: e.code, err: e.message }, 'batch failed, backing off; no offsets move');
+        await sleep(delay, this.stopping.signal);
+        await this.heartbeatOrRejoin(payload, e);
+      }
+    }
+  }
+
+  /** A heartbeat keeps group membership while backing off; a rebalance ends the batch (kafkajs rejoins). */
+  private async heartbeatOrRejoin(payload: EachBatchPayload, cause: LendguardError): Promise<void> {
+    try {
+      await payload.heartbeat();
+    } catch (err) {
+      const type = (err as { type?: string }).type ?? '';
+      if (REBALANCE_TYPES.has(type)) {
+        this.deps.logger.info({ cause: cause.code }, 'group is rebalancing; leaving the batch uncommitted');
+        throw err;
+      }
+    }
+  }
+
+  private recordCommitted(result: BatchResult): void {
+    const { metrics } = this.deps;
+    metrics.transactions.inc({ result: 'committed' });
+    for (const a of result.assessments) {
+      metrics.assessed.inc({ level: a.level });
+      if (a.alert) metrics.alerts.inc();
+      metrics.latency.observe(a.latency.sinceRecordMs / 1000);
+      for (const f of a.flags) metrics.flags.inc({ code: f.code });
+    }
+    for (const d of result.deadLettered) metrics.deadLettered.inc({ code: d.code });
+  }
+}

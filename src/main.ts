@@ -1,0 +1,141 @@
+import { hostname } from 'node:os';
+import type { Server } from 'node:http';
+import { PartitionTransactions } from './emit/partition-transactions.js';
+import { ensureTopics } from './emit/topics.js';
+import { DEFAULT_VELOCITY } from './features/velocity.js';
+import { ApplicationConsumer } from './ingest/consumer.js';
+import { createPseudonymiser } from './ingest/pseudonymise.js';
+import { processBatch, type PipelineDeps } from './pipeline/process-batch.js';
+import { createKafka, createRedis } from './platform/clients.js';
+import { systemClock, type Clock } from './platform/clock.js';
+import { piiKeyOrFail, type Config } from './platform/config.js';
+import { Health } from './platform/health.js';
+import { createOpsServer, listen } from './platform/http.js';
+import type { Logger } from './platform/logger.js';
+import { createMetrics, type Metrics } from './platform/metrics.js';
+import { retryUntilReady } from './platform/retry.js';
+import { DEFAULT_RULES } from './rules/default-rules.js';
+import { rulesVersion } from './rules/version.js';
+import { createKeyBuilder } from './state/keys.js';
+import { createRedisVelocityStore } from './state/velocity-store.js';
+
+/**
+ * The composition root: the only place that builds clients and wires adapters to the pure stages.
+ */
+export interface Processor {
+  readonly health: Health;
+  readonly metrics: Metrics;
+  /** Port of the ops HTTP server once started (useful with http.port = 0). */
+  httpPort(): number | undefined;
+  start(): Promise<void>;
+  /** Idempotent; runs every cleanup step even if one fails. */
+  close(): Promise<void>;
+}
+
+export interface ProcessorOptions {
+  logger: Logger;
+  clock?: Clock;
+  /** Called when the processor cannot continue (fatal error); the CLI exits non-zero. */
+  onFatal?: (err: Error) => void;
+}
+
+export function createProcessor(config: Config, opts: ProcessorOptions): Processor {
+  const { logger } = opts;
+  const clock = opts.clock ?? systemClock;
+  const processorId = `${config.kafka.clientId}@${hostname()}/${process.pid}`;
+  const piiKey = piiKeyOrFail(config, (msg) => logger.warn(msg));
+  const health = new Health();
+  const metrics = createMetrics();
+  const kafka = createKafka(config, logger);
+  const admin = kafka.admin();
+  const redis = createRedis(config);
+  redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+  const abort = new AbortController();
+  const retryOpts = { initialMs: config.processing.retryInitialMs, maxMs: config.processing.retryMaxMs, logger, signal: abort.signal };
+  const onRetry = (reason: string): void => health.set('starting', reason);
+
+  const rules = DEFAULT_RULES;
+  const deps: PipelineDeps = {
+    assess: {
+      rules,
+      rulesVersion: rulesVersion(rules),
+      thresholds: config.scoring.thresholds,
+      alertLevel: config.scoring.alertLevel,
+      budgetMs: config.latency.budgetMs,
+    },
+    velocitySpecs: DEFAULT_VELOCITY,
+    store: createRedisVelocityStore(redis, createKeyBuilder(config.redis.keyPrefix)),
+    pseudonymise: createPseudonymiser(piiKey),
+    clock,
+    maxRecordBytes: config.processing.maxRecordBytes,
+    topics: config.topics,
+    processorId,
+  };
+  const transactions = new PartitionTransactions(kafka, admin, {
+    transactionalIdPrefix: config.kafka.transactionalIdPrefix ?? config.kafka.groupId,
+    groupId: config.kafka.groupId,
+    transactionTimeoutMs: config.kafka.transactionTimeoutMs,
+    logger,
+  });
+  const fatal = (err: Error): void => {
+    health.set('failed', err.message);
+    logger.fatal({ err: err.message }, 'processor cannot continue');
+    opts.onFatal?.(err);
+  };
+  const consumer = new ApplicationConsumer({
+    kafka,
+    config,
+    logger,
+    metrics,
+    health,
+    transactions,
+    handle: (records) => processBatch(records, deps),
+    onFatal: fatal,
+  });
+  let server: Server | undefined;
+  let port: number | undefined;
+  let closing: Promise<void> | undefined;
+
+  health.details.rulesVersion = deps.assess.rulesVersion;
+  health.details.processorId = processorId;
+
+  return {
+    health,
+    metrics,
+    httpPort: () => port,
+    async start() {
+      if (config.http.enabled) {
+        server = createOpsServer(health, metrics);
+        port = await listen(server, config.http.host, config.http.port);
+        logger.info({ url: `http://${config.http.host}:${port}/metrics` }, 'ops endpoints listening');
+      }
+      await retryUntilReady('connect to Redis', () => redis.ping(), { ...retryOpts, code: 'REDIS_UNAVAILABLE', onRetry });
+      await retryUntilReady('connect to Kafka', () => admin.connect(), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
+      await retryUntilReady('ensure topics', () => ensureTopics(admin, config, logger), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
+      await retryUntilReady('start consumer', () => consumer.start(), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
+      logger.info({ topic: config.topics.applications, groupId: config.kafka.groupId, rulesVersion: deps.assess.rulesVersion }, 'processor started');
+    },
+    close() {
+      closing ??= (async () => {
+        health.set('stopping');
+        abort.abort();
+        const steps: [string, () => Promise<unknown>][] = [
+          ['consumer', () => consumer.stop()],
+          ['producers', () => transactions.close()],
+          ['admin', () => admin.disconnect()],
+          ['redis', () => redis.quit()],
+          ['http', () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))],
+        ];
+        for (const [name, step] of steps) {
+          try {
+            await step();
+          } catch (err) {
+            logger.warn({ step: name, err: (err as Error).message }, 'cleanup step failed');
+          }
+        }
+        logger.info('processor stopped');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * Every environment variable the processor reads, and the config path it sets. The README's
+ * configuration table lists exactly these (a test keeps the two in step).
+ */
+export type EnvType = 'string' | 'int' | 'bool' | 'list' | 'ssl';
+
+export interface EnvVar {
+  name: string;
+  path: string[];
+  type: EnvType;
+  help: string;
+}
+
+const v = (name: string, path: string, type: EnvType, help: string): EnvVar => ({ name, path: path.split('.'), type, help });
+
+export const ENV_VARS: readonly EnvVar[] = [
+  v('LENDGUARD_MODE', 'mode', 'string', '`development` (default) or `production` (refuses to start without a PII key)'),
+  v('LENDGUARD_KAFKA_BROKERS', 'kafka.brokers', 'list', 'comma-separated host:port list'),
+  v('LENDGUARD_KAFKA_CLIENT_ID', 'kafka.clientId', 'string', 'Kafka client id'),
+  v('LENDGUARD_KAFKA_GROUP_ID', 'kafka.groupId', 'string', 'consumer group of the processors'),
+  v('LENDGUARD_KAFKA_TRANSACTIONAL_ID_PREFIX', 'kafka.transactionalIdPrefix', 'string', 'prefix of per-partition transactional ids (default: the group id)'),
+  v('LENDGUARD_KAFKA_SSL', 'kafka.ssl', 'ssl', '`true` to use TLS with the system CAs'),
+  v('LENDGUARD_KAFKA_SSL_CA_FILE', 'kafka.ssl.caFile', 'string', 'PEM file of the CA that signed the brokers (implies TLS)'),
+  v('LENDGUARD_KAFKA_SSL_CERT_FILE', 'kafka.ssl.certFile', 'string', 'client certificate for mutual TLS'),
+  v('LENDGUARD_KAFKA_SSL_KEY_FILE', 'kafka.ssl.keyFile', 'string', 'client key for mutual TLS'),
+  v('LENDGUARD_KAFKA_SASL_MECHANISM', 'kafka.sasl.mechanism', 'string', '`plain`, `scram-sha-256` or `scram-sha-512`'),
+  v('LENDGUARD_KAFKA_SASL_USERNAME', 'kafka.sasl.username', 'string', 'SASL user'),
+  v('LENDGUARD_KAFKA_SASL_PASSWORD', 'kafka.sasl.password', 'string', 'SASL password'),
+  v('LENDGUARD_KAFKA_SESSION_TIMEOUT_MS', 'kafka.sessionTimeoutMs', 'int', 'consumer group session timeout'),
+  v('LENDGUARD_TOPIC_APPLICATIONS', 'topics.applications', 'string', 'input topic'),
+  v('LENDGUARD_TOPIC_ASSESSMENTS', 'topics.assessments', 'string', 'one assessment per valid application'),
+  v('LENDGUARD_TOPIC_ALERTS', 'topics.alerts', 'string', 'assessments at or above the alert level'),
+  v('LENDGUARD_TOPIC_DLQ', 'topics.dlq', 'string', 'dead-letter topic for bad input'),
+  v('LENDGUARD_TOPIC_LABELS', 'topics.labels', 'string', 'analyst labels (reserved)'),
+  v('LENDGUARD_TOPIC_GRAPH_LINKS', 'topics.graphLinks', 'string', 'identity-graph link log (reserved)'),
+  v('LENDGUARD_TOPICS_CREATE', 'topics.create', 'bool', 'create missing topics at start-up'),
+  v('LENDGUARD_TOPICS_PARTITIONS', 'topics.partitions', 'int', 'partitions for topics it creates'),
+  v('LENDGUARD_TOPICS_REPLICATION_FACTOR', 'topics.replicationFactor', 'int', 'replication factor for topics it creates'),
+  v('LENDGUARD_REDIS_URL', 'redis.url', 'string', 'redis:// or rediss:// URL (user, password and db go in the URL)'),
+  v('LENDGUARD_REDIS_KEY_PREFIX', 'redis.keyPrefix', 'string', 'prefix of every Redis key'),
+  v('LENDGUARD_PII_KEY', 'pii.key', 'string', 'HMAC key for pseudonyms (16+ chars; required in production)'),
+  v('LENDGUARD_ALERT_LEVEL', 'scoring.alertLevel', 'string', '`low`, `medium`, `high` (default) or `critical`'),
+  v('LENDGUARD_LATENCY_BUDGET_MS', 'latency.budgetMs', 'int', 'budget from record timestamp to assessment'),
+  v('LENDGUARD_MAX_BATCH_SIZE', 'processing.maxBatchSize', 'int', 'records per transaction at most'),
+  v('LENDGUARD_MAX_RECORD_BYTES', 'processing.maxRecordBytes', 'int', 'larger input records are dead-lettered'),
+  v('LENDGUARD_HTTP_PORT', 'http.port', 'int', 'port of /healthz, /readyz and /metrics (0 = any free port)'),
+  v('LENDGUARD_HTTP_HOST', 'http.host', 'string', 'interface of the HTTP server'),
+  v('LENDGUARD_LOG_LEVEL', 'log.level', 'string', '`fatal` … `trace`, or `silent`'),
+];
+
+/** Parses an environment value into the JSON shape the schema expects; the schema then checks it. */
+export function parseEnvValue(type: EnvType, raw: string): unknown {
+  switch (type) {
+    case 'int': {
+      const n = Number(raw);
+      return Number.isFinite(n) && raw.trim() !== '' ? n : raw;
+    }
+    case 'bool':
+    case 'ssl':
+      if (/^(true|1|yes)$/i.test(raw)) return true;
+      if (/^(false|0|no)$/i.test(raw)) return false;
+      return raw;
+    case 'list':
+      return raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+    default:
+      return raw;
+  }
+}

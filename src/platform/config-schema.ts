@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { LEVELS } from '../domain/assessment.js';
+
+/**
+ * The whole configuration, validated once at start-up. Defaults here are the documented defaults
+ * (README "Configuration"); config/default.yaml only restates them for people to copy.
+ */
+const brokerList = z
+  .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each broker must look like host:port, e.g. 127.0.0.1:9092'))
+  .min(1, 'give at least one broker, e.g. 127.0.0.1:9092');
+
+const topicName = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,249}$/, 'topic names use letters, digits, ".", "_" and "-" only (max 249)');
+
+const sasl = z.object({
+  mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+  username: z.string().min(1, 'SASL needs a username'),
+  password: z.string().min(1, 'SASL needs a password'),
+});
+
+const ssl = z.union([
+  z.boolean(),
+  z.object({
+    caFile: z.string().optional(),
+    certFile: z.string().optional(),
+    keyFile: z.string().optional(),
+    rejectUnauthorized: z.boolean().default(true),
+  }),
+]);
+
+export const configSchema = z
+  .object({
+    mode: z.enum(['development', 'production']).default('development'),
+    kafka: z
+      .object({
+        brokers: brokerList.default(['127.0.0.1:9092']),
+        clientId: z.string().min(1).default('lendguard'),
+        groupId: z.string().min(1).default('lendguard-processor'),
+        /** Prefix of the per-input-partition transactional ids; defaults to the group id. */
+        transactionalIdPrefix: z.string().min(1).optional(),
+        ssl: ssl.default(false),
+        sasl: sasl.optional(),
+        connectionTimeoutMs: z.number().int().positive().default(3000),
+        requestTimeoutMs: z.number().int().positive().default(30000),
+        sessionTimeoutMs: z.number().int().min(6000, 'the broker rejects session timeouts under 6000 ms').default(10000),
+        transactionTimeoutMs: z.number().int().positive().default(60000),
+      })
+      .prefault({}),
+    topics: z
+      .object({
+        applications: topicName.default('loan.applications'),
+        assessments: topicName.default('fraud.assessments'),
+        alerts: topicName.default('fraud.alerts'),
+        dlq: topicName.default('loan.applications.dlq'),
+        labels: topicName.default('fraud.labels'),
+        graphLinks: topicName.default('fraud.graph-links'),
+        create: z.boolean().default(true),
+        partitions: z.number().int().min(1).max(10000).default(6),
+        replicationFactor: z.number().int().min(1).max(32).default(1),
+      })
+      .prefault({}),
+    redis: z
+      .object({
+        url: z.string().regex(/^rediss?:\/\//, 'the Redis URL starts with redis:// or rediss://').default('redis://127.0.0.1:6379'),
+        keyPrefix: z.string().min(1).max(64).default('lg:'),
+        commandTimeoutMs: z.number().int().positive().default(2000),
+      })
+      .prefault({}),
+    pii: z
+      .object({
+        /** HMAC key for pseudonyms. From LENDGUARD_PII_KEY; required in production. */
+        key: z.string().min(16, 'the PII key must be at least 16 characters (32+ random bytes recommended)').optional(),
+      })
+      .prefault({}),
+    scoring: z
+      .object({
+        alertLevel: z.enum(LEVELS).default('high'),
+        thresholds: z
+          .object({
+            medium: z.number().min(0).max(100).default(30),
+            high: z.number().min(0).max(100).default(60),
+            critical: z.number().min(0).max(100).default(80),
+          })
+          .prefault({})
+          .refine((t) => t.medium < t.high && t.high < t.critical, {
+            message: 'score thresholds must rise: medium < high < critical',
+          }),
+      })
+      .prefault({}),
+    latency: z
+      .object({
+        budgetMs: z.number().int().positive().default(100),
+      })
+      .prefault({}),
+    processing: z
+      .object({
+        /** Records per transaction at most (a fetched batch is split into chunks of this size). */
+        maxBatchSize: z.number().int().min(1).max(10000).default(500),
+        maxRecordBytes: z.number().int().min(1024).max(10_000_000).default(65536),
+        partitionsConsumedConcurrently: z.number().int().min(1).max(64).default(1),
+        /** Fetch wait: low keeps latency low when traffic is light. */
+        maxWaitTimeMs: z.number().int().min(0).max(10000).default(50),
+        retryInitialMs: z.number().int().positive().default(200),
+        retryMaxMs: z.number().int().positive().default(10000),
+      })
+      .prefault({}),
+    http: z
+      .object({
+        enabled: z.boolean().default(true),
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(9464),
+      })
+      .prefault({}),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

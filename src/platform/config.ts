@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { configSchema, type Config } from './config-schema.js';
+import { ENV_VARS, parseEnvValue } from './config-env.js';
+import { LendguardError } from './errors.js';
+
+export type { Config } from './config-schema.js';
+
+type Tree = Record<string, unknown>;
+
+function setPath(tree: Tree, path: readonly string[], value: unknown): void {
+  let node = tree;
+  path.slice(0, -1).forEach((key) => {
+    const next = node[key];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
+    node = node[key] as Tree;
+  });
+  node[path[path.length - 1] as string] = value;
+}
+
+function readFileConfig(file: string): Tree {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new LendguardError('CONFIG_INVALID', `cannot read config file ${file}: ${(err as Error).message}`);
+  }
+  try {
+    const parsed: unknown = parseYaml(text, { prettyErrors: true });
+    if (parsed === null || parsed === undefined) return {};
+    if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('the top level must be a mapping');
+    return parsed as Tree;
+  } catch (err) {
+    throw new LendguardError('CONFIG_INVALID', `config file ${file} is not valid YAML/JSON: ${(err as Error).message}`);
+  }
+}
+
+function formatIssues(issues: z.core.$ZodIssue[], envSources: Map<string, string>): string {
+  return issues
+    .map((issue) => {
+      const path = issue.path.join('.') || '(top level)';
+      const source = envSources.get(path) ?? envSources.get(issue.path.slice(0, -1).join('.'));
+      return `  - ${path}${source ? ` (from ${source})` : ''}: ${issue.message}`;
+    })
+    .join('\n');
+}
+
+export interface LoadOptions {
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  overrides?: Tree;
+}
+
+/**
+ * Defaults < config file < environment < overrides. Throws a CONFIG_INVALID error whose message
+ * lists every problem and where it came from.
+ */
+export function loadConfig(opts: LoadOptions = {}): Config {
+  const env = opts.env ?? process.env;
+  const file = opts.file ?? env.LENDGUARD_CONFIG;
+  const tree: Tree = file ? readFileConfig(file) : {};
+  const envSources = new Map<string, string>();
+  for (const spec of ENV_VARS) {
+    const raw = env[spec.name];
+    if (raw === undefined || raw === '') continue;
+    if (spec.path[0] === 'kafka' && spec.path[1] === 'ssl' && spec.path.length === 3) {
+      const current = (tree.kafka as Tree | undefined)?.ssl;
+      if (typeof current !== 'object' || current === null) setPath(tree, ['kafka', 'ssl'], {});
+    }
+    setPath(tree, spec.path, parseEnvValue(spec.type, raw));
+    envSources.set(spec.path.join('.'), spec.name);
+  }
+  for (const [key, value] of Object.entries(opts.overrides ?? {})) setPath(tree, key.split('.'), value);
+  const result = configSchema.safeParse(tree);
+  if (!result.success) {
+    throw new LendguardError(
+      'CONFIG_INVALID',
+      `configuration is invalid${file ? ` (file ${file})` : ''}:\n${formatIssues(result.error.issues, envSources)}`,
+    );
+  }
+  return result.data;
+}
+
+/** Start-up policy for the PII key: refuse in production, warn loudly in development. */
+export function piiKeyOrFail(config: Config, warn: (msg: string) => void): string {
+  if (config.pii.key) return config.pii.key;
+  if (config.mode === 'production') {
+    throw new LendguardError(
+      'PII_KEY_MISSING',
+      'LENDGUARD_PII_KEY is not set: production mode refuses to pseudonymise identifiers without a secret key. ' +
+        'Set it to 32+ random bytes, e.g. `export LENDGUARD_PII_KEY=$(openssl rand -base64 32)`.',
+    );
+  }
+  warn(
+    '!!! LENDGUARD_PII_KEY is not set: using a built-in DEVELOPMENT key. Pseudonyms are NOT secret and ' +
+      'change when you set a real key. Never run like this with real data (set LENDGUARD_MODE=production). !!!',
+  );
+  return 'lendguard-development-key-not-secret';
+}

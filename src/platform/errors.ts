@@ -1,0 +1,55 @@
+/**
+ * One catalogue of error codes. Every error the processor raises carries its policy:
+ * - `poison`: the record itself is bad; it goes to the dead-letter topic and the stream moves on.
+ * - `retriable`: a dependency is unavailable; stop taking new work, back off, retry the same records.
+ * - `fatal`: the process cannot continue safely (bad config, fenced by a newer instance); exit non-zero.
+ * docs/errors.md documents each code.
+ */
+export type ErrorPolicy = 'poison' | 'retriable' | 'fatal';
+
+export const ERROR_CODES = {
+  // poison: input records
+  EMPTY_VALUE: 'poison',
+  OVERSIZED_RECORD: 'poison',
+  INVALID_ENCODING: 'poison',
+  INVALID_JSON: 'poison',
+  UNSUPPORTED_SCHEMA_VERSION: 'poison',
+  SCHEMA_VIOLATION: 'poison',
+  INVALID_IP: 'poison',
+  INVALID_EVENT_TIME: 'poison',
+  PROCESSING_FAILED: 'poison',
+  // retriable: dependencies
+  REDIS_UNAVAILABLE: 'retriable',
+  KAFKA_UNAVAILABLE: 'retriable',
+  TRANSACTION_FAILED: 'retriable',
+  // fatal
+  CONFIG_INVALID: 'fatal',
+  PII_KEY_MISSING: 'fatal',
+  PRODUCER_FENCED: 'fatal',
+  INTERNAL: 'fatal',
+} as const satisfies Record<string, ErrorPolicy>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class LendguardError extends Error {
+  readonly code: ErrorCode;
+  readonly policy: ErrorPolicy;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'LendguardError';
+    this.code = code;
+    this.policy = ERROR_CODES[code];
+  }
+
+  get retriable(): boolean {
+    return this.policy === 'retriable';
+  }
+}
+
+/** Wraps anything thrown by a dependency into an error with a policy. */
+export function asLendguardError(err: unknown, fallback: ErrorCode): LendguardError {
+  if (err instanceof LendguardError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new LendguardError(fallback, message, { cause: err });
+}

@@ -1,0 +1,39 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of one processor. Each instance owns its registry (no global state). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'lendguard_' });
+  const m = {
+    registry,
+    recordsIn: new Counter({ name: 'lendguard_records_in_total', help: 'Input records received', labelNames: ['topic'], registers: [registry] }),
+    assessed: new Counter({ name: 'lendguard_assessed_total', help: 'Assessments committed', labelNames: ['level'], registers: [registry] }),
+    alerts: new Counter({ name: 'lendguard_alerts_total', help: 'Alerts committed', registers: [registry] }),
+    deadLettered: new Counter({ name: 'lendguard_dead_lettered_total', help: 'Records sent to the DLQ', labelNames: ['code'], registers: [registry] }),
+    flags: new Counter({ name: 'lendguard_flags_total', help: 'Risk flags raised', labelNames: ['code'], registers: [registry] }),
+    latency: new Histogram({
+      name: 'lendguard_assessment_latency_seconds',
+      help: 'Record Kafka timestamp to assessment built',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    batchSeconds: new Histogram({
+      name: 'lendguard_batch_seconds',
+      help: 'Time to process and commit one transaction',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    transactions: new Counter({ name: 'lendguard_transactions_total', help: 'Transactions by result', labelNames: ['result'], registers: [registry] }),
+    retries: new Counter({ name: 'lendguard_retries_total', help: 'Batch retries by error code', labelNames: ['code'], registers: [registry] }),
+    skippedCommitted: new Counter({
+      name: 'lendguard_skipped_already_committed_total',
+      help: 'Records skipped because a previous owner of the partition had already committed them',
+      registers: [registry],
+    }),
+    lag: new Gauge({ name: 'lendguard_consumer_lag', help: 'Records behind the high watermark', labelNames: ['topic', 'partition'], registers: [registry] }),
+    ready: new Gauge({ name: 'lendguard_ready', help: '1 when consuming normally, 0 when starting or backing off', registers: [registry] }),
+  };
+  return m;
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
