@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { createPseudonymiser, mask, maskIp, normalise, pseudonymiseApplication } from '../../../src/ingest/pseudonymise.js';
+import { exampleApp } from '../fixtures.js';
+
+const p = createPseudonymiser('test-key-0123456789');
+
+describe('pseudonymisation', () => {
+  it('is keyed: same input, same key → same id; another key → another id', () => {
+    expect(p('phone', '+8613812345678').id).toBe(p('phone', '+86 138-1234-5678').id);
+    expect(createPseudonymiser('another-key-0123456789')('phone', '+8613812345678').id).not.toBe(p('phone', '+8613812345678').id);
+  });
+
+  it('separates kinds, but a contact and a phone with the same number share one pseudonym', () => {
+    expect(p('phone', '13900001111').id).not.toBe(p('nationalId', '13900001111').id);
+    const app = pseudonymiseApplication(exampleApp((a) => (a.applicant.contacts = [a.applicant.phone])), p);
+    expect(app.applicant.contacts[0]?.id).toBe(app.applicant.phone.id);
+  });
+
+  it('masks in the usual back-office style', () => {
+    expect(mask('phone', normalise('phone', '+8613812345678'))).toBe('138****5678');
+    expect(mask('nationalId', '110101199003071234')).toBe('110**********1234');
+    expect(mask('bankAccount', '6222020200112233445')).toBe('**********3445');
+    expect(mask('email', 'zhangsan@example.com')).toBe('z***@example.com');
+    expect(maskIp('123.123.123.123')).toBe('123.123.123.*');
+    expect(maskIp('2408:8207:1:2::1')).toBe('2408:8207:1::*');
+  });
+
+  it('leaves no raw identifier in what crosses the boundary (apart from IP/GPS kept in memory)', () => {
+    const raw = exampleApp();
+    const app = pseudonymiseApplication(raw, p);
+    const { network: _network, device, ...rest } = app;
+    const text = JSON.stringify({ ...rest, device: { ...device, gps: undefined } });
+    for (const value of [
+      raw.applicant.nationalId,
+      raw.applicant.phone,
+      '13812345678',
+      raw.applicant.email,
+      raw.applicant.bankAccount,
+      raw.applicant.address,
+      raw.applicant.name,
+      raw.device.deviceId,
+      ...(raw.applicant.contacts ?? []),
+    ]) {
+      expect(text).not.toContain(value as string);
+    }
+    expect(app.applicant.nameMasked).toBe('Z******');
+  });
+});

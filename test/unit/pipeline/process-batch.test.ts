@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_VELOCITY } from '../../../src/features/velocity.js';
+import { createPseudonymiser } from '../../../src/ingest/pseudonymise.js';
+import { processBatch, type InputRecord, type PipelineDeps } from '../../../src/pipeline/process-batch.js';
+import { fixedClock } from '../../../src/platform/clock.js';
+import { LendguardError } from '../../../src/platform/errors.js';
+import { DEFAULT_RULES } from '../../../src/rules/default-rules.js';
+import { createMemoryVelocityStore } from '../../../src/state/memory-velocity-store.js';
+import { bytes, exampleApp } from '../fixtures.js';
+
+const T0 = Date.parse('2026-11-28T03:15:42.123Z');
+
+function deps(overrides: Partial<PipelineDeps> = {}): PipelineDeps {
+  return {
+    assess: { rules: DEFAULT_RULES, rulesVersion: 'test-1', thresholds: { medium: 30, high: 60, critical: 80 }, alertLevel: 'high', budgetMs: 100 },
+    velocitySpecs: DEFAULT_VELOCITY,
+    store: createMemoryVelocityStore(),
+    pseudonymise: createPseudonymiser('unit-test-key-123456'),
+    clock: fixedClock(T0 + 40),
+    maxRecordBytes: 65536,
+    topics: { assessments: 'out', alerts: 'alerts', dlq: 'dlq' },
+    processorId: 'unit',
+    ...overrides,
+  };
+}
+
+let offset = 0;
+function record(value: Buffer | null, key: string | null = 'k'): InputRecord {
+  return { key, value, source: { topic: 'in', partition: 0, offset: String(offset++), timestampMs: T0 } };
+}
+
+const farm = (i: number): Buffer =>
+  bytes(
+    exampleApp((a) => {
+      a.applicationId = `farm-${i}`;
+      a.applicant.nationalId = `11010119900307${String(1000 + i)}`;
+      a.eventTime = new Date(T0 + i * 60_000).toISOString();
+      a.device.emulator = true;
+    }),
+  );
+
+describe('processBatch', () => {
+  it('assesses a clean application: one assessment, no flags, low level, latency measured', async () => {
+    const result = await processBatch([record(bytes(exampleApp()))], deps());
+    expect(result.deadLettered).toEqual([]);
+    expect(result.outputs.map((o) => o.topic)).toEqual(['out']);
+    const a = result.assessments[0];
+    expect(a).toMatchObject({ applicationId: 'app-20261128-000001', score: 0, level: 'low', alert: false, flags: [], rulesVersion: 'test-1' });
+    expect(a?.latency).toEqual({ sinceRecordMs: 40, processingMs: 0, budgetMs: 100, withinBudget: true });
+    expect(a?.subject.phone?.masked).toBe('138****5678');
+  });
+
+  it('never lets a raw identifier reach an output record', async () => {
+    const raw = exampleApp();
+    const result = await processBatch([record(bytes(raw))], deps());
+    const text = result.outputs.map((o) => o.value.toString()).join('\n');
+    for (const v of [raw.applicant.nationalId, raw.applicant.phone, '13812345678', raw.applicant.email, raw.applicant.bankAccount, raw.device.deviceId, raw.network.ip]) {
+      expect(text).not.toContain(v as string);
+    }
+  });
+
+  it('dead-letters bad records with the original bytes and provenance, and keeps going', async () => {
+    const bad = bytes('not json');
+    const result = await processBatch([record(bad, 'bad-key'), record(bytes(exampleApp()))], deps());
+    expect(result.assessments).toHaveLength(1);
+    const dlq = result.outputs.find((o) => o.topic === 'dlq');
+    expect(dlq?.key).toBe('bad-key');
+    expect(Buffer.compare(dlq?.value as Buffer, bad)).toBe(0);
+    expect(dlq?.headers).toMatchObject({ 'dlq.error.code': 'INVALID_JSON', 'dlq.source.topic': 'in', 'dlq.source.partition': '0' });
+    expect(dlq?.headers?.['dlq.error.message']).toMatch(/not JSON/);
+  });
+
+  it('counts a device farm across a batch and raises an alert', async () => {
+    const result = await processBatch([0, 1, 2, 3, 4].map((i) => record(farm(i))), deps());
+    const last = result.assessments[4];
+    expect(last?.features['device.identities.24h']).toBe(5);
+    expect(last?.flags.map((f) => f.code)).toEqual(['DEVICE_EMULATOR', 'DEVICE_MANY_IDENTITIES']);
+    expect(last).toMatchObject({ score: 75, level: 'high', alert: true });
+    expect(result.outputs.filter((o) => o.topic === 'alerts')).toHaveLength(2);
+  });
+
+  it('does not count a replayed application twice', async () => {
+    const d = deps();
+    await processBatch([record(farm(1))], d);
+    const again = await processBatch([record(farm(1))], d);
+    expect(again.assessments[0]?.features['device.apps.1h']).toBe(1);
+  });
+
+  it('lets a state failure fail the whole batch (retriable), emitting nothing', async () => {
+    const store = { observe: async () => Promise.reject(new LendguardError('REDIS_UNAVAILABLE', 'down')) };
+    await expect(processBatch([record(bytes(exampleApp()))], deps({ store }))).rejects.toMatchObject({ code: 'REDIS_UNAVAILABLE', policy: 'retriable' });
+  });
+});
