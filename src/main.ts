@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { hostname } from 'node:os';
 import type { Server } from 'node:http';
 import { PartitionTransactions } from './emit/partition-transactions.js';
@@ -109,7 +110,11 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
         port = await listen(server, config.http.host, config.http.port);
         logger.info({ url: `http://${config.http.host}:${port}/metrics` }, 'ops endpoints listening');
       }
-      await retryUntilReady('connect to Redis', () => redis.ping(), { ...retryOpts, code: 'REDIS_UNAVAILABLE', onRetry });
+      const redisReady = async (): Promise<unknown> => {
+        if (redis.status !== 'ready') await once(redis, 'ready', { signal: AbortSignal.timeout(3000) }).catch(() => undefined);
+        return redis.ping();
+      };
+      await retryUntilReady('connect to Redis', redisReady, { ...retryOpts, code: 'REDIS_UNAVAILABLE', onRetry });
       await retryUntilReady('connect to Kafka', () => admin.connect(), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
       await retryUntilReady('ensure topics', () => ensureTopics(admin, config, logger), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
       await retryUntilReady('start consumer', () => consumer.start(), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });

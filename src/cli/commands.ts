@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
+import { Partitioners, type Kafka } from 'kafkajs';
 import type { Assessment } from '../domain/assessment.js';
 import { createProcessor } from '../main.js';
 import { createKafka } from '../platform/clients.js';
@@ -45,7 +45,7 @@ export async function runStart(config: Config, logger: Logger): Promise<number> 
 /** Produces the built-in sample; returns the application ids that should be assessed. */
 export async function produceSample(kafka: Kafka, config: Config, runTag: string): Promise<{ valid: number; bad: number }> {
   const records = buildSample(Date.now(), runTag);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {
     await producer.send({ topic: config.topics.applications, acks: -1, messages: records.map((r) => ({ key: r.key, value: r.value })) });

@@ -1,4 +1,4 @@
-import type { Admin, Kafka, Message, Producer } from 'kafkajs';
+import { Partitioners, type Admin, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { OutputRecord } from '../pipeline/ports.js';
 import { LendguardError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
@@ -88,6 +88,7 @@ export class PartitionTransactions {
       transactionalId,
       idempotent: true,
       maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
       transactionTimeout: this.opts.transactionTimeoutMs,
       retry: { retries: 6, initialRetryTime: 100, maxRetryTime: 3000 },
     });
