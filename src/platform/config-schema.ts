@@ -96,7 +96,7 @@ export const configSchema = z
     processing: z
       .object({
         /** Records per transaction at most (a fetched batch is split into chunks of this size). */
-        maxBatchSize: z.number().int().min(1).max(10000).default(500),
+        maxBatchSize: z.number().int().min(1).max(10000).default(200),
         maxRecordBytes: z.number().int().min(1024).max(10_000_000).default(65536),
         partitionsConsumedConcurrently: z.number().int().min(1).max(64).default(1),
         /** Fetch wait: low keeps latency low when traffic is light. */
