@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createProcessor, type Processor } from '../../src/main.js';
 import { loadConfig, type Config } from '../../src/platform/config.js';
 import { createLogger } from '../../src/platform/logger.js';
-import { createTopics, KAFKA_BROKERS, randomId, REDIS_URL } from './services.js';
+import { createTopics, kafkaBrokers, randomId, REDIS_URL } from './services.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -24,7 +24,7 @@ export async function testSetup(opts: { partitions?: number; extraEnv?: Record<s
   const id = randomId('t');
   const partitions = opts.partitions ?? 3;
   const env: Record<string, string> = {
-    LENDGUARD_KAFKA_BROKERS: KAFKA_BROKERS.join(','),
+    LENDGUARD_KAFKA_BROKERS: kafkaBrokers().join(','),
     LENDGUARD_KAFKA_GROUP_ID: `lg-${id}`,
     LENDGUARD_KAFKA_CLIENT_ID: `lg-${id}`,
     LENDGUARD_TOPIC_APPLICATIONS: `${id}.applications`,

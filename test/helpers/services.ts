@@ -12,7 +12,15 @@ import type { IHeaders, Kafka, Message } from 'kafkajs';
 
 const { Kafka: KafkaClient, logLevel, Partitioners } = kafkajs;
 
-/** Broker list for tests: env KAFKA_BROKERS (comma separated) or 127.0.0.1:9092. */
+/** Broker list for tests, read when called: env KAFKA_BROKERS (comma separated) or 127.0.0.1:9092. */
+export function kafkaBrokers(): string[] {
+  return (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092')
+    .split(',')
+    .map((b) => b.trim())
+    .filter((b) => b.length > 0);
+}
+
+/** The broker list at import time. */
 export const KAFKA_BROKERS: string[] = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092')
   .split(',')
   .map((b) => b.trim())
@@ -33,7 +41,7 @@ export function randomId(prefix: string): string {
 export function makeKafka(clientId: string = randomId('lendguard-test-')): Kafka {
   return new KafkaClient({
     clientId,
-    brokers: KAFKA_BROKERS,
+    brokers: kafkaBrokers(),
     logLevel: process.env.KAFKAJS_TEST_LOG === '1' ? logLevel.ERROR : logLevel.NOTHING,
     connectionTimeout: 5_000,
     requestTimeout: 30_000,
