@@ -2,7 +2,7 @@
  * One catalogue of error codes. Every error the processor raises carries its policy:
  * - `poison`: the record itself is bad; it goes to the dead-letter topic and the stream moves on.
  * - `retriable`: a dependency is unavailable; stop taking new work, back off, retry the same records.
- * - `fatal`: the process cannot continue safely (bad config, fenced by a newer instance); exit non-zero.
+ * - `fatal`: the process cannot continue safely (e.g. invalid config); exit non-zero.
  * docs/errors.md documents each code.
  */
 export type ErrorPolicy = 'poison' | 'retriable' | 'fatal';
@@ -22,10 +22,10 @@ export const ERROR_CODES = {
   REDIS_UNAVAILABLE: 'retriable',
   KAFKA_UNAVAILABLE: 'retriable',
   TRANSACTION_FAILED: 'retriable',
+  PRODUCER_FENCED: 'retriable',
   // fatal
   CONFIG_INVALID: 'fatal',
   PII_KEY_MISSING: 'fatal',
-  PRODUCER_FENCED: 'fatal',
   INTERNAL: 'fatal',
 } as const satisfies Record<string, ErrorPolicy>;
 
