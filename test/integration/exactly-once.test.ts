@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnProcessor, testSetup, waitFor, type ChildProcessor } from '../helpers/processor.js';
+import { httpGet, spawnProcessor, testSetup, waitFor, type ChildProcessor } from '../helpers/processor.js';
 import { collect, countByKey, liveCounter, produceRaw } from '../helpers/services.js';
 import { application, asMessage } from '../helpers/traffic.js';
 
@@ -55,4 +55,47 @@ describe('exactly once across SIGKILL', () => {
     expect({ missing: missing.slice(0, 5), duplicated: duplicated.slice(0, 5) }).toEqual({ missing: [], duplicated: [] });
     expect(all).toHaveLength(total);
   });
+
+  it('stays exactly once while instances join and leave the group (rebalances)', { timeout: 240_000 }, async () => {
+    const setup = await testSetup({ partitions: 4, extraEnv: { LENDGUARD_MAX_BATCH_SIZE: '50' } });
+    const total = 4000;
+    const apps = Array.from({ length: total }, (_, i) => application(setup.id, i));
+    const counter = await liveCounter(setup.topics.assessments);
+    try {
+      const feed = (async () => {
+        // About 15 s of traffic, so both rebalances happen mid-stream.
+        for (let i = 0; i < total; i += 50) {
+          await produceRaw(setup.topics.applications, apps.slice(i, i + 50).map(asMessage));
+          await new Promise((r) => setTimeout(r, 130));
+        }
+      })();
+      const a = await spawnProcessor(setup.env);
+      children.push(a);
+      await waitFor(() => counter.count() >= 800, 90_000, () => `A committed only ${counter.count()}`);
+      const b = await spawnProcessor(setup.env); // rebalance: partitions move from A to B
+      children.push(b);
+      await waitFor(async () => (await assessedBy(b.port)) > 0, 60_000, () => 'B never got a partition');
+      expect(await assessedBy(a.port)).toBeGreaterThan(0);
+      a.child.kill('SIGTERM'); // rebalance again: A's partitions move to B
+      expect((await a.exited).code).toBe(0);
+      await feed;
+      await waitFor(() => counter.count() >= total, 120_000, () => `only ${counter.count()}/${total}:\n${b.output().slice(-2000)}`);
+      b.child.kill('SIGTERM');
+      expect((await b.exited).code).toBe(0);
+    } finally {
+      await counter.stop();
+    }
+    const all = await collect(setup.topics.assessments, { readCommitted: true, idleMs: 3000, timeoutMs: 60_000 });
+    const counts = countByKey(all);
+    const missing = apps.filter((x) => !counts.has(x.applicationId)).map((x) => x.applicationId);
+    const duplicated = [...counts].filter(([, n]) => n > 1).map(([k]) => k);
+    expect({ missing: missing.slice(0, 5), duplicated: duplicated.slice(0, 5) }).toEqual({ missing: [], duplicated: [] });
+    expect(all).toHaveLength(total);
+  });
 });
+
+/** Sum of lendguard_assessed_total over levels, from a processor's /metrics. */
+async function assessedBy(port: number): Promise<number> {
+  const text = (await httpGet(port, '/metrics')).body;
+  return [...text.matchAll(/^lendguard_assessed_total\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
