@@ -14,11 +14,12 @@ import { Health } from './platform/health.js';
 import { createOpsServer, listen } from './platform/http.js';
 import type { Logger } from './platform/logger.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
+import { LendguardError } from './platform/errors.js';
 import { retryUntilReady } from './platform/retry.js';
-import { DEFAULT_RULES } from './rules/default-rules.js';
-import { rulesVersion } from './rules/version.js';
+import { createLiveRules } from './rules/live-rules.js';
 import { createKeyBuilder } from './state/keys.js';
-import { createRedisVelocityStore } from './state/velocity-store.js';
+import { createRedisStateStore } from './state/redis-state-store.js';
+import { createGeoProvider, DeviceParser, enrich, IP_LIST_KINDS, loadIpListFiles, type EnrichContext } from './enrich/index.js';
 
 /**
  * The composition root: the only place that builds clients and wires adapters to the pure stages.
@@ -55,17 +56,27 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
   const retryOpts = { initialMs: config.processing.retryInitialMs, maxMs: config.processing.retryMaxMs, logger, signal: abort.signal };
   const onRetry = (reason: string): void => health.set('starting', reason);
 
-  const rules = DEFAULT_RULES;
+  const enrichContext = buildEnrichContext(config, logger);
+  const rules = createLiveRules({
+    file: config.rules.file,
+    hotReload: config.rules.hotReload,
+    logger,
+    onReload: (ruleSet) => {
+      metrics.ruleReloads.inc({ result: 'applied' });
+      health.details.rulesVersion = ruleSet.version;
+    },
+    onRefused: () => metrics.ruleReloads.inc({ result: 'refused' }),
+  });
   const deps: PipelineDeps = {
     assess: {
-      rules,
-      rulesVersion: rulesVersion(rules),
-      thresholds: config.scoring.thresholds,
+      ruleSet: rules.current,
       alertLevel: config.scoring.alertLevel,
       budgetMs: config.latency.budgetMs,
     },
     velocitySpecs: DEFAULT_VELOCITY,
-    store: createRedisVelocityStore(redis, createKeyBuilder(config.redis.keyPrefix)),
+    store: createRedisStateStore(redis, createKeyBuilder(config.redis.keyPrefix), { sightingTtlMs: config.state.sightingTtlMs }),
+    enrich: (app) => enrich(app, enrichContext),
+    travel: { maxSpeedKmh: config.enrichment.maxTravelSpeedKmh },
     pseudonymise: createPseudonymiser(piiKey),
     clock,
     maxRecordBytes: config.processing.maxRecordBytes,
@@ -97,14 +108,16 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
   let port: number | undefined;
   let closing: Promise<void> | undefined;
 
-  health.details.rulesVersion = deps.assess.rulesVersion;
+  health.details.geo = { provider: enrichContext.geo.name, buildDate: enrichContext.geo.buildDate };
   health.details.processorId = processorId;
+  health.details.rulesVersion = rules.current().version;
 
   return {
     health,
     metrics,
     httpPort: () => port,
     async start() {
+      await rules.start();
       if (config.http.enabled) {
         server = createOpsServer(health, metrics);
         port = await listen(server, config.http.host, config.http.port);
@@ -118,13 +131,14 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
       await retryUntilReady('connect to Kafka', () => admin.connect(), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
       await retryUntilReady('ensure topics', () => ensureTopics(admin, config, logger), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
       await retryUntilReady('start consumer', () => consumer.start(), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
-      logger.info({ topic: config.topics.applications, groupId: config.kafka.groupId, rulesVersion: deps.assess.rulesVersion }, 'processor started');
+      logger.info({ topic: config.topics.applications, groupId: config.kafka.groupId, rulesVersion: rules.current().version }, 'processor started');
     },
     close() {
       closing ??= (async () => {
         health.set('stopping');
         abort.abort();
         const steps: [string, () => Promise<unknown>][] = [
+          ['rules watcher', async () => rules.stop()],
           ['consumer', () => consumer.stop()],
           ['producers', () => transactions.close()],
           ['admin', () => admin.disconnect()],
@@ -143,4 +157,22 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
       return closing;
     },
   };
+}
+
+/** Loads the geo database and IP lists once at start-up (file I/O), and builds the UA parser cache. */
+function buildEnrichContext(config: Config, logger: Logger): EnrichContext {
+  const e = config.enrichment;
+  const specs = IP_LIST_KINDS.filter((kind) => e.ipLists[kind].length > 0).map((kind) => ({ name: kind, kind, files: e.ipLists[kind] }));
+  let geo: EnrichContext['geo'];
+  let lists: ReturnType<typeof loadIpListFiles>;
+  try {
+    geo = createGeoProvider(e.geoProvider, { dbipDir: e.dbipDir, geoipLiteDataDir: e.geoipLiteDataDir });
+    lists = loadIpListFiles(specs);
+  } catch (err) {
+    throw new LendguardError('CONFIG_INVALID', `enrichment data cannot be loaded: ${(err as Error).message}`, { cause: err });
+  }
+  for (const w of lists.warnings.slice(0, 20)) logger.warn({ warning: w }, 'IP list line skipped');
+  if (lists.warnings.length > 20) logger.warn({ more: lists.warnings.length - 20 }, 'more IP list lines skipped');
+  logger.info({ geo: geo.name, geoBuildDate: geo.buildDate, lists: lists.stats }, 'enrichment data loaded');
+  return { geo, lists: lists.matcher, ua: new DeviceParser(config.enrichment.userAgentCacheSize), defaultIpAccuracyKm: e.ipDefaultAccuracyKm };
 }

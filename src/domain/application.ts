@@ -96,6 +96,8 @@ export interface Application {
     /** Kept inside the process for enrichment; outputs carry the masked form. */
     ip: string;
     ipId: Pseudonym;
+    /** The /24 (IPv4) or /64 (IPv6) network the IP belongs to. */
+    subnetId: Pseudonym;
   };
 }
 

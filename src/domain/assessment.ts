@@ -39,7 +39,7 @@ export interface Assessment {
   degraded: boolean;
   subject: Record<string, { id: string; masked: string }>;
   enrichment: Record<string, EvidenceValue>;
-  features: Record<string, number>;
+  features: Record<string, number | boolean>;
   latency: LatencyInfo;
   source: { topic: string; partition: number; offset: string };
 }

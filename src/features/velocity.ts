@@ -4,11 +4,12 @@ import type { Application } from '../domain/application.js';
  * Sliding-window velocity definitions (pure). Each counter is a sorted set per entity: the member is
  * the application id (a count of applications) or another identifier's pseudonym (a distinct count),
  * and the score is the event time. Re-adding a member is a no-op, so a replay never counts twice.
+ * A spec with several entities per application (contacts) reports the largest count.
  */
 export interface VelocitySpec {
   /** Stable name, used in feature names and Redis keys, e.g. `device.apps`. */
   name: string;
-  entity: (app: Application) => string | undefined;
+  entities: (app: Application) => readonly (string | undefined)[];
   member: (app: Application) => string | undefined;
   windows: readonly WindowDef[];
 }
@@ -29,15 +30,29 @@ export const WINDOWS = {
 
 const all = [WINDOWS['10m'], WINDOWS['1h'], WINDOWS['24h'], WINDOWS['7d']];
 const appId = (a: Application): string => a.applicationId;
+const device = (a: Application) => [a.device.deviceId.id];
+const identity = (a: Application) => [a.applicant.nationalId.id];
+const ip = (a: Application) => [a.network.ipId.id];
+const bank = (a: Application) => [a.applicant.bankAccount?.id];
 
+const spec = (name: string, entities: VelocitySpec['entities'], member: VelocitySpec['member']): VelocitySpec => ({ name, entities, member, windows: all });
+
+/** Feature names are `<name>.<window>`, e.g. `device.identities.1h` (docs/rules.md lists them). */
 export const DEFAULT_VELOCITY: readonly VelocitySpec[] = [
-  { name: 'device.apps', entity: (a) => a.device.deviceId.id, member: appId, windows: all },
-  { name: 'device.identities', entity: (a) => a.device.deviceId.id, member: (a) => a.applicant.nationalId.id, windows: all },
-  { name: 'identity.apps', entity: (a) => a.applicant.nationalId.id, member: appId, windows: all },
-  { name: 'identity.devices', entity: (a) => a.applicant.nationalId.id, member: (a) => a.device.deviceId.id, windows: all },
-  { name: 'phone.apps', entity: (a) => a.applicant.phone.id, member: appId, windows: all },
-  { name: 'ip.apps', entity: (a) => a.network.ipId.id, member: appId, windows: all },
-  { name: 'ip.identities', entity: (a) => a.network.ipId.id, member: (a) => a.applicant.nationalId.id, windows: all },
+  spec('device.apps', device, appId),
+  spec('device.identities', device, (a) => a.applicant.nationalId.id),
+  spec('device.phones', device, (a) => a.applicant.phone.id),
+  spec('identity.apps', identity, appId),
+  spec('identity.devices', identity, (a) => a.device.deviceId.id),
+  spec('phone.apps', (a) => [a.applicant.phone.id], appId),
+  spec('email.apps', (a) => [a.applicant.email?.id], appId),
+  spec('bank.apps', bank, appId),
+  spec('bank.identities', bank, (a) => a.applicant.nationalId.id),
+  spec('ip.apps', ip, appId),
+  spec('ip.identities', ip, (a) => a.applicant.nationalId.id),
+  spec('subnet.apps', (a) => [a.network.subnetId.id], appId),
+  spec('partner.apps', (a) => [a.partnerId], appId),
+  spec('contact.shared', (a) => a.applicant.contacts.map((c) => c.id), appId),
 ];
 
 /** One counter update: add `member` at `atMs` to the set of `entity`, then count each window. */
@@ -51,16 +66,20 @@ export interface VelocityObservation {
 
 export function observationsFor(app: Application, specs: readonly VelocitySpec[]): VelocityObservation[] {
   const out: VelocityObservation[] = [];
-  for (const spec of specs) {
-    const entity = spec.entity(app);
-    const member = spec.member(app);
-    if (!entity || !member) continue;
-    out.push({ spec: spec.name, entity, member, atMs: app.eventTimeMs, windowsMs: spec.windows.map((w) => w.ms) });
+  for (const s of specs) {
+    const member = s.member(app);
+    if (!member) continue;
+    for (const entity of new Set(s.entities(app))) {
+      if (entity) out.push({ spec: s.name, entity, member, atMs: app.eventTimeMs, windowsMs: s.windows.map((w) => w.ms) });
+    }
   }
   return out;
 }
 
-/** Turns the counts returned for `observationsFor(app)` into named features, e.g. `device.identities.1h`. */
+/**
+ * Turns the counts returned for `observationsFor(app)` into named features. A spec with no entity
+ * for this application (no e-mail, no contacts) yields no feature: rules read it as unknown.
+ */
 export function velocityFeatures(
   observations: readonly VelocityObservation[],
   counts: readonly (readonly number[])[],
@@ -68,10 +87,11 @@ export function velocityFeatures(
 ): Record<string, number> {
   const features: Record<string, number> = {};
   observations.forEach((obs, i) => {
-    const spec = specs.find((s) => s.name === obs.spec);
+    const s = specs.find((x) => x.name === obs.spec);
     const row = counts[i] ?? [];
-    spec?.windows.forEach((w, j) => {
-      features[`${obs.spec}.${w.label}`] = row[j] ?? 0;
+    s?.windows.forEach((w, j) => {
+      const name = `${obs.spec}.${w.label}`;
+      features[name] = Math.max(features[name] ?? 0, row[j] ?? 0);
     });
   });
   return features;

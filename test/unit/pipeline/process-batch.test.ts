@@ -1,20 +1,27 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_VELOCITY } from '../../../src/features/velocity.js';
 import { createPseudonymiser } from '../../../src/ingest/pseudonymise.js';
 import { processBatch, type InputRecord, type PipelineDeps } from '../../../src/pipeline/process-batch.js';
 import { fixedClock } from '../../../src/platform/clock.js';
 import { LendguardError } from '../../../src/platform/errors.js';
-import { DEFAULT_RULES } from '../../../src/rules/default-rules.js';
-import { createMemoryVelocityStore } from '../../../src/state/memory-velocity-store.js';
+import { KNOWN_FEATURES } from '../../../src/rules/features.js';
+import { loadRuleSetFile } from '../../../src/rules/file.js';
+import { createMemoryStateStore } from '../../../src/state/memory-state-store.js';
+import { createGeoProvider, DeviceParser, enrich, NO_IP_LISTS } from '../../../src/enrich/index.js';
 import { bytes, exampleApp } from '../fixtures.js';
 
 const T0 = Date.parse('2026-11-28T03:15:42.123Z');
+const ruleSet = loadRuleSetFile(fileURLToPath(new URL('../../../config/rules.yaml', import.meta.url)), { knownFeatures: KNOWN_FEATURES });
+const enrichCtx = { geo: createGeoProvider('dbip'), lists: NO_IP_LISTS, ua: new DeviceParser(100) };
 
 function deps(overrides: Partial<PipelineDeps> = {}): PipelineDeps {
   return {
-    assess: { rules: DEFAULT_RULES, rulesVersion: 'test-1', thresholds: { medium: 30, high: 60, critical: 80 }, alertLevel: 'high', budgetMs: 100 },
+    assess: { ruleSet: () => ruleSet, alertLevel: 'high', budgetMs: 100 },
     velocitySpecs: DEFAULT_VELOCITY,
-    store: createMemoryVelocityStore(),
+    store: createMemoryStateStore(),
+    enrich: (app) => enrich(app, enrichCtx),
+    travel: { maxSpeedKmh: 900 },
     pseudonymise: createPseudonymiser('unit-test-key-123456'),
     clock: fixedClock(T0 + 40),
     maxRecordBytes: 65536,
@@ -34,6 +41,9 @@ const farm = (i: number): Buffer =>
     exampleApp((a) => {
       a.applicationId = `farm-${i}`;
       a.applicant.nationalId = `11010119900307${String(1000 + i)}`;
+      a.applicant.phone = `+861381234${String(1000 + i)}`;
+      a.applicant.email = `farm${i}@example.com`;
+      a.applicant.bankAccount = `62220202001122${String(10000 + i)}`;
       a.eventTime = new Date(T0 + i * 60_000).toISOString();
       a.device.emulator = true;
     }),
@@ -45,7 +55,7 @@ describe('processBatch', () => {
     expect(result.deadLettered).toEqual([]);
     expect(result.outputs.map((o) => o.topic)).toEqual(['out']);
     const a = result.assessments[0];
-    expect(a).toMatchObject({ applicationId: 'app-20261128-000001', score: 0, level: 'low', alert: false, flags: [], rulesVersion: 'test-1' });
+    expect(a).toMatchObject({ applicationId: 'app-20261128-000001', score: 0, level: 'low', alert: false, flags: [], rulesVersion: ruleSet.version });
     expect(a?.latency).toEqual({ sinceRecordMs: 40, processingMs: 0, budgetMs: 100, withinBudget: true });
     expect(a?.subject.phone?.masked).toBe('138****5678');
   });
@@ -74,9 +84,10 @@ describe('processBatch', () => {
     const result = await processBatch([0, 1, 2, 3, 4].map((i) => record(farm(i))), deps());
     const last = result.assessments[4];
     expect(last?.features['device.identities.24h']).toBe(5);
-    expect(last?.flags.map((f) => f.code)).toEqual(['DEVICE_EMULATOR', 'DEVICE_MANY_IDENTITIES']);
-    expect(last).toMatchObject({ score: 75, level: 'high', alert: true });
-    expect(result.outputs.filter((o) => o.topic === 'alerts')).toHaveLength(2);
+    expect(last?.flags.map((f) => f.code)).toEqual(['DEVICE_MANY_IDENTITIES', 'DEVICE_IDENTITY_CYCLING', 'DEVICE_MANY_PHONES', 'DEVICE_EMULATOR']);
+    expect(last?.flags[0]?.reason).toMatch(/^device de\*+ used by 5 identities in 24h \(limit 3\)$/);
+    expect(last).toMatchObject({ score: 100, level: 'critical', alert: true });
+    expect(result.outputs.filter((o) => o.topic === 'alerts')).toHaveLength(4);
   });
 
   it('does not count a replayed application twice', async () => {
@@ -87,7 +98,7 @@ describe('processBatch', () => {
   });
 
   it('lets a state failure fail the whole batch (retriable), emitting nothing', async () => {
-    const store = { observe: async () => Promise.reject(new LendguardError('REDIS_UNAVAILABLE', 'down')) };
+    const store = { apply: async () => Promise.reject(new LendguardError('REDIS_UNAVAILABLE', 'down')) };
     await expect(processBatch([record(bytes(exampleApp()))], deps({ store }))).rejects.toMatchObject({ code: 'REDIS_UNAVAILABLE', policy: 'retriable' });
   });
 });

@@ -1,0 +1,118 @@
+import type { Application } from '../domain/application.js';
+import { deviceFeatures, type DeviceFeatures, type DeviceParser } from './device.js';
+import type { GeoInfo, GeoProvider } from './geo/types.js';
+import { countryMismatch, DEFAULT_IP_ACCURACY_KM, gpsIpCheck, regionMismatch, tzCheck, usableGps } from './geo-consistency.js';
+import { classifyIp, type IpClass, type IpInfo } from './ip.js';
+import type { IpListMatcher } from './ip-lists.js';
+
+/**
+ * enrich(): one application → a flat record of named features for the rules (pure: every database is passed in
+ * already loaded, and time comes from the application). null always means "unknown", never "no".
+ */
+export interface EnrichContext {
+  geo: GeoProvider;
+  lists: IpListMatcher;
+  ua: DeviceParser;
+  /** Instant for time-zone offsets; defaults to the application's eventTimeMs. */
+  nowMs?: number;
+  /** Radius assumed when the IP database gives none (DB-IP Lite never does). Default 50 km. */
+  defaultIpAccuracyKm?: number;
+}
+
+export type Enrichment = {
+  'ip.class': IpClass | null;
+  'ip.version': 4 | 6 | null;
+  'ip.subnet': string | null;
+  'ip.country': string | null;
+  'ip.region': string | null;
+  'ip.city': string | null;
+  'ip.lat': number | null;
+  'ip.lon': number | null;
+  'ip.accuracyKm': number | null;
+  'ip.timezone': string | null;
+  'ip.geoSource': string;
+  'ip.geoBuildDate': string;
+  'ip.datacenter': boolean | null;
+  'ip.vpn': boolean | null;
+  'ip.tor': boolean | null;
+  'ip.blocked': boolean | null;
+  'ip.allowed': boolean | null;
+  'ip.asn': number | null;
+  'ip.asOrg': string | null;
+  'geo.hasGps': boolean;
+  'geo.gpsIpDistanceKm': number | null;
+  'geo.gpsIpMismatch': boolean | null;
+  'geo.deviceTzOffsetMin': number | null;
+  'geo.ipTzOffsetMin': number | null;
+  'geo.tzMismatch': boolean | null;
+  'geo.countryMismatch': boolean | null;
+  'geo.regionMismatch': boolean | null;
+} & DeviceFeatures;
+
+function safeClassify(ip: string): IpInfo | null {
+  try {
+    return classifyIp(ip);
+  } catch {
+    return null; // ingest validates the address, so this is defensive only
+  }
+}
+
+export function enrich(app: Application, ctx: EnrichContext): Enrichment {
+  const ip = safeClassify(app.network.ip);
+  // Only public addresses are looked up: private, loopback, CGNAT, reserved… have no location.
+  const geo: GeoInfo | null = ip?.ipClass === 'public' ? ctx.geo.lookup(app.network.ip) : null;
+  const hits = ctx.lists.match(app.network.ip).kinds;
+  const atMs = ctx.nowMs ?? app.eventTimeMs;
+  const gps = gpsIpCheck(app.device.gps, geo, ctx.defaultIpAccuracyKm ?? DEFAULT_IP_ACCURACY_KM);
+  const tz = tzCheck(app.device.timezone, geo?.timezone ?? null, atMs);
+  const declared = app.applicant.declaredRegion;
+  return {
+    'ip.class': ip?.ipClass ?? null,
+    'ip.version': ip?.version ?? null,
+    'ip.subnet': ip?.subnet ?? null,
+    'ip.country': geo?.country ?? null,
+    'ip.region': geo?.region ?? null,
+    'ip.city': geo?.city ?? null,
+    'ip.lat': geo?.lat ?? null,
+    'ip.lon': geo?.lon ?? null,
+    'ip.accuracyKm': geo?.accuracyKm ?? null,
+    'ip.timezone': geo?.timezone ?? null,
+    'ip.geoSource': ctx.geo.name,
+    'ip.geoBuildDate': ctx.geo.buildDate,
+    'ip.datacenter': hits.datacenter,
+    'ip.vpn': hits.vpn,
+    'ip.tor': hits.tor,
+    'ip.blocked': hits.block,
+    'ip.allowed': hits.allow,
+    'ip.asn': null, // no licensed, maintained ASN database is installed (see docs/enrichment.md)
+    'ip.asOrg': null,
+    ...deviceFeatures(app.device, ctx.ua.parse(app.device.userAgent)),
+    'geo.hasGps': usableGps(app.device.gps),
+    'geo.gpsIpDistanceKm': gps.distanceKm,
+    'geo.gpsIpMismatch': gps.mismatch,
+    'geo.deviceTzOffsetMin': tz.deviceOffsetMin,
+    'geo.ipTzOffsetMin': tz.ipOffsetMin,
+    'geo.tzMismatch': tz.mismatch,
+    'geo.countryMismatch': countryMismatch(declared?.country, geo?.country ?? null),
+    'geo.regionMismatch': regionMismatch(declared, geo),
+  };
+}
+
+/** The feature names, in output order, for the rules team and for tests. */
+export const ENRICHMENT_FEATURES = [
+  'ip.class', 'ip.version', 'ip.subnet', 'ip.country', 'ip.region', 'ip.city', 'ip.lat', 'ip.lon', 'ip.accuracyKm',
+  'ip.timezone', 'ip.geoSource', 'ip.geoBuildDate', 'ip.datacenter', 'ip.vpn', 'ip.tor', 'ip.blocked', 'ip.allowed',
+  'ip.asn', 'ip.asOrg', 'device.browser', 'device.browserVersion', 'device.os', 'device.osVersion', 'device.type',
+  'device.vendor', 'device.model', 'device.bot', 'device.headless', 'device.uaMissing', 'device.platformMismatch',
+  'device.emulator', 'device.rooted', 'geo.hasGps', 'geo.gpsIpDistanceKm', 'geo.gpsIpMismatch', 'geo.deviceTzOffsetMin',
+  'geo.ipTzOffsetMin', 'geo.tzMismatch', 'geo.countryMismatch', 'geo.regionMismatch',
+] as const satisfies readonly (keyof Enrichment)[];
+
+export { classifyIp, type IpClass, type IpInfo } from './ip.js';
+export { DeviceParser, parseUserAgent, platformMismatch, deviceFeatures, osFamily, type UaInfo, type DeviceType, type DeviceFeatures } from './device.js';
+export { createGeoProvider, openDbip, openGeoipLite, type GeoProviderName, type GeoProviderOptions } from './geo/index.js';
+export type { GeoInfo, GeoProvider } from './geo/types.js';
+export { buildIpListMatcher, parseCidrList, NO_IP_LISTS, IP_LIST_KINDS, type IpListKind, type IpListMatcher, type IpListHit, type IpListWarning, type IpListSpec } from './ip-lists.js';
+export { loadIpListFiles, type IpListFileSpec, type LoadedIpLists } from './ip-lists-file.js';
+export { haversineKm, utcOffsetMinutes, gpsIpCheck, tzCheck, countryMismatch, regionMismatch, DEFAULT_IP_ACCURACY_KM } from './geo-consistency.js';
+export { travel, DEFAULT_MAX_SPEED_KMH, type Sighting, type TravelResult, type TravelOptions } from './travel.js';

@@ -1,0 +1,62 @@
+/**
+ * The catalogue of feature names rules may read. The loader rejects any other name (a typo in a rule
+ * would otherwise silently never fire). Features are flat, dotted names; null or absent means unknown.
+ * Shared with the pipeline so that what is computed and what rules read cannot drift apart.
+ */
+
+export type FeatureKind = 'count' | 'number' | 'bool' | 'string';
+
+/** Sliding-window labels; the last segment of every velocity feature name. */
+export const VELOCITY_WINDOWS = ['10m', '1h', '24h', '7d'] as const;
+
+/** Velocity counters `<entity>.<what>`; each exists once per window, e.g. `device.identities.1h`. */
+export const VELOCITY_COUNTERS = [
+  'device.apps', // applications from the device
+  'device.identities', // distinct national IDs on the device
+  'device.phones', // distinct phone numbers on the device
+  'identity.apps',
+  'identity.devices',
+  'phone.apps',
+  'email.apps',
+  'bank.apps',
+  'bank.identities', // distinct national IDs using one bank account
+  'ip.apps',
+  'ip.identities',
+  'subnet.apps', // IPv4 /24 or IPv6 /64
+  'partner.apps',
+  'contact.shared', // max over the applicant's contacts of how many applications listed that contact
+] as const;
+
+const bools = (names: string[]): [string, FeatureKind][] => names.map((n) => [n, 'bool']);
+const strings = (names: string[]): [string, FeatureKind][] => names.map((n) => [n, 'string']);
+const numbers = (names: string[]): [string, FeatureKind][] => names.map((n) => [n, 'number']);
+
+const velocity: [string, FeatureKind][] = VELOCITY_COUNTERS.flatMap((c) =>
+  VELOCITY_WINDOWS.map((w): [string, FeatureKind] => [`${c}.${w}`, 'count']),
+);
+
+/** Every known feature and the kind of value it holds when known. */
+export const FEATURE_CATALOGUE: Readonly<Record<string, FeatureKind>> = Object.freeze(
+  Object.fromEntries([
+    ...velocity,
+    // impossible travel between this application and the previous one of the same identity / device
+    ...numbers(['travel.identity.speedKmh', 'travel.device.speedKmh', 'travel.identity.distanceKm', 'travel.device.distanceKm']),
+    ...bools(['travel.identity.impossible', 'travel.device.impossible']),
+    // IP enrichment
+    ...strings(['ip.class', 'ip.subnet', 'ip.country', 'ip.region', 'ip.city', 'ip.timezone', 'ip.geoSource', 'ip.geoBuildDate', 'ip.asOrg', 'ip.masked']),
+    ...numbers(['ip.version', 'ip.lat', 'ip.lon', 'ip.accuracyKm', 'ip.asn']),
+    ...bools(['ip.datacenter', 'ip.vpn', 'ip.tor', 'ip.blocked', 'ip.allowed']),
+    // device (user agent + SDK)
+    ...strings(['device.browser', 'device.browserVersion', 'device.os', 'device.osVersion', 'device.type', 'device.vendor', 'device.model', 'device.platform', 'device.masked']),
+    ...bools(['device.bot', 'device.headless', 'device.uaMissing', 'device.platformMismatch', 'device.emulator', 'device.rooted']),
+    // geo consistency
+    ...bools(['geo.hasGps', 'geo.gpsIpMismatch', 'geo.tzMismatch', 'geo.countryMismatch', 'geo.regionMismatch']),
+    ...numbers(['geo.gpsIpDistanceKm', 'geo.deviceTzOffsetMin', 'geo.ipTzOffsetMin']),
+    // display values and the application itself
+    ...strings(['identity.masked', 'phone.masked', 'app.partnerId', 'app.product']),
+    ...numbers(['app.amount', 'app.termMonths']),
+  ]),
+);
+
+/** The names alone, for `loadRuleSet(text, { knownFeatures: KNOWN_FEATURES })`. */
+export const KNOWN_FEATURES: ReadonlySet<string> = new Set(Object.keys(FEATURE_CATALOGUE));

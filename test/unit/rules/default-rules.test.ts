@@ -1,0 +1,166 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../../src/rules/engine.js';
+import { FEATURE_CATALOGUE, KNOWN_FEATURES } from '../../../src/rules/features.js';
+import { loadRuleSetFile } from '../../../src/rules/file.js';
+import { compileRuleSet } from '../../../src/rules/loader.js';
+import type { Features } from '../../../src/rules/rule.js';
+
+const root = (p: string): string => fileURLToPath(new URL(`../../../${p}`, import.meta.url));
+const RULES_FILE = root('config/rules.yaml');
+const ruleSet = loadRuleSetFile(RULES_FILE, { knownFeatures: KNOWN_FEATURES });
+const ids = ruleSet.rules.map((r) => r.id);
+
+/** Every catalogue feature known, with values a normal applicant has. */
+const CLEAN: Features = Object.fromEntries(
+  Object.entries(FEATURE_CATALOGUE).map(([name, kind]) => [name, kind === 'count' ? 1 : kind === 'number' ? 0 : kind === 'bool' ? false : 'x']),
+);
+const clean = (over: Features): Features => ({
+  ...CLEAN,
+  'ip.class': 'public',
+  'ip.country': 'CN',
+  'device.type': 'mobile',
+  'device.masked': 'de****',
+  'ip.allowed': null, // no allow list configured
+  ...over,
+});
+
+/** The smallest change to a clean application that should trip each rule. */
+const TRIGGERS: Record<string, Features> = {
+  DEVICE_MANY_IDENTITIES: { 'device.identities.24h': 4 },
+  DEVICE_IDENTITY_CYCLING: { 'device.identities.10m': 2 },
+  DEVICE_MANY_IDENTITIES_7D: { 'device.identities.7d': 6 },
+  DEVICE_MANY_PHONES: { 'device.phones.24h': 4 },
+  DEVICE_VELOCITY: { 'device.apps.1h': 6 },
+  IDENTITY_MANY_DEVICES: { 'identity.devices.24h': 3 },
+  IDENTITY_VELOCITY: { 'identity.apps.24h': 5 },
+  IDENTITY_VELOCITY_7D: { 'identity.apps.7d': 11 },
+  PHONE_VELOCITY: { 'phone.apps.24h': 5 },
+  EMAIL_VELOCITY: { 'email.apps.24h': 5 },
+  BANK_VELOCITY: { 'bank.apps.24h': 5 },
+  BANK_SHARED_BY_IDENTITIES: { 'bank.identities.7d': 2 },
+  CONTACT_SHARED: { 'contact.shared.7d': 6 },
+  IP_MANY_IDENTITIES: { 'ip.identities.1h': 6 },
+  IP_VELOCITY: { 'ip.apps.10m': 11 },
+  SUBNET_BURST: { 'subnet.apps.10m': 31 },
+  IP_DATACENTER: { 'ip.datacenter': true },
+  IP_VPN: { 'ip.vpn': true },
+  IP_TOR: { 'ip.tor': true },
+  IP_BLOCKLISTED: { 'ip.blocked': true },
+  IP_NOT_PUBLIC: { 'ip.class': 'private' },
+  IP_OUTSIDE_SERVICE_AREA: { 'ip.country': 'US' },
+  PARTNER_SURGE: { 'partner.apps.10m': 501 },
+  DEVICE_BOT: { 'device.bot': true },
+  DEVICE_UA_MISSING: { 'device.uaMissing': true },
+  DEVICE_HEADLESS: { 'device.headless': true },
+  DEVICE_EMULATOR: { 'device.emulator': true },
+  DEVICE_ROOTED: { 'device.rooted': true },
+  DEVICE_PLATFORM_MISMATCH: { 'device.platformMismatch': true },
+  DEVICE_UNUSUAL_TYPE: { 'device.type': 'smarttv' },
+  GEO_GPS_FAR_FROM_IP: { 'geo.gpsIpDistanceKm': 501 },
+  GEO_TZ_MISMATCH: { 'geo.tzMismatch': true },
+  GEO_COUNTRY_MISMATCH: { 'geo.countryMismatch': true },
+  GEO_REGION_MISMATCH: { 'geo.regionMismatch': true },
+  TRAVEL_IDENTITY_IMPOSSIBLE: { 'travel.identity.speedKmh': 1001, 'travel.identity.distanceKm': 301 },
+  TRAVEL_DEVICE_IMPOSSIBLE: { 'travel.device.speedKmh': 1001, 'travel.device.distanceKm': 301 },
+};
+
+const run = (f: Features) => evaluate(ruleSet, f);
+const fired = (f: Features): string[] => run(f).flags.map((x) => x.code);
+
+describe('config/rules.yaml', () => {
+  it('loads with no problems and no warnings', () => {
+    const r = compileRuleSet(readFileSync(RULES_FILE, 'utf8'), { file: RULES_FILE, knownFeatures: KNOWN_FEATURES });
+    expect(r.ok ? [] : r.problems).toEqual([]);
+    expect(r.warnings).toEqual([]);
+    expect(ruleSet.version).toMatch(/^\d{4}-\d{2}-\d{2}\.\d+\+[0-9a-f]{8}$/);
+    expect(ruleSet.disabled).toEqual([]);
+  });
+
+  it('keeps the codes the pipeline already emits', () => {
+    expect(ids).toEqual(expect.arrayContaining([
+      'DEVICE_EMULATOR', 'DEVICE_ROOTED', 'IP_NOT_PUBLIC', 'DEVICE_MANY_IDENTITIES',
+      'DEVICE_VELOCITY', 'IDENTITY_MANY_DEVICES', 'IDENTITY_VELOCITY', 'IP_MANY_IDENTITIES',
+    ]));
+  });
+
+  it('stays silent on a clean application, deciding every rule', () => {
+    expect(run(clean({}))).toEqual({ flags: [], score: 0, level: 'low', errors: [], unknown: [] });
+  });
+
+  it('has a crafted trigger for every rule, and each trigger fires exactly its rule', () => {
+    expect(Object.keys(TRIGGERS).sort()).toEqual([...ids].sort());
+    for (const [id, trigger] of Object.entries(TRIGGERS)) expect([id, fired(clean(trigger))]).toEqual([id, [id]]);
+  });
+
+  it('fires every rule at once on an application with everything wrong, without errors', () => {
+    const r = run(clean(Object.assign({}, ...Object.values(TRIGGERS)) as Features));
+    expect(r.flags.map((x) => x.code)).toEqual(ids);
+    expect(r).toMatchObject({ score: 100, level: 'critical', errors: [] });
+    for (const flag of r.flags) expect(flag.reason).not.toMatch(/[{}]/);
+  });
+
+  it('is exact at each velocity limit', () => {
+    expect(fired(clean({ 'device.identities.24h': 3 }))).toEqual([]);
+    expect(fired(clean({ 'ip.identities.1h': 5 }))).toEqual([]);
+    expect(fired(clean({ 'bank.identities.7d': 1 }))).toEqual([]);
+  });
+
+  it('lets a known allow list suppress every IP rule', () => {
+    const bad = clean({ ...TRIGGERS.IP_DATACENTER, ...TRIGGERS.IP_VPN, ...TRIGGERS.IP_TOR, ...TRIGGERS.IP_BLOCKLISTED, ...TRIGGERS.IP_MANY_IDENTITIES, ...TRIGGERS.IP_VELOCITY, ...TRIGGERS.SUBNET_BURST, ...TRIGGERS.IP_NOT_PUBLIC, ...TRIGGERS.IP_OUTSIDE_SERVICE_AREA });
+    expect(fired(bad)).toHaveLength(9);
+    expect(fired({ ...bad, 'ip.allowed': false })).toHaveLength(9);
+    expect(fired({ ...bad, 'ip.allowed': true })).toEqual([]);
+  });
+
+  it('never fires on unknown features: an application with nothing known is low with no errors', () => {
+    const r = run({});
+    expect(r).toMatchObject({ flags: [], score: 0, level: 'low', errors: [] });
+    expect(r.unknown).toEqual(ids);
+  });
+
+  it('gives sensible levels: weak alone low, two medium → medium, farm/bot/emulator → high, combos → critical', () => {
+    const level = (...names: string[]) => run(clean(Object.assign({}, ...names.map((n) => TRIGGERS[n])) as Features)).level;
+    expect(level('GEO_TZ_MISMATCH')).toBe('low');
+    expect(level('IP_VPN')).toBe('low');
+    expect(level('DEVICE_ROOTED', 'GEO_GPS_FAR_FROM_IP')).toBe('medium');
+    expect(level('IP_VPN', 'DEVICE_PLATFORM_MISMATCH')).toBe('medium');
+    expect(level('DEVICE_MANY_IDENTITIES', 'DEVICE_IDENTITY_CYCLING')).toBe('high'); // device farm
+    expect(level('DEVICE_MANY_PHONES', 'DEVICE_MANY_IDENTITIES')).toBe('high'); // SIM farm
+    expect(level('DEVICE_BOT', 'IP_DATACENTER')).toBe('high'); // scripted, from a server
+    expect(level('DEVICE_HEADLESS', 'IP_DATACENTER')).toBe('high');
+    expect(level('DEVICE_EMULATOR', 'DEVICE_MANY_IDENTITIES')).toBe('high');
+    expect(level('DEVICE_EMULATOR', 'DEVICE_MANY_IDENTITIES', 'IP_DATACENTER')).toBe('critical');
+    expect(level('BANK_SHARED_BY_IDENTITIES', 'CONTACT_SHARED', 'IDENTITY_MANY_DEVICES')).toBe('critical'); // ring
+  });
+
+  it('can shed optional rules under load', () => {
+    const r = evaluate(ruleSet, clean({ ...TRIGGERS.GEO_REGION_MISMATCH, ...TRIGGERS.DEVICE_EMULATOR }), { skipTags: ['optional'] });
+    expect(r.flags.map((x) => x.code)).toEqual(['DEVICE_EMULATOR']);
+  });
+
+  it('costs a few microseconds per application', () => {
+    const apps = [clean({}), clean(Object.assign({}, ...Object.values(TRIGGERS)) as Features), { 'device.apps.1h': 1 }];
+    for (let i = 0; i < 2_000; i++) for (const a of apps) run(a);
+    const n = 5_000;
+    const started = performance.now();
+    for (let i = 0; i < n; i++) for (const a of apps) run(a);
+    const us = ((performance.now() - started) * 1000) / (n * apps.length);
+    process.stdout.write(`[rules] ${ruleSet.rules.length} rules: ${us.toFixed(1)} µs per application (mix of clean, all-bad, sparse)\n`);
+    expect(us).toBeLessThan(500); // generous: shared CI machines
+  });
+});
+
+describe('docs/rules.md', () => {
+  const docs = readFileSync(root('docs/rules.md'), 'utf8');
+  const documented = [...docs.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
+
+  it('documents every default rule in its table, and nothing else', () => {
+    expect([...documented].sort()).toEqual([...ids].sort());
+  });
+
+  it('shows each rule with its current severity and weight', () => {
+    for (const r of ruleSet.rules) expect(docs).toMatch(new RegExp(`^\\| \`${r.id}\` \\| ${r.severity} \\| ${r.weight} \\|`, 'm'));
+  });
+});
