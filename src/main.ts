@@ -3,7 +3,8 @@ import { hostname } from 'node:os';
 import type { Server } from 'node:http';
 import { PartitionTransactions } from './emit/partition-transactions.js';
 import { ensureTopics } from './emit/topics.js';
-import { DEFAULT_VELOCITY } from './features/velocity.js';
+import { parseWindow, velocitySpecs } from './features/velocity.js';
+import { knownFeatures } from './rules/features.js';
 import { ApplicationConsumer } from './ingest/consumer.js';
 import { createPseudonymiser } from './ingest/pseudonymise.js';
 import { processBatch, type PipelineDeps } from './pipeline/process-batch.js';
@@ -60,6 +61,7 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
   const rules = createLiveRules({
     file: config.rules.file,
     hotReload: config.rules.hotReload,
+    knownFeatures: knownFeatures(config.state.windows),
     logger,
     onReload: (ruleSet) => {
       metrics.ruleReloads.inc({ result: 'applied' });
@@ -73,7 +75,7 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
       alertLevel: config.scoring.alertLevel,
       budgetMs: config.latency.budgetMs,
     },
-    velocitySpecs: DEFAULT_VELOCITY,
+    velocitySpecs: velocitySpecs(config.state.windows.map(parseWindow)),
     store: createRedisStateStore(redis, createKeyBuilder(config.redis.keyPrefix), { sightingTtlMs: config.state.sightingTtlMs }),
     enrich: (app) => enrich(app, enrichContext),
     travel: { maxSpeedKmh: config.enrichment.maxTravelSpeedKmh },

@@ -28,32 +28,44 @@ export const WINDOWS = {
   '7d': { label: '7d', ms: 7 * 24 * HOUR },
 } as const satisfies Record<string, WindowDef>;
 
-const all = [WINDOWS['10m'], WINDOWS['1h'], WINDOWS['24h'], WINDOWS['7d']];
+export const DEFAULT_WINDOWS: readonly WindowDef[] = [WINDOWS['10m'], WINDOWS['1h'], WINDOWS['24h'], WINDOWS['7d']];
+
+const UNIT_MS: Record<string, number> = { s: 1000, m: MIN, h: HOUR, d: 24 * HOUR };
+
+/** `10m`, `1h`, `24h`, `7d`, `30d` → a window whose label is the text itself (used in feature names). */
+export function parseWindow(text: string): WindowDef {
+  const m = /^(\d+)([smhd])$/.exec(text);
+  if (!m) throw new Error(`window "${text}" is not a duration like 10m, 1h, 24h or 7d`);
+  return { label: text, ms: Number(m[1]) * (UNIT_MS[m[2] as string] as number) };
+}
 const appId = (a: Application): string => a.applicationId;
 const device = (a: Application) => [a.device.deviceId.id];
 const identity = (a: Application) => [a.applicant.nationalId.id];
 const ip = (a: Application) => [a.network.ipId.id];
 const bank = (a: Application) => [a.applicant.bankAccount?.id];
 
-const spec = (name: string, entities: VelocitySpec['entities'], member: VelocitySpec['member']): VelocitySpec => ({ name, entities, member, windows: all });
-
 /** Feature names are `<name>.<window>`, e.g. `device.identities.1h` (docs/rules.md lists them). */
-export const DEFAULT_VELOCITY: readonly VelocitySpec[] = [
-  spec('device.apps', device, appId),
-  spec('device.identities', device, (a) => a.applicant.nationalId.id),
-  spec('device.phones', device, (a) => a.applicant.phone.id),
-  spec('identity.apps', identity, appId),
-  spec('identity.devices', identity, (a) => a.device.deviceId.id),
-  spec('phone.apps', (a) => [a.applicant.phone.id], appId),
-  spec('email.apps', (a) => [a.applicant.email?.id], appId),
-  spec('bank.apps', bank, appId),
-  spec('bank.identities', bank, (a) => a.applicant.nationalId.id),
-  spec('ip.apps', ip, appId),
-  spec('ip.identities', ip, (a) => a.applicant.nationalId.id),
-  spec('subnet.apps', (a) => [a.network.subnetId.id], appId),
-  spec('partner.apps', (a) => [a.partnerId], appId),
-  spec('contact.shared', (a) => a.applicant.contacts.map((c) => c.id), appId),
-];
+export function velocitySpecs(windows: readonly WindowDef[] = DEFAULT_WINDOWS): VelocitySpec[] {
+  const spec = (name: string, entities: VelocitySpec['entities'], member: VelocitySpec['member']): VelocitySpec => ({ name, entities, member, windows });
+  return [
+    spec('device.apps', device, appId),
+    spec('device.identities', device, (a) => a.applicant.nationalId.id),
+    spec('device.phones', device, (a) => a.applicant.phone.id),
+    spec('identity.apps', identity, appId),
+    spec('identity.devices', identity, (a) => a.device.deviceId.id),
+    spec('phone.apps', (a) => [a.applicant.phone.id], appId),
+    spec('email.apps', (a) => [a.applicant.email?.id], appId),
+    spec('bank.apps', bank, appId),
+    spec('bank.identities', bank, (a) => a.applicant.nationalId.id),
+    spec('ip.apps', ip, appId),
+    spec('ip.identities', ip, (a) => a.applicant.nationalId.id),
+    spec('subnet.apps', (a) => [a.network.subnetId.id], appId),
+    spec('partner.apps', (a) => [a.partnerId], appId),
+    spec('contact.shared', (a) => a.applicant.contacts.map((c) => c.id), appId),
+  ];
+}
+
+export const DEFAULT_VELOCITY: readonly VelocitySpec[] = velocitySpecs();
 
 /** One counter update: add `member` at `atMs` to the set of `entity`, then count each window. */
 export interface VelocityObservation {

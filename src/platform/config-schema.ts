@@ -103,6 +103,11 @@ export const configSchema = z
       .prefault({}),
     state: z
       .object({
+        /** Sliding windows of every counter; the label is part of the feature name (device.apps.1h). */
+        windows: z
+          .array(z.string().regex(/^\d+[smhd]$/, 'a window is a duration like 10m, 1h, 24h or 7d'))
+          .min(1)
+          .default(['10m', '1h', '24h', '7d']),
         /** How long the last location of an identity or device is kept for impossible-travel checks. */
         sightingTtlMs: z.number().int().positive().default(7 * 24 * 3600 * 1000),
       })

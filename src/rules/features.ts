@@ -31,32 +31,40 @@ const bools = (names: string[]): [string, FeatureKind][] => names.map((n) => [n,
 const strings = (names: string[]): [string, FeatureKind][] => names.map((n) => [n, 'string']);
 const numbers = (names: string[]): [string, FeatureKind][] => names.map((n) => [n, 'number']);
 
-const velocity: [string, FeatureKind][] = VELOCITY_COUNTERS.flatMap((c) =>
-  VELOCITY_WINDOWS.map((w): [string, FeatureKind] => [`${c}.${w}`, 'count']),
-);
+const velocity = (windows: readonly string[]): [string, FeatureKind][] =>
+  VELOCITY_COUNTERS.flatMap((c) => windows.map((w): [string, FeatureKind] => [`${c}.${w}`, 'count']));
 
-/** Every known feature and the kind of value it holds when known. */
-export const FEATURE_CATALOGUE: Readonly<Record<string, FeatureKind>> = Object.freeze(
-  Object.fromEntries([
-    ...velocity,
-    // impossible travel between this application and the previous one of the same identity / device
-    ...numbers(['travel.identity.speedKmh', 'travel.device.speedKmh', 'travel.identity.distanceKm', 'travel.device.distanceKm']),
-    ...bools(['travel.identity.impossible', 'travel.device.impossible']),
-    // IP enrichment
-    ...strings(['ip.class', 'ip.subnet', 'ip.country', 'ip.region', 'ip.city', 'ip.timezone', 'ip.geoSource', 'ip.geoBuildDate', 'ip.asOrg', 'ip.masked']),
-    ...numbers(['ip.version', 'ip.lat', 'ip.lon', 'ip.accuracyKm', 'ip.asn']),
-    ...bools(['ip.datacenter', 'ip.vpn', 'ip.tor', 'ip.blocked', 'ip.allowed']),
-    // device (user agent + SDK)
-    ...strings(['device.browser', 'device.browserVersion', 'device.os', 'device.osVersion', 'device.type', 'device.vendor', 'device.model', 'device.platform', 'device.masked']),
-    ...bools(['device.bot', 'device.headless', 'device.uaMissing', 'device.platformMismatch', 'device.emulator', 'device.rooted']),
-    // geo consistency
-    ...bools(['geo.hasGps', 'geo.gpsIpMismatch', 'geo.tzMismatch', 'geo.countryMismatch', 'geo.regionMismatch']),
-    ...numbers(['geo.gpsIpDistanceKm', 'geo.deviceTzOffsetMin', 'geo.ipTzOffsetMin']),
-    // display values and the application itself
-    ...strings(['identity.masked', 'phone.masked', 'app.partnerId', 'app.product']),
-    ...numbers(['app.amount', 'app.termMonths']),
-  ]),
-);
+/** Every known feature and the kind of value it holds when known, for the configured window labels. */
+export function featureCatalogue(windows: readonly string[] = VELOCITY_WINDOWS): Readonly<Record<string, FeatureKind>> {
+  return Object.freeze(Object.fromEntries([...velocity(windows), ...OTHER_FEATURES]));
+}
 
-/** The names alone, for `loadRuleSet(text, { knownFeatures: KNOWN_FEATURES })`. */
-export const KNOWN_FEATURES: ReadonlySet<string> = new Set(Object.keys(FEATURE_CATALOGUE));
+const OTHER_FEATURES: [string, FeatureKind][] = [
+  // impossible travel between this application and the previous one of the same identity / device
+  ...numbers(['travel.identity.speedKmh', 'travel.device.speedKmh', 'travel.identity.distanceKm', 'travel.device.distanceKm']),
+  ...bools(['travel.identity.impossible', 'travel.device.impossible']),
+  // IP enrichment
+  ...strings(['ip.class', 'ip.subnet', 'ip.country', 'ip.region', 'ip.city', 'ip.timezone', 'ip.geoSource', 'ip.geoBuildDate', 'ip.asOrg', 'ip.masked']),
+  ...numbers(['ip.version', 'ip.lat', 'ip.lon', 'ip.accuracyKm', 'ip.asn']),
+  ...bools(['ip.datacenter', 'ip.vpn', 'ip.tor', 'ip.blocked', 'ip.allowed']),
+  // device (user agent + SDK)
+  ...strings(['device.browser', 'device.browserVersion', 'device.os', 'device.osVersion', 'device.type', 'device.vendor', 'device.model', 'device.platform', 'device.masked']),
+  ...bools(['device.bot', 'device.headless', 'device.uaMissing', 'device.platformMismatch', 'device.emulator', 'device.rooted']),
+  // geo consistency
+  ...bools(['geo.hasGps', 'geo.gpsIpMismatch', 'geo.tzMismatch', 'geo.countryMismatch', 'geo.regionMismatch']),
+  ...numbers(['geo.gpsIpDistanceKm', 'geo.deviceTzOffsetMin', 'geo.ipTzOffsetMin']),
+  // display values and the application itself
+  ...strings(['identity.masked', 'phone.masked', 'app.partnerId', 'app.product']),
+  ...numbers(['app.amount', 'app.termMonths']),
+];
+
+/** The catalogue with the default windows (10m, 1h, 24h, 7d). */
+export const FEATURE_CATALOGUE: Readonly<Record<string, FeatureKind>> = featureCatalogue();
+
+/** The names alone, for `loadRuleSet(text, { knownFeatures })`. */
+export function knownFeatures(windows: readonly string[] = VELOCITY_WINDOWS): ReadonlySet<string> {
+  return new Set(Object.keys(featureCatalogue(windows)));
+}
+
+/** The names with the default windows. */
+export const KNOWN_FEATURES: ReadonlySet<string> = knownFeatures();

@@ -1,6 +1,5 @@
 import { LendguardError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
-import { KNOWN_FEATURES } from './features.js';
 import { loadRuleSetFile } from './file.js';
 import type { RuleSet } from './loader.js';
 import { RuleSetError } from './problems.js';
@@ -19,6 +18,8 @@ export interface LiveRules {
 export interface LiveRulesOptions {
   file: string;
   hotReload: boolean;
+  /** Feature names rules may read (depends on the configured windows). */
+  knownFeatures: ReadonlySet<string>;
   logger: Logger;
   onReload?: (ruleSet: RuleSet) => void;
   onRefused?: (error: RuleSetError) => void;
@@ -27,7 +28,7 @@ export interface LiveRulesOptions {
 export function createLiveRules(opts: LiveRulesOptions): LiveRules {
   let current: RuleSet;
   try {
-    current = loadRuleSetFile(opts.file, { knownFeatures: KNOWN_FEATURES });
+    current = loadRuleSetFile(opts.file, { knownFeatures: opts.knownFeatures });
   } catch (err) {
     const detail = err instanceof RuleSetError ? err.message : `cannot read ${opts.file}: ${(err as Error).message}`;
     throw new LendguardError('CONFIG_INVALID', `rules file ${opts.file} is invalid: ${detail}`, { cause: err });
@@ -39,7 +40,7 @@ export function createLiveRules(opts: LiveRulesOptions): LiveRules {
       if (!opts.hotReload || watcher) return;
       watcher = watchRuleFile({
         file: opts.file,
-        knownFeatures: KNOWN_FEATURES,
+        knownFeatures: opts.knownFeatures,
         onReload: (ruleSet) => {
           if (ruleSet.version === current.version) return;
           opts.logger.info({ from: current.version, to: ruleSet.version, rules: ruleSet.rules.length }, 'rules reloaded');
