@@ -16,10 +16,10 @@ export interface Sighting {
   acc: number;
 }
 
-export interface SightingRequest {
+/** The entities whose last sighting this application updates. */
+export interface SightingTarget {
   kind: SightingKind;
   entity: string;
-  sighting: Sighting;
 }
 
 export interface Location {
@@ -39,11 +39,14 @@ export function bestLocation(app: Application, ip: { lat: number | null; lon: nu
   return null;
 }
 
-export function sightingsFor(app: Application, where: Location | null): SightingRequest[] {
-  if (!where) return [];
-  const sighting: Sighting = { app: app.applicationId, at: app.eventTimeMs, lat: round(where.lat), lon: round(where.lon), acc: Math.max(where.accuracyKm, 1) };
+export function sightingOf(app: Application, where: Location | null): Sighting | null {
+  if (!where) return null;
+  return { app: app.applicationId, at: app.eventTimeMs, lat: round(where.lat), lon: round(where.lon), acc: Math.max(where.accuracyKm, 1) };
+}
+
+export function sightingTargets(app: Application): SightingTarget[] {
   return [
-    { kind: 'identity', entity: app.applicant.nationalId.id, sighting },
-    { kind: 'device', entity: app.device.deviceId.id, sighting },
+    { kind: 'identity', entity: app.applicant.nationalId.id },
+    { kind: 'device', entity: app.device.deviceId.id },
   ];
 }

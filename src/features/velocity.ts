@@ -67,42 +67,35 @@ export function velocitySpecs(windows: readonly WindowDef[] = DEFAULT_WINDOWS): 
 
 export const DEFAULT_VELOCITY: readonly VelocitySpec[] = velocitySpecs();
 
-/** One counter update: add `member` at `atMs` to the set of `entity`, then count each window. */
-export interface VelocityObservation {
+/** One counter update: add `member` to the set of `entity` (at the application's event time). */
+export interface CounterUpdate {
   spec: string;
   entity: string;
   member: string;
-  atMs: number;
-  windowsMs: number[];
 }
 
-export function observationsFor(app: Application, specs: readonly VelocitySpec[]): VelocityObservation[] {
-  const out: VelocityObservation[] = [];
+export function countersFor(app: Application, specs: readonly VelocitySpec[]): CounterUpdate[] {
+  const out: CounterUpdate[] = [];
   for (const s of specs) {
     const member = s.member(app);
     if (!member) continue;
-    for (const entity of new Set(s.entities(app))) {
-      if (entity) out.push({ spec: s.name, entity, member, atMs: app.eventTimeMs, windowsMs: s.windows.map((w) => w.ms) });
-    }
+    for (const entity of new Set(s.entities(app))) if (entity) out.push({ spec: s.name, entity, member });
   }
   return out;
 }
 
 /**
- * Turns the counts returned for `observationsFor(app)` into named features. A spec with no entity
- * for this application (no e-mail, no contacts) yields no feature: rules read it as unknown.
+ * Turns the counts returned for `countersFor(app)` (one row per update, one column per window)
+ * into named features, e.g. `device.identities.1h`. A spec with no entity for this application
+ * (no e-mail, no contacts) yields no feature: rules read it as unknown. Several entities of one
+ * spec (contacts) give the largest count.
  */
-export function velocityFeatures(
-  observations: readonly VelocityObservation[],
-  counts: readonly (readonly number[])[],
-  specs: readonly VelocitySpec[],
-): Record<string, number> {
+export function velocityFeatures(updates: readonly CounterUpdate[], counts: readonly (readonly number[])[], windows: readonly WindowDef[]): Record<string, number> {
   const features: Record<string, number> = {};
-  observations.forEach((obs, i) => {
-    const s = specs.find((x) => x.name === obs.spec);
+  updates.forEach((u, i) => {
     const row = counts[i] ?? [];
-    s?.windows.forEach((w, j) => {
-      const name = `${obs.spec}.${w.label}`;
+    windows.forEach((w, j) => {
+      const name = `${u.spec}.${w.label}`;
       features[name] = Math.max(features[name] ?? 0, row[j] ?? 0);
     });
   });

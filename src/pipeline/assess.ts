@@ -27,21 +27,25 @@ export interface AssessInput {
 /** Enrichment fields that stay inside the process (raw network location details). */
 const INTERNAL = new Set(['ip.subnet']);
 
-/** The features rules read: enrichment, state, masked identifiers and application fields. */
+/**
+ * The features rules read: enrichment, state, masked identifiers and application fields. Built by
+ * assignment into a prototype-less object: an object spread of ~100 dotted keys cost ~30 µs per
+ * application (bench/pipeline.bench.ts), a plain copy loop ~8 µs.
+ */
 export function featuresFor(app: Application, enrichment: Record<string, EvidenceValue>, state: Record<string, number | boolean>): Features {
-  return {
-    ...enrichment,
-    ...state,
-    'ip.masked': app.network.ipId.masked,
-    'device.masked': app.device.deviceId.masked,
-    'device.platform': app.device.platform ?? null,
-    'identity.masked': app.applicant.nationalId.masked,
-    'phone.masked': app.applicant.phone.masked,
-    'app.amount': app.amount ?? null,
-    'app.termMonths': app.termMonths ?? null,
-    'app.partnerId': app.partnerId ?? null,
-    'app.product': app.product ?? null,
-  };
+  const f: Record<string, EvidenceValue> = Object.create(null) as Record<string, EvidenceValue>;
+  for (const k in enrichment) f[k] = enrichment[k] as EvidenceValue;
+  for (const k in state) f[k] = state[k] as number | boolean;
+  f['ip.masked'] = app.network.ipId.masked;
+  f['device.masked'] = app.device.deviceId.masked;
+  f['device.platform'] = app.device.platform ?? null;
+  f['identity.masked'] = app.applicant.nationalId.masked;
+  f['phone.masked'] = app.applicant.phone.masked;
+  f['app.amount'] = app.amount ?? null;
+  f['app.termMonths'] = app.termMonths ?? null;
+  f['app.partnerId'] = app.partnerId ?? null;
+  f['app.product'] = app.product ?? null;
+  return f;
 }
 
 function subjectOf(app: Application): Assessment['subject'] {

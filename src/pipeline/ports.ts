@@ -1,23 +1,34 @@
-import type { Sighting, SightingRequest } from '../features/sightings.js';
-import type { VelocityObservation } from '../features/velocity.js';
+import type { Sighting, SightingTarget } from '../features/sightings.js';
+import type { CounterUpdate } from '../features/velocity.js';
 
 /** Ports the pipeline owns; adapters in state/ and emit/ implement them. */
 
-export interface StateRequest {
-  observations: readonly VelocityObservation[];
-  sightings: readonly SightingRequest[];
+/** Everything one application changes in state. */
+export interface ApplicationState {
+  applicationId: string;
+  atMs: number;
+  counters: readonly CounterUpdate[];
+  /** Entities whose last sighting this application replaces (only used when `sighting` is set). */
+  sightingTargets: readonly SightingTarget[];
+  sighting: Sighting | null;
 }
 
-export interface StateResult {
-  /** Counts per window for each observation, in order. */
+export interface StateRequest {
+  /** Window lengths, the same for every counter. */
+  windowsMs: readonly number[];
+  applications: readonly ApplicationState[];
+}
+
+export interface ApplicationStateResult {
+  /** One row per counter, one count per window. */
   counts: number[][];
-  /** For each sighting, the one to compare it with (null for the first), in order. */
+  /** For each sighting target, the sighting to compare with (null for none); empty without a sighting. */
   previous: (Sighting | null)[];
 }
 
-/** Sliding-window counters and last sightings; one round trip per batch. */
+/** Sliding-window counters and last sightings; one round trip per batch, one atomic step per application. */
 export interface StateStore {
-  apply(request: StateRequest): Promise<StateResult>;
+  apply(request: StateRequest): Promise<ApplicationStateResult[]>;
 }
 
 export interface OutputRecord {

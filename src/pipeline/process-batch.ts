@@ -1,16 +1,16 @@
 import type { Application, SourceRef } from '../domain/application.js';
 import type { Assessment, EvidenceValue } from '../domain/assessment.js';
 import type { TravelOptions } from '../enrich/travel.js';
-import { bestLocation, sightingsFor, type SightingRequest } from '../features/sightings.js';
+import { bestLocation, sightingOf, sightingTargets } from '../features/sightings.js';
 import { travelFeatures } from '../features/travel-features.js';
-import { observationsFor, velocityFeatures, type VelocityObservation, type VelocitySpec } from '../features/velocity.js';
+import { countersFor, velocityFeatures, type VelocitySpec } from '../features/velocity.js';
 import { pseudonymiseApplication, type Pseudonymiser } from '../ingest/pseudonymise.js';
 import { decodeApplication } from '../ingest/validate.js';
 import type { Clock } from '../platform/clock.js';
 import { asLendguardError, LendguardError } from '../platform/errors.js';
 import { assess, type AssessContext } from './assess.js';
 import { deadLetter } from './dead-letter.js';
-import type { OutputRecord, StateStore } from './ports.js';
+import type { ApplicationState, OutputRecord, StateStore } from './ports.js';
 
 /** One input record as the consumer adapter hands it over. */
 export interface InputRecord {
@@ -21,6 +21,7 @@ export interface InputRecord {
 
 export interface PipelineDeps {
   assess: AssessContext;
+  /** Counter definitions; they all share the same windows. */
   velocitySpecs: readonly VelocitySpec[];
   store: StateStore;
   pseudonymise: Pseudonymiser;
@@ -43,8 +44,7 @@ interface Accepted {
   app: Application;
   record: InputRecord;
   enrichment: Record<string, EvidenceValue>;
-  observations: VelocityObservation[];
-  sightings: SightingRequest[];
+  state: ApplicationState;
 }
 
 const num = (v: EvidenceValue | undefined): number | null => (typeof v === 'number' ? v : null);
@@ -55,7 +55,14 @@ function accept(record: InputRecord, deps: PipelineDeps): Accepted {
   const app = pseudonymiseApplication(raw, deps.pseudonymise);
   const enrichment = deps.enrich(app);
   const where = bestLocation(app, { lat: num(enrichment['ip.lat']), lon: num(enrichment['ip.lon']), accuracyKm: num(enrichment['ip.accuracyKm']) });
-  return { app, record, enrichment, observations: observationsFor(app, deps.velocitySpecs), sightings: sightingsFor(app, where) };
+  const state: ApplicationState = {
+    applicationId: app.applicationId,
+    atMs: app.eventTimeMs,
+    counters: countersFor(app, deps.velocitySpecs),
+    sightingTargets: sightingTargets(app),
+    sighting: sightingOf(app, where),
+  };
+  return { app, record, enrichment, state };
 }
 
 /**
@@ -80,19 +87,17 @@ export async function processBatch(records: readonly InputRecord[], deps: Pipeli
     }
   }
 
-  const state = await deps.store.apply({
-    observations: accepted.flatMap((a) => a.observations),
-    sightings: accepted.flatMap((a) => a.sightings),
-  });
-  let countAt = 0;
-  let sightingAt = 0;
+  const windows = deps.velocitySpecs[0]?.windows ?? [];
+  const results = await deps.store.apply({ windowsMs: windows.map((w) => w.ms), applications: accepted.map((a) => a.state) });
   const nowMs = deps.clock.now();
-  for (const a of accepted) {
-    const counts = state.counts.slice(countAt, (countAt += a.observations.length));
-    const previous = state.previous.slice(sightingAt, (sightingAt += a.sightings.length));
+  for (const [i, a] of accepted.entries()) {
+    const { counts, previous } = results[i] ?? { counts: [], previous: [] };
     let assessment: Assessment;
     try {
-      const features = { ...velocityFeatures(a.observations, counts, deps.velocitySpecs), ...travelFeatures(a.sightings, previous, deps.travel) };
+      const features = {
+        ...velocityFeatures(a.state.counters, counts, windows),
+        ...travelFeatures(a.state.sighting, a.state.sightingTargets, previous, deps.travel),
+      };
       assessment = assess({ app: a.app, enrichment: a.enrichment, state: features, source: a.record.source, batchStartedMs: startedMs, nowMs }, deps.assess);
     } catch (err) {
       reject(a.record, new LendguardError('PROCESSING_FAILED', `assessment failed: ${(err as Error).message}`, { cause: err }));
@@ -102,7 +107,8 @@ export async function processBatch(records: readonly InputRecord[], deps: Pipeli
     result.assessments.push(assessment);
     result.outputs.push({ topic: deps.topics.assessments, key: a.app.applicationId, value });
     if (assessment.alert) {
-      result.outputs.push({ topic: deps.topics.alerts, key: a.app.applicationId, value: JSON.stringify({ alertType: 'application', ...assessment }) });
+      // The alert is the assessment with its alert type first; reuse the serialised form.
+      result.outputs.push({ topic: deps.topics.alerts, key: a.app.applicationId, value: `{"alertType":"application",${value.slice(1)}` });
     }
   }
   return result;

@@ -1,22 +1,51 @@
 import type { Sighting } from '../features/sightings.js';
-import type { StateRequest, StateResult, StateStore } from '../pipeline/ports.js';
+import type { ApplicationState, ApplicationStateResult, StateRequest, StateStore } from '../pipeline/ports.js';
 
 /**
- * In-process twin of the Redis state store (same semantics as window.lua and sighting.lua), for
- * replay and backtests without Redis. The port's contract suite runs against both.
+ * In-process twin of the Redis state store (same semantics as application.lua), for replay and
+ * backtests without Redis. The port's contract suite runs against both. Each window set keeps its
+ * members' times in a sorted array, so a count is two binary searches.
  */
+interface WindowSet {
+  byMember: Map<string, number>;
+  times: number[];
+}
+
+function lowerBound(a: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((a[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Number of times in (from, to]. */
+function countIn(times: readonly number[], from: number, to: number): number {
+  return lowerBound(times, to + 1) - lowerBound(times, from + 1);
+}
+
 export function createMemoryStateStore(): StateStore {
-  const sets = new Map<string, Map<string, number>>();
+  const sets = new Map<string, WindowSet>();
   const sightings = new Map<string, { cur: Sighting; prev: Sighting | null }>();
 
-  function observe(key: string, member: string, atMs: number, windowsMs: readonly number[]): number[] {
-    const set = sets.get(key) ?? new Map<string, number>();
-    sets.set(key, set);
-    set.set(member, Math.max(set.get(member) ?? Number.NEGATIVE_INFINITY, atMs));
-    const horizon = Math.max(atMs, ...set.values()) - Math.max(...windowsMs);
-    for (const [m, t] of set) if (t < horizon) set.delete(m);
-    const times = [...set.values()];
-    return windowsMs.map((w) => times.filter((t) => t > atMs - w && t <= atMs).length);
+  function observe(key: string, member: string, t: number, windowsMs: readonly number[]): number[] {
+    let set = sets.get(key);
+    if (!set) sets.set(key, (set = { byMember: new Map(), times: [] }));
+    const old = set.byMember.get(member);
+    if (old === undefined || old < t) {
+      if (old !== undefined) set.times.splice(lowerBound(set.times, old), 1);
+      set.times.splice(lowerBound(set.times, t), 0, t);
+      set.byMember.set(member, t);
+    }
+    const horizon = Math.max(t, set.times[set.times.length - 1] ?? t) - Math.max(...windowsMs);
+    if ((set.times[0] ?? horizon) < horizon) {
+      for (const [m, time] of set.byMember) if (time < horizon) set.byMember.delete(m);
+      set.times.splice(0, lowerBound(set.times, horizon));
+    }
+    return windowsMs.map((w) => countIn(set.times, t - w, t));
   }
 
   function swap(key: string, s: Sighting): Sighting | null {
@@ -31,12 +60,17 @@ export function createMemoryStateStore(): StateStore {
     return entry.cur;
   }
 
+  function applyOne(app: ApplicationState, windowsMs: readonly number[]): ApplicationStateResult {
+    const sighting = app.sighting;
+    return {
+      counts: app.counters.map((c) => observe(`${c.spec}:${c.entity}`, c.member, app.atMs, windowsMs)),
+      previous: sighting ? app.sightingTargets.map((s) => swap(`${s.kind}:${s.entity}`, sighting)) : [],
+    };
+  }
+
   return {
-    async apply({ observations, sightings: reqs }: StateRequest): Promise<StateResult> {
-      return {
-        counts: observations.map((o) => observe(`${o.spec}:${o.entity}`, o.member, o.atMs, o.windowsMs)),
-        previous: reqs.map((r) => swap(`${r.kind}:${r.entity}`, r.sighting)),
-      };
+    async apply({ windowsMs, applications }: StateRequest): Promise<ApplicationStateResult[]> {
+      return applications.map((app) => applyOne(app, windowsMs));
     },
   };
 }

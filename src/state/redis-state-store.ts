@@ -1,37 +1,56 @@
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { Sighting } from '../features/sightings.js';
-import type { StateRequest, StateResult, StateStore } from '../pipeline/ports.js';
+import type { ApplicationState, ApplicationStateResult, StateRequest, StateStore } from '../pipeline/ports.js';
 import { LendguardError } from '../platform/errors.js';
 import type { KeyBuilder } from './keys.js';
 
-const lua = (name: string): string => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8');
+const APPLICATION_LUA = readFileSync(new URL('./application.lua', import.meta.url), 'utf8');
 
-type Command = (key: string, ...args: (string | number)[]) => unknown;
-interface Scripts {
-  lgWindowObserve: Command;
-  lgSightingSwap: Command;
-}
+type Command = (numberOfKeys: number, ...keysAndArgs: (string | number)[]) => unknown;
 
 export interface RedisStateOptions {
   sightingTtlMs: number;
 }
 
-/** Redis adapter for the state port: every update of a batch goes in one pipelined round trip. */
+function parseSighting(value: unknown): Sighting | null {
+  return typeof value === 'string' && value !== '' ? (JSON.parse(value) as Sighting) : null;
+}
+
+/**
+ * Redis adapter for the state port: one atomic script call per application (application.lua),
+ * every call of a batch in one pipelined round trip. The script touches several keys, so on Redis
+ * Cluster they would have to share a hash slot; this adapter targets a single Redis (or a
+ * primary/replica pair).
+ */
 export function createRedisStateStore(redis: Redis, keys: KeyBuilder, opts: RedisStateOptions): StateStore {
-  redis.defineCommand('lgWindowObserve', { numberOfKeys: 1, lua: lua('window.lua') });
-  redis.defineCommand('lgSightingSwap', { numberOfKeys: 1, lua: lua('sighting.lua') });
+  redis.defineCommand('lgApplyApplication', { lua: APPLICATION_LUA });
+
+  function args(app: ApplicationState, windowsMs: readonly number[]): (string | number)[] {
+    const targets = app.sighting ? app.sightingTargets : [];
+    return [
+      app.counters.length + targets.length,
+      ...app.counters.map((c) => keys.velocity(c.spec, c.entity)),
+      ...targets.map((s) => keys.sighting(s.kind, s.entity)),
+      app.counters.length,
+      app.atMs,
+      windowsMs.length,
+      ...windowsMs,
+      ...app.counters.map((c) => c.member),
+      app.applicationId,
+      app.sighting ? JSON.stringify(app.sighting) : '',
+      opts.sightingTtlMs,
+    ];
+  }
 
   return {
-    async apply({ observations, sightings }: StateRequest): Promise<StateResult> {
-      if (observations.length === 0 && sightings.length === 0) return { counts: [], previous: [] };
+    async apply({ windowsMs, applications }: StateRequest): Promise<ApplicationStateResult[]> {
+      if (applications.length === 0) return [];
       const pipeline = redis.pipeline();
-      const q = pipeline as unknown as Scripts;
-      for (const o of observations) {
-        q.lgWindowObserve(keys.velocity(o.spec, o.entity), o.member, o.atMs, Math.max(...o.windowsMs), ...o.windowsMs);
-      }
-      for (const s of sightings) {
-        q.lgSightingSwap(keys.sighting(s.kind, s.entity), s.sighting.app, s.sighting.at, JSON.stringify(s.sighting), opts.sightingTtlMs);
+      const q = pipeline as unknown as { lgApplyApplication: Command };
+      for (const app of applications) {
+        const [numberOfKeys, ...rest] = args(app, windowsMs);
+        q.lgApplyApplication(numberOfKeys as number, ...rest);
       }
       let results: [Error | null, unknown][] | null;
       try {
@@ -40,14 +59,14 @@ export function createRedisStateStore(redis: Redis, keys: KeyBuilder, opts: Redi
         throw new LendguardError('REDIS_UNAVAILABLE', `Redis pipeline failed: ${(err as Error).message}`, { cause: err });
       }
       if (!results) throw new LendguardError('REDIS_UNAVAILABLE', 'Redis pipeline returned no results');
-      const values = results.map(([err, value]) => {
+      return results.map(([err, value], i) => {
         if (err) throw new LendguardError('REDIS_UNAVAILABLE', `Redis state update failed: ${err.message}`, { cause: err });
-        return value;
+        const flat = value as unknown[];
+        const app = applications[i] as ApplicationState;
+        const w = windowsMs.length;
+        const counts = app.counters.map((_, k) => flat.slice(k * w, (k + 1) * w) as number[]);
+        return { counts, previous: flat.slice(app.counters.length * w).map(parseSighting) };
       });
-      return {
-        counts: values.slice(0, observations.length) as number[][],
-        previous: values.slice(observations.length).map((v) => (typeof v === 'string' ? (JSON.parse(v) as Sighting) : null)),
-      };
     },
   };
 }

@@ -1,8 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SightingRequest } from '../../src/features/sightings.js';
-import type { VelocityObservation } from '../../src/features/velocity.js';
-import type { StateStore } from '../../src/pipeline/ports.js';
+import type { Sighting } from '../../src/features/sightings.js';
+import type { ApplicationState, StateStore } from '../../src/pipeline/ports.js';
 import { createKeyBuilder } from '../../src/state/keys.js';
 import { createMemoryStateStore } from '../../src/state/memory-state-store.js';
 import { createRedisStateStore } from '../../src/state/redis-state-store.js';
@@ -15,8 +14,33 @@ import { randomId, REDIS_URL } from '../helpers/services.js';
  */
 const H = 3_600_000;
 const T = Date.parse('2026-11-28T00:00:00Z');
-const obs = (entity: string, member: string, atMs: number, windowsMs = [10 * 60_000, H]): VelocityObservation => ({ spec: 'device.apps', entity, member, atMs, windowsMs });
-const sight = (entity: string, app: string, at: number, lat = 39.9, lon = 116.4): SightingRequest => ({ kind: 'device', entity, sighting: { app, at, lat, lon, acc: 1 } });
+const WINDOWS = [10 * 60_000, H];
+
+/** An application that adds `member` to the counter of `entity` at `atMs`. */
+const add = (entity: string, member: string, atMs: number): ApplicationState => ({
+  applicationId: `app-${member}-${atMs}`,
+  atMs,
+  counters: [{ spec: 'device.apps', entity, member }],
+  sightingTargets: [],
+  sighting: null,
+});
+/** An application seen at a place: swaps the last sighting of device `entity`. */
+const seen = (entity: string, app: string, at: number, lat = 39.9, lon = 116.4): ApplicationState => ({
+  applicationId: app,
+  atMs: at,
+  counters: [],
+  sightingTargets: [{ kind: 'device', entity }],
+  sighting: { app, at, lat, lon, acc: 1 },
+});
+
+async function counts(s: StateStore, apps: ApplicationState[], windowsMs = WINDOWS): Promise<number[][]> {
+  const results = await s.apply({ windowsMs, applications: apps });
+  return results.map((r) => r.counts[0] ?? []);
+}
+async function previous(s: StateStore, app: ApplicationState): Promise<Sighting | null> {
+  const [r] = await s.apply({ windowsMs: WINDOWS, applications: [app] });
+  return r?.previous[0] ?? null;
+}
 
 const redis = new Redis(REDIS_URL, { lazyConnect: true });
 const prefix = randomId('lgtest:');
@@ -35,23 +59,19 @@ const stores: [string, () => StateStore][] = [
 describe.each(stores)('state store contract (%s)', (_name, make) => {
   it('counts exactly at window edges: (t - w, t]', async () => {
     const s = make();
-    await s.apply({ observations: [obs('d', 'a1', T)], sightings: [] });
-    await s.apply({ observations: [obs('d', 'a2', T + 5 * 60_000)], sightings: [] });
+    await counts(s, [add('d', 'a1', T), add('d', 'a2', T + 5 * 60_000)]);
     // At T + 10 min the first one is exactly one window old: out of the 10-minute window, in the hour.
-    const r = await s.apply({ observations: [obs('d', 'a3', T + 10 * 60_000)], sightings: [] });
-    expect(r.counts).toEqual([[2, 3]]);
-    // One millisecond earlier it would still be in.
+    expect(await counts(s, [add('d', 'a3', T + 10 * 60_000)])).toEqual([[2, 3]]);
     const s2 = make();
-    await s2.apply({ observations: [obs('d', 'a1', T)], sightings: [] });
-    expect((await s2.apply({ observations: [obs('d', 'a3', T + 10 * 60_000 - 1)], sightings: [] })).counts).toEqual([[2, 2]]);
+    await counts(s2, [add('d', 'a1', T)]);
+    expect(await counts(s2, [add('d', 'a3', T + 10 * 60_000 - 1)])).toEqual([[2, 2]]); // 1 ms earlier: still in
   });
 
   it('never counts a replayed application twice', async () => {
     const s = make();
-    const batch = [obs('d', 'a1', T), obs('d', 'a2', T + 1000)];
-    await s.apply({ observations: batch, sightings: [] });
-    const again = await s.apply({ observations: batch, sightings: [] });
-    expect(again.counts).toEqual([
+    const batch = [add('d', 'a1', T), add('d', 'a2', T + 1000)];
+    await counts(s, batch);
+    expect(await counts(s, batch)).toEqual([
       [1, 1],
       [2, 2],
     ]);
@@ -59,32 +79,45 @@ describe.each(stores)('state store contract (%s)', (_name, make) => {
 
   it('counts distinct members (identities per device), keeping each at its latest time', async () => {
     const s = make();
-    const r = await s.apply({ observations: [obs('d', 'id1', T), obs('d', 'id2', T + 1), obs('d', 'id1', T + 2), obs('d', 'id3', T + 3)], sightings: [] });
-    expect(r.counts.map((c) => c[0])).toEqual([1, 2, 2, 3]);
+    const r = await counts(s, [add('d', 'id1', T), add('d', 'id2', T + 1), add('d', 'id1', T + 2), add('d', 'id3', T + 3)]);
+    expect(r.map((c) => c[0])).toEqual([1, 2, 2, 3]);
   });
 
   it('keeps entities apart and answers a batch in order', async () => {
     const s = make();
-    const r = await s.apply({ observations: [obs('d1', 'a', T), obs('d2', 'b', T), obs('d1', 'c', T + 1)], sightings: [] });
-    expect(r.counts).toEqual([
+    expect(await counts(s, [add('d1', 'a', T), add('d2', 'b', T), add('d1', 'c', T + 1)])).toEqual([
       [1, 1],
       [1, 1],
       [2, 2],
     ]);
   });
 
+  it('handles several counters and sightings of one application together', async () => {
+    const s = make();
+    const app: ApplicationState = {
+      applicationId: 'x1',
+      atMs: T,
+      counters: [
+        { spec: 'device.apps', entity: 'd', member: 'x1' },
+        { spec: 'ip.apps', entity: 'i', member: 'x1' },
+      ],
+      sightingTargets: [
+        { kind: 'device', entity: 'd' },
+        { kind: 'identity', entity: 'n' },
+      ],
+      sighting: { app: 'x1', at: T, lat: 1, lon: 2, acc: 1 },
+    };
+    const [r] = await s.apply({ windowsMs: WINDOWS, applications: [app] });
+    expect(r).toEqual({ counts: [[1, 1], [1, 1]], previous: [null, null] });
+  });
+
   it('returns the previous sighting, idempotently under replay', async () => {
     const s = make();
-    const first = await s.apply({ observations: [], sightings: [sight('d', 'a1', T)] });
-    expect(first.previous).toEqual([null]);
-    const second = await s.apply({ observations: [], sightings: [sight('d', 'a2', T + H, 31.2, 121.5)] });
-    expect(second.previous[0]).toMatchObject({ app: 'a1', at: T, lat: 39.9, lon: 116.4 });
-    const replay = await s.apply({ observations: [], sightings: [sight('d', 'a2', T + H, 31.2, 121.5)] });
-    expect(replay.previous[0]).toMatchObject({ app: 'a1' });
-    const older = await s.apply({ observations: [], sightings: [sight('d', 'a0', T - H)] });
-    expect(older.previous[0]).toMatchObject({ app: 'a2' }); // compared with the newest, does not replace it
-    const next = await s.apply({ observations: [], sightings: [sight('d', 'a3', T + 2 * H)] });
-    expect(next.previous[0]).toMatchObject({ app: 'a2' });
+    expect(await previous(s, seen('d', 'a1', T))).toBeNull();
+    expect(await previous(s, seen('d', 'a2', T + H, 31.2, 121.5))).toMatchObject({ app: 'a1', at: T, lat: 39.9, lon: 116.4 });
+    expect(await previous(s, seen('d', 'a2', T + H, 31.2, 121.5))).toMatchObject({ app: 'a1' }); // replay
+    expect(await previous(s, seen('d', 'a0', T - H))).toMatchObject({ app: 'a2' }); // older: compared with the newest, not stored
+    expect(await previous(s, seen('d', 'a3', T + 2 * H))).toMatchObject({ app: 'a2' });
   });
 });
 
@@ -92,7 +125,8 @@ describe('redis specifics', () => {
   it('sets every key to expire after its longest window, and the data really expires', async () => {
     const keyPrefix = `${prefix}${randomId('')}:`;
     const s = createRedisStateStore(redis, createKeyBuilder(keyPrefix), { sightingTtlMs: 300 });
-    await s.apply({ observations: [obs('d', 'a1', Date.now(), [100, 250])], sightings: [sight('d', 'a1', Date.now())] });
+    const app = { ...seen('d', 'a1', Date.now()), counters: [{ spec: 'device.apps', entity: 'd', member: 'a1' }] };
+    await s.apply({ windowsMs: [100, 250], applications: [app] });
     const keys = await redis.keys(`${keyPrefix}*`);
     expect(keys.sort()).toEqual([`${keyPrefix}s:device:d`, `${keyPrefix}v:device.apps:d`]);
     for (const k of keys) {
@@ -107,7 +141,7 @@ describe('redis specifics', () => {
   it('trims members older than the longest window', async () => {
     const keyPrefix = `${prefix}${randomId('')}:`;
     const s = createRedisStateStore(redis, createKeyBuilder(keyPrefix), { sightingTtlMs: 60_000 });
-    await s.apply({ observations: [obs('d', 'old', T), obs('d', 'new', T + 2 * H)], sightings: [] });
+    await s.apply({ windowsMs: WINDOWS, applications: [add('d', 'old', T), add('d', 'new', T + 2 * H)] });
     expect(await redis.zrange(`${keyPrefix}v:device.apps:d`, 0, -1)).toEqual(['new']);
   });
 });

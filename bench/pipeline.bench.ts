@@ -1,0 +1,128 @@
+/**
+ * Cost per application of the processing stages (decode+validate, pseudonymise, enrich, state,
+ * rules) and of the whole in-process pipeline, with Redis state and in-memory state side by side
+ * in one run. No Kafka here: this isolates our work from the Kafka I/O.
+ *
+ *   npx tsx bench/pipeline.bench.ts [applications=20000] [batch=200]
+ *
+ * Needs Redis on 127.0.0.1:6379 (bash scripts/services.sh up). Writes bench/results/pipeline.{json,md}.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import type { Application } from '../src/domain/application.js';
+import { createGeoProvider, DeviceParser, enrich, loadIpListFiles, NO_IP_LISTS, type EnrichContext } from '../src/enrich/index.js';
+import { countersFor, DEFAULT_VELOCITY } from '../src/features/velocity.js';
+import { createPseudonymiser, pseudonymiseApplication } from '../src/ingest/pseudonymise.js';
+import { decodeApplication } from '../src/ingest/validate.js';
+import { featuresFor } from '../src/pipeline/assess.js';
+import type { StateStore } from '../src/pipeline/ports.js';
+import { processBatch, type InputRecord, type PipelineDeps } from '../src/pipeline/process-batch.js';
+import { systemClock } from '../src/platform/clock.js';
+import { evaluate } from '../src/rules/engine.js';
+import { KNOWN_FEATURES } from '../src/rules/features.js';
+import { loadRuleSetFile } from '../src/rules/file.js';
+import { createKeyBuilder } from '../src/state/keys.js';
+import { createMemoryStateStore } from '../src/state/memory-state-store.js';
+import { createRedisStateStore } from '../src/state/redis-state-store.js';
+import { application } from '../test/helpers/traffic.js';
+import { machine, record, summarise } from './lib.js';
+
+const N = Number(process.argv[2] ?? 20_000);
+const BATCH = Number(process.argv[3] ?? 200);
+const listsDir = new URL('../../shared/data/iplists/', import.meta.url);
+
+// A mix: mostly distinct applicants, some devices and IPs reused (so windows and rules have work).
+const inputs: Buffer[] = Array.from({ length: N }, (_, i) =>
+  Buffer.from(
+    JSON.stringify(
+      application('bench', i, (a) => {
+        if (i % 10 === 0) a.device.deviceId = `shared-${i % 97}`;
+        if (i % 7 === 0) a.network.ip = `43.136.${i % 200}.5`;
+      }),
+    ),
+  ),
+);
+
+const lists = existsSync(fileURLToPath(listsDir))
+  ? loadIpListFiles([{ name: 'dc', kind: 'datacenter', files: [fileURLToPath(new URL('datacenter-ipv4.txt', listsDir))] }]).matcher
+  : NO_IP_LISTS;
+const ctx: EnrichContext = { geo: createGeoProvider('dbip'), lists, ua: new DeviceParser(50_000) };
+const ruleSet = loadRuleSetFile(fileURLToPath(new URL('../config/rules.yaml', import.meta.url)), { knownFeatures: KNOWN_FEATURES });
+const pseudonymise = createPseudonymiser('bench-key-0123456789abcdef');
+
+function stage<T>(label: string, items: readonly T[], fn: (x: T) => unknown): number {
+  for (const x of items.slice(0, 2000)) fn(x); // warm-up
+  const t0 = performance.now();
+  for (const x of items) fn(x);
+  const us = ((performance.now() - t0) * 1000) / items.length;
+  console.log(`${label.padEnd(28)} ${us.toFixed(2).padStart(8)} µs/app`);
+  return us;
+}
+
+async function pipeline(label: string, store: StateStore): Promise<{ usPerApp: number; batchMs: ReturnType<typeof summarise> }> {
+  const deps: PipelineDeps = {
+    assess: { ruleSet: () => ruleSet, alertLevel: 'high', budgetMs: 100 },
+    velocitySpecs: DEFAULT_VELOCITY,
+    store,
+    pseudonymise,
+    enrich: (app) => enrich(app, ctx),
+    travel: { maxSpeedKmh: 900 },
+    clock: systemClock,
+    maxRecordBytes: 65536,
+    topics: { assessments: 'a', alerts: 'b', dlq: 'c' },
+    processorId: 'bench',
+  };
+  const records: InputRecord[] = inputs.map((value, i) => ({ key: null, value, source: { topic: 't', partition: 0, offset: String(i), timestampMs: Date.now() } }));
+  const batchMs: number[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < records.length; i += BATCH) {
+    const b0 = performance.now();
+    await processBatch(records.slice(i, i + BATCH), deps);
+    batchMs.push(performance.now() - b0);
+  }
+  const usPerApp = ((performance.now() - t0) * 1000) / records.length;
+  const s = summarise(batchMs);
+  console.log(`${label.padEnd(28)} ${usPerApp.toFixed(2).padStart(8)} µs/app  (batch of ${BATCH}: p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms)`);
+  return { usPerApp, batchMs: s };
+}
+
+async function main(): Promise<void> {
+  console.log(`${N} applications, batches of ${BATCH}, ${lists === NO_IP_LISTS ? 'no IP lists' : 'X4BNet data-centre list loaded'}\n`);
+  const raws = inputs.map((b) => decodeApplication(b, { maxRecordBytes: 65536 }));
+  const apps: Application[] = raws.map((r) => pseudonymiseApplication(r, pseudonymise));
+  const enriched = apps.map((a) => enrich(a, ctx));
+  const stages = {
+    decodeValidate: stage('decode + validate', inputs, (b) => decodeApplication(b, { maxRecordBytes: 65536 })),
+    pseudonymise: stage('pseudonymise (9 HMACs)', raws, (r) => pseudonymiseApplication(r, pseudonymise)),
+    enrich: stage('enrich (geo, lists, UA, geo)', apps, (a) => enrich(a, ctx)),
+    counters: stage('counter updates', apps, (a) => countersFor(a, DEFAULT_VELOCITY)),
+    rules: stage(`rules (${ruleSet.rules.length} CEL rules)`, apps.map((a, i) => featuresFor(a, enriched[i] ?? {}, {})), (f) => evaluate(ruleSet, f)),
+  };
+  console.log('');
+  const redis = new Redis('redis://127.0.0.1:6379');
+  const prefix = `bench:${randomBytes(4).toString('hex')}:`;
+  const withRedis = await pipeline('whole pipeline, Redis state', createRedisStateStore(redis, createKeyBuilder(prefix), { sightingTtlMs: 3600_000 }));
+  const withMemory = await pipeline('whole pipeline, memory state', createMemoryStateStore());
+  const keys = await redis.keys(`${prefix}*`);
+  for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
+  await redis.quit();
+  const result = { when: new Date().toISOString(), machine: machine(), settings: { applications: N, batch: BATCH, ipLists: lists !== NO_IP_LISTS }, stagesUsPerApp: stages, withRedis, withMemory };
+  const md = [
+    `# Pipeline stage cost (${result.when.slice(0, 10)})`,
+    '',
+    `Machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.memGiB} GiB, Node ${result.machine.node}. ${N} applications, batches of ${BATCH}.`,
+    '',
+    '| stage | µs per application |',
+    '|---|---|',
+    ...Object.entries(stages).map(([k, v]) => `| ${k} | ${v.toFixed(1)} |`),
+    `| **whole pipeline, Redis state** | **${withRedis.usPerApp.toFixed(1)}** (batch p50 ${withRedis.batchMs.p50.toFixed(1)} ms, p99 ${withRedis.batchMs.p99.toFixed(1)} ms) |`,
+    `| whole pipeline, memory state | ${withMemory.usPerApp.toFixed(1)} (batch p50 ${withMemory.batchMs.p50.toFixed(1)} ms, p99 ${withMemory.batchMs.p99.toFixed(1)} ms) |`,
+    '',
+  ].join('\n');
+  record('pipeline', result, md);
+  console.log(`\n${md}`);
+}
+
+await main();
