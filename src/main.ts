@@ -7,7 +7,9 @@ import { parseWindow, velocitySpecs } from './features/velocity.js';
 import { knownFeatures } from './rules/features.js';
 import { ApplicationConsumer } from './ingest/consumer.js';
 import { createPseudonymiser } from './ingest/pseudonymise.js';
-import { processBatch, type PipelineDeps } from './pipeline/process-batch.js';
+import { LatencyBudget } from './pipeline/budget.js';
+import type { StateStore } from './pipeline/ports.js';
+import { processBatch, type BatchResult, type PipelineDeps } from './pipeline/process-batch.js';
 import { createKafka, createRedis } from './platform/clients.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { piiKeyOrFail, type Config } from './platform/config.js';
@@ -40,6 +42,8 @@ export interface ProcessorOptions {
   clock?: Clock;
   /** Called when the processor cannot continue (fatal error); the CLI exits non-zero. */
   onFatal?: (err: Error) => void;
+  /** Wraps the state adapter (instrumentation, fault injection in tests). */
+  decorateStateStore?: (store: StateStore) => StateStore;
 }
 
 export function createProcessor(config: Config, opts: ProcessorOptions): Processor {
@@ -69,6 +73,30 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
     },
     onRefused: () => metrics.ruleReloads.inc({ result: 'refused' }),
   });
+  const budget = new LatencyBudget(config.latency);
+  const shed = config.latency.shed;
+  const shedWhat = `skipping counters [${shed.counters.join(', ')}] and rules tagged [${shed.ruleTags.join(', ')}]`;
+  const degradation = () => {
+    const state = budget.state(clock.now());
+    const w = state.window;
+    metrics.shedding.set(state.shedding ? 1 : 0);
+    for (const [q, v] of [['0.5', w.p50], ['0.95', w.p95], ['0.99', w.p99], ['1', w.max]] as const) metrics.windowLatency.set({ quantile: q }, v);
+    metrics.withinBudget.set(w.withinBudget);
+    health.details.latency = { budgetMs: config.latency.budgetMs, ...w, shedding: state.shedding };
+    return {
+      shedding: state.shedding,
+      reason: state.reason ? `${state.reason}: ${shedWhat}` : null,
+      windowP99Ms: w.p99,
+      skipRuleTags: shed.ruleTags,
+      skipCounters: shed.counters,
+    };
+  };
+  const onCommitted = (result: BatchResult): void => {
+    const now = clock.now();
+    // Latency as the budget defines it: record timestamp to the assessment being durably produced.
+    budget.record(result.assessments.map((a) => now - (Date.parse(a.assessedAt) - a.latency.sinceRecordMs)), now);
+    metrics.degraded.inc(result.assessments.filter((a) => a.degraded).length);
+  };
   const deps: PipelineDeps = {
     assess: {
       ruleSet: rules.current,
@@ -76,9 +104,12 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
       budgetMs: config.latency.budgetMs,
     },
     velocitySpecs: velocitySpecs(config.state.windows.map(parseWindow)),
-    store: createRedisStateStore(redis, createKeyBuilder(config.redis.keyPrefix), { sightingTtlMs: config.state.sightingTtlMs }),
+    store: (opts.decorateStateStore ?? ((s: StateStore) => s))(
+      createRedisStateStore(redis, createKeyBuilder(config.redis.keyPrefix), { sightingTtlMs: config.state.sightingTtlMs }),
+    ),
     enrich: (app) => enrich(app, enrichContext),
     travel: { maxSpeedKmh: config.enrichment.maxTravelSpeedKmh },
+    degradation,
     pseudonymise: createPseudonymiser(piiKey),
     clock,
     maxRecordBytes: config.processing.maxRecordBytes,
@@ -104,6 +135,7 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
     health,
     transactions,
     handle: (records) => processBatch(records, deps),
+    onCommitted,
     onFatal: fatal,
   });
   let server: Server | undefined;

@@ -23,6 +23,8 @@ export interface LatencyInfo {
   processingMs: number;
   budgetMs: number;
   withinBudget: boolean;
+  /** p99 of the sliding latency window when this application was processed. */
+  windowP99Ms: number;
 }
 
 export interface Assessment {
@@ -36,7 +38,9 @@ export interface Assessment {
   alert: boolean;
   flags: Flag[];
   rulesVersion: string;
+  /** True when optional work was shed to stay within the latency budget. */
   degraded: boolean;
+  degradedReason: string | null;
   subject: Record<string, { id: string; masked: string }>;
   enrichment: Record<string, EvidenceValue>;
   features: Record<string, number | boolean>;

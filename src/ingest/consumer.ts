@@ -21,6 +21,8 @@ export interface ConsumerDeps {
   health: Health;
   transactions: PartitionTransactions;
   handle: (records: InputRecord[]) => Promise<BatchResult>;
+  /** Called once a batch's outputs are committed (e.g. to feed the latency window). */
+  onCommitted?: (result: BatchResult) => void;
   onFatal: (err: Error) => void;
 }
 
@@ -114,6 +116,7 @@ export class ApplicationConsumer {
         await session.commit(result.outputs, BigInt(last.offset) + 1n);
         timer();
         this.recordCommitted(result);
+        this.deps.onCommitted?.(result);
         if (attempt > 0) logger.info({ topic, partition, attempts: attempt + 1 }, 'recovered, processing resumed');
         health.set('ready');
         metrics.ready.set(1);

@@ -13,6 +13,16 @@ export interface AssessContext {
   budgetMs: number;
 }
 
+/** Whether this batch runs degraded (over the latency budget), and what that skips. */
+export interface Degradation {
+  shedding: boolean;
+  reason: string | null;
+  windowP99Ms: number;
+  skipRuleTags: readonly string[];
+}
+
+export const FULL_WORK: Degradation = { shedding: false, reason: null, windowP99Ms: 0, skipRuleTags: [] };
+
 export interface AssessInput {
   app: Application;
   /** Flat enrichment features (ip.*, device.*, geo.*). */
@@ -22,6 +32,7 @@ export interface AssessInput {
   source: SourceRef;
   batchStartedMs: number;
   nowMs: number;
+  degradation: Degradation;
 }
 
 /** Enrichment fields that stay inside the process (raw network location details). */
@@ -65,7 +76,8 @@ function publicEnrichment(app: Application, enrichment: Record<string, EvidenceV
 export function assess(input: AssessInput, ctx: AssessContext): Assessment {
   const { app, source } = input;
   const ruleSet = ctx.ruleSet();
-  const { flags, score, level } = evaluate(ruleSet, featuresFor(app, input.enrichment, input.state));
+  const d = input.degradation;
+  const { flags, score, level } = evaluate(ruleSet, featuresFor(app, input.enrichment, input.state), { skipTags: d.shedding ? d.skipRuleTags : [] });
   const sinceRecordMs = Math.max(0, input.nowMs - source.timestampMs);
   return {
     schemaVersion: 1,
@@ -78,7 +90,8 @@ export function assess(input: AssessInput, ctx: AssessContext): Assessment {
     alert: levelRank(level) >= levelRank(ctx.alertLevel),
     flags,
     rulesVersion: ruleSet.version,
-    degraded: false,
+    degraded: d.shedding,
+    degradedReason: d.shedding ? d.reason : null,
     subject: subjectOf(app),
     enrichment: publicEnrichment(app, input.enrichment),
     features: input.state,
@@ -87,6 +100,7 @@ export function assess(input: AssessInput, ctx: AssessContext): Assessment {
       processingMs: Math.max(0, input.nowMs - input.batchStartedMs),
       budgetMs: ctx.budgetMs,
       withinBudget: sinceRecordMs <= ctx.budgetMs,
+      windowP99Ms: d.windowP99Ms,
     },
     source: { topic: source.topic, partition: source.partition, offset: source.offset },
   };

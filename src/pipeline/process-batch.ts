@@ -8,7 +8,7 @@ import { pseudonymiseApplication, type Pseudonymiser } from '../ingest/pseudonym
 import { decodeApplication } from '../ingest/validate.js';
 import type { Clock } from '../platform/clock.js';
 import { asLendguardError, LendguardError } from '../platform/errors.js';
-import { assess, type AssessContext } from './assess.js';
+import { assess, FULL_WORK, type AssessContext, type Degradation } from './assess.js';
 import { deadLetter } from './dead-letter.js';
 import type { ApplicationState, OutputRecord, StateStore } from './ports.js';
 
@@ -28,6 +28,8 @@ export interface PipelineDeps {
   /** Pure enrichment of one application (IP, device, geo consistency). */
   enrich: (app: Application) => Record<string, EvidenceValue>;
   travel: TravelOptions;
+  /** Read once per batch: over the latency budget, optional counters and rules are skipped. */
+  degradation?: () => Degradation & { skipCounters: readonly string[] };
   clock: Clock;
   maxRecordBytes: number;
   topics: { assessments: string; alerts: string; dlq: string };
@@ -50,7 +52,7 @@ interface Accepted {
 const num = (v: EvidenceValue | undefined): number | null => (typeof v === 'number' ? v : null);
 
 /** decode + validate → pseudonymise → enrich → what to ask of state. Throws poison errors. */
-function accept(record: InputRecord, deps: PipelineDeps): Accepted {
+function accept(record: InputRecord, deps: PipelineDeps, specs: readonly VelocitySpec[]): Accepted {
   const raw = decodeApplication(record.value, { maxRecordBytes: deps.maxRecordBytes });
   const app = pseudonymiseApplication(raw, deps.pseudonymise);
   const enrichment = deps.enrich(app);
@@ -58,7 +60,7 @@ function accept(record: InputRecord, deps: PipelineDeps): Accepted {
   const state: ApplicationState = {
     applicationId: app.applicationId,
     atMs: app.eventTimeMs,
-    counters: countersFor(app, deps.velocitySpecs),
+    counters: countersFor(app, specs),
     sightingTargets: sightingTargets(app),
     sighting: sightingOf(app, where),
   };
@@ -72,6 +74,8 @@ function accept(record: InputRecord, deps: PipelineDeps): Accepted {
  */
 export async function processBatch(records: readonly InputRecord[], deps: PipelineDeps): Promise<BatchResult> {
   const startedMs = deps.clock.now();
+  const degradation = deps.degradation?.() ?? { ...FULL_WORK, skipCounters: [] };
+  const specs = degradation.shedding ? deps.velocitySpecs.filter((s) => !degradation.skipCounters.includes(s.name)) : deps.velocitySpecs;
   const accepted: Accepted[] = [];
   const result: BatchResult = { outputs: [], assessments: [], deadLettered: [] };
   const reject = (record: InputRecord, err: LendguardError): void => {
@@ -81,7 +85,7 @@ export async function processBatch(records: readonly InputRecord[], deps: Pipeli
 
   for (const record of records) {
     try {
-      accepted.push(accept(record, deps));
+      accepted.push(accept(record, deps, specs));
     } catch (err) {
       reject(record, asLendguardError(err, 'PROCESSING_FAILED'));
     }
@@ -98,7 +102,7 @@ export async function processBatch(records: readonly InputRecord[], deps: Pipeli
         ...velocityFeatures(a.state.counters, counts, windows),
         ...travelFeatures(a.state.sighting, a.state.sightingTargets, previous, deps.travel),
       };
-      assessment = assess({ app: a.app, enrichment: a.enrichment, state: features, source: a.record.source, batchStartedMs: startedMs, nowMs }, deps.assess);
+      assessment = assess({ app: a.app, enrichment: a.enrichment, state: features, source: a.record.source, batchStartedMs: startedMs, nowMs, degradation }, deps.assess);
     } catch (err) {
       reject(a.record, new LendguardError('PROCESSING_FAILED', `assessment failed: ${(err as Error).message}`, { cause: err }));
       continue;

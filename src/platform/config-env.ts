@@ -52,6 +52,7 @@ export const ENV_VARS: readonly EnvVar[] = [
   v('LENDGUARD_RULES_HOT_RELOAD', 'rules.hotReload', 'bool', 'reload the rules file when it changes'),
   v('LENDGUARD_ALERT_LEVEL', 'scoring.alertLevel', 'string', '`low`, `medium`, `high` (default) or `critical`'),
   v('LENDGUARD_LATENCY_BUDGET_MS', 'latency.budgetMs', 'int', 'budget from record timestamp to assessment'),
+  v('LENDGUARD_LATENCY_WINDOW_SECONDS', 'latency.windowSeconds', 'int', 'sliding window the budget is judged over'),
   v('LENDGUARD_MAX_BATCH_SIZE', 'processing.maxBatchSize', 'int', 'records per transaction at most'),
   v('LENDGUARD_MAX_RECORD_BYTES', 'processing.maxRecordBytes', 'int', 'larger input records are dead-lettered'),
   v('LENDGUARD_HTTP_PORT', 'http.port', 'int', 'port of /healthz, /readyz and /metrics (0 = any free port)'),

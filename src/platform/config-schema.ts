@@ -122,7 +122,21 @@ export const configSchema = z
       .prefault({}),
     latency: z
       .object({
+        /** Budget from the input record's Kafka timestamp to the assessment being produced. */
         budgetMs: z.number().int().positive().default(100),
+        /** The sliding window the budget is judged over. */
+        windowSeconds: z.number().int().min(1).max(3600).default(30),
+        /** Shedding stops once the window p99 is back under this share of the budget. */
+        recoverRatio: z.number().gt(0).max(1).default(0.8),
+        /** No decision on fewer samples than this in the window. */
+        minSamples: z.number().int().min(1).default(50),
+        /** What is skipped while over budget: counters by name and rules by tag. */
+        shed: z
+          .object({
+            counters: z.array(z.string()).default(['contact.shared']),
+            ruleTags: z.array(z.string()).default(['optional']),
+          })
+          .prefault({}),
       })
       .prefault({}),
     processing: z

@@ -31,6 +31,15 @@ export function createMetrics() {
       registers: [registry],
     }),
     lag: new Gauge({ name: 'lendguard_consumer_lag', help: 'Records behind the high watermark', labelNames: ['topic', 'partition'], registers: [registry] }),
+    windowLatency: new Gauge({
+      name: 'lendguard_latency_window_ms',
+      help: 'Record timestamp to committed assessment over the sliding window',
+      labelNames: ['quantile'],
+      registers: [registry],
+    }),
+    withinBudget: new Gauge({ name: 'lendguard_latency_within_budget_ratio', help: 'Share of the window within the latency budget', registers: [registry] }),
+    shedding: new Gauge({ name: 'lendguard_shedding', help: '1 while optional work is shed to meet the latency budget', registers: [registry] }),
+    degraded: new Counter({ name: 'lendguard_degraded_total', help: 'Assessments produced with optional work shed', registers: [registry] }),
     ruleReloads: new Counter({ name: 'lendguard_rule_reloads_total', help: 'Rule file changes applied or refused', labelNames: ['result'], registers: [registry] }),
     ready: new Gauge({ name: 'lendguard_ready', help: '1 when consuming normally, 0 when starting or backing off', registers: [registry] }),
   };

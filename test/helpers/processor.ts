@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createProcessor, type Processor } from '../../src/main.js';
+import { createProcessor, type Processor, type ProcessorOptions } from '../../src/main.js';
 import { loadConfig, type Config } from '../../src/platform/config.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createTopics, kafkaBrokers, randomId, REDIS_URL } from './services.js';
@@ -47,8 +47,8 @@ export async function testSetup(opts: { partitions?: number; extraEnv?: Record<s
   return { id, env, config, topics: t };
 }
 
-export async function startInProcess(config: Config): Promise<Processor> {
-  const processor = createProcessor(config, { logger: createLogger(config.log.level) });
+export async function startInProcess(config: Config, opts: Omit<ProcessorOptions, 'logger'> = {}): Promise<Processor> {
+  const processor = createProcessor(config, { logger: createLogger(config.log.level), ...opts });
   await processor.start();
   return processor;
 }

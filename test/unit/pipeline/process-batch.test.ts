@@ -56,7 +56,8 @@ describe('processBatch', () => {
     expect(result.outputs.map((o) => o.topic)).toEqual(['out']);
     const a = result.assessments[0];
     expect(a).toMatchObject({ applicationId: 'app-20261128-000001', score: 0, level: 'low', alert: false, flags: [], rulesVersion: ruleSet.version });
-    expect(a?.latency).toEqual({ sinceRecordMs: 40, processingMs: 0, budgetMs: 100, withinBudget: true });
+    expect(a?.latency).toEqual({ sinceRecordMs: 40, processingMs: 0, budgetMs: 100, withinBudget: true, windowP99Ms: 0 });
+    expect(a).toMatchObject({ degraded: false, degradedReason: null });
     expect(a?.subject.phone?.masked).toBe('138****5678');
   });
 

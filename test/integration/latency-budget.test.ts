@@ -1,0 +1,80 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Assessment } from '../../src/domain/assessment.js';
+import type { Processor } from '../../src/main.js';
+import type { StateStore } from '../../src/pipeline/ports.js';
+import { startInProcess, testSetup, waitFor } from '../helpers/processor.js';
+import { collect, countByKey, produceRaw } from '../helpers/services.js';
+import { application, asMessage } from '../helpers/traffic.js';
+
+/**
+ * The latency budget on the real broker and Redis: a deliberately slowed state stage pushes the
+ * window's p99 over budget, the processor sheds optional work (marking assessments degraded, with
+ * the reason), and it returns to full work by itself once the slowdown is gone and the window has
+ * rolled over. Every application is still assessed, exactly once.
+ */
+describe('latency budget', () => {
+  let processor: Processor | undefined;
+  afterAll(() => processor?.close());
+
+  it('sheds optional work while over budget and recovers by itself', { timeout: 120_000 }, async () => {
+    const setup = await testSetup({
+      partitions: 1,
+      extraEnv: { LENDGUARD_LATENCY_BUDGET_MS: '250' },
+    });
+    const config = { ...setup.config, latency: { ...setup.config.latency, windowSeconds: 3, minSamples: 5 } };
+    let slowMs = 0;
+    const slow = (store: StateStore): StateStore => ({
+      async apply(request) {
+        if (slowMs > 0) await new Promise((r) => setTimeout(r, slowMs));
+        return store.apply(request);
+      },
+    });
+    processor = await startInProcess(config, { decorateStateStore: slow });
+    const p = processor;
+
+    const apps = Array.from({ length: 800 }, (_, i) => application(setup.id, i));
+    let sent = 0;
+    const send = async (n: number) => {
+      await produceRaw(setup.topics.applications, apps.slice(sent, sent + n).map(asMessage));
+      sent += n;
+    };
+    const phase = async (ms: number) => {
+      const until = Date.now() + ms;
+      while (Date.now() < until && sent < apps.length) {
+        await send(5);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+
+    await phase(3000); // normal
+    const normalUpTo = sent;
+    slowMs = 700; // a slow stage: every batch now takes 700 ms more than the 250 ms budget allows
+    await phase(4000);
+    const shedding = (): boolean => (p.health.snapshot().details.latency as { shedding?: boolean } | undefined)?.shedding === true;
+    await waitFor(shedding, 10_000, () => 'never started shedding');
+    slowMs = 0; // the slowdown is gone
+    await phase(8000);
+    await send(apps.length - sent);
+
+    const records = await collect(setup.topics.assessments, { count: apps.length, readCommitted: true, timeoutMs: 60_000 });
+    expect([...countByKey(records).values()].every((n) => n === 1)).toBe(true);
+    const byOrder = new Map(apps.map((a, i) => [a.applicationId, i]));
+    const assessments = records.map((r) => JSON.parse(String(r.value)) as Assessment).sort((a, b) => (byOrder.get(a.applicationId) ?? 0) - (byOrder.get(b.applicationId) ?? 0));
+
+    // Well before the slowdown (the last few sent before it may be processed during it): full work.
+    expect(assessments.slice(0, normalUpTo - 20).some((a) => a.degraded)).toBe(false);
+    // During it: degraded, with the reason, and the shed counters really skipped.
+    const degraded = assessments.filter((a) => a.degraded);
+    expect(degraded.length).toBeGreaterThan(0);
+    for (const a of degraded) {
+      expect(a.degradedReason).toMatch(/p99 \d+ ms over the 250 ms budget in the last 3 s: skipping counters \[contact\.shared\]/);
+      expect(a.features['contact.shared.1h']).toBeUndefined();
+      expect(a.latency.windowP99Ms).toBeGreaterThan(250);
+    }
+    // After it: back to full work by itself.
+    const tail = assessments.slice(-20);
+    expect(tail.some((a) => a.degraded)).toBe(false);
+    expect(tail.every((a) => a.features['contact.shared.1h'] !== undefined)).toBe(true);
+    expect(p.health.snapshot().details.latency).toMatchObject({ shedding: false });
+  });
+});
