@@ -22,7 +22,8 @@ import { retryUntilReady } from './platform/retry.js';
 import { createLiveRules } from './rules/live-rules.js';
 import { createKeyBuilder } from './state/keys.js';
 import { createRedisStateStore } from './state/redis-state-store.js';
-import { createGeoProvider, DeviceParser, enrich, IP_LIST_KINDS, loadIpListFiles, type EnrichContext } from './enrich/index.js';
+import { enrich, type EnrichContext } from './enrich/index.js';
+import { loadEnrichment } from './enrich/load.js';
 
 /**
  * The composition root: the only place that builds clients and wires adapters to the pure stages.
@@ -193,20 +194,17 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
   };
 }
 
-/** Loads the geo database and IP lists once at start-up (file I/O), and builds the UA parser cache. */
+/** Loads enrichment data (fatal CONFIG_INVALID when it cannot be read) and logs what was loaded. */
 function buildEnrichContext(config: Config, logger: Logger): EnrichContext {
-  const e = config.enrichment;
-  const specs = IP_LIST_KINDS.filter((kind) => e.ipLists[kind].length > 0).map((kind) => ({ name: kind, kind, files: e.ipLists[kind] }));
-  let geo: EnrichContext['geo'];
-  let lists: ReturnType<typeof loadIpListFiles>;
+  let loaded: ReturnType<typeof loadEnrichment>;
   try {
-    geo = createGeoProvider(e.geoProvider, { dbipDir: e.dbipDir, geoipLiteDataDir: e.geoipLiteDataDir });
-    lists = loadIpListFiles(specs);
+    loaded = loadEnrichment(config.enrichment);
   } catch (err) {
     throw new LendguardError('CONFIG_INVALID', `enrichment data cannot be loaded: ${(err as Error).message}`, { cause: err });
   }
-  for (const w of lists.warnings.slice(0, 20)) logger.warn({ warning: w }, 'IP list line skipped');
-  if (lists.warnings.length > 20) logger.warn({ more: lists.warnings.length - 20 }, 'more IP list lines skipped');
-  logger.info({ geo: geo.name, geoBuildDate: geo.buildDate, lists: lists.stats }, 'enrichment data loaded');
-  return { geo, lists: lists.matcher, ua: new DeviceParser(config.enrichment.userAgentCacheSize), defaultIpAccuracyKm: e.ipDefaultAccuracyKm };
+  for (const w of loaded.warnings.slice(0, 20)) logger.warn({ warning: w }, 'IP list line skipped');
+  if (loaded.warnings.length > 20) logger.warn({ more: loaded.warnings.length - 20 }, 'more IP list lines skipped');
+  const { geo } = loaded.context;
+  logger.info({ geo: geo.name, geoBuildDate: geo.buildDate, lists: loaded.lists }, 'enrichment data loaded');
+  return loaded.context;
 }

@@ -8,7 +8,9 @@ import type { ApplicationState, ApplicationStateResult, StateRequest, StateStore
  */
 interface WindowSet {
   byMember: Map<string, number>;
+  /** Sorted by time; `members[i]` is at `times[i]`. */
   times: number[];
+  members: string[];
 }
 
 function lowerBound(a: readonly number[], x: number): number {
@@ -33,17 +35,26 @@ export function createMemoryStateStore(): StateStore {
 
   function observe(key: string, member: string, t: number, windowsMs: readonly number[]): number[] {
     let set = sets.get(key);
-    if (!set) sets.set(key, (set = { byMember: new Map(), times: [] }));
+    if (!set) sets.set(key, (set = { byMember: new Map(), times: [], members: [] }));
     const old = set.byMember.get(member);
     if (old === undefined || old < t) {
-      if (old !== undefined) set.times.splice(lowerBound(set.times, old), 1);
-      set.times.splice(lowerBound(set.times, t), 0, t);
+      if (old !== undefined) {
+        let i = lowerBound(set.times, old);
+        while (set.members[i] !== member) i++;
+        set.times.splice(i, 1);
+        set.members.splice(i, 1);
+      }
+      const at = lowerBound(set.times, t);
+      set.times.splice(at, 0, t);
+      set.members.splice(at, 0, member);
       set.byMember.set(member, t);
     }
+    // Trim what is older than the longest window, oldest first: work proportional to what leaves.
     const horizon = Math.max(t, set.times[set.times.length - 1] ?? t) - Math.max(...windowsMs);
-    if ((set.times[0] ?? horizon) < horizon) {
-      for (const [m, time] of set.byMember) if (time < horizon) set.byMember.delete(m);
-      set.times.splice(0, lowerBound(set.times, horizon));
+    const expired = lowerBound(set.times, horizon);
+    if (expired > 0) {
+      for (const m of set.members.splice(0, expired)) set.byMember.delete(m);
+      set.times.splice(0, expired);
     }
     return windowsMs.map((w) => countIn(set.times, t - w, t));
   }

@@ -1,0 +1,37 @@
+import { createGeoProvider, type GeoProviderName } from './geo/index.js';
+import { DeviceParser } from './device.js';
+import type { EnrichContext } from './index.js';
+import { IP_LIST_KINDS, type IpListKind, type IpListWarning } from './ip-lists.js';
+import { loadIpListFiles } from './ip-lists-file.js';
+
+/** The enrichment section of the configuration (src/platform/config-schema.ts). */
+export interface EnrichmentSettings {
+  geoProvider: GeoProviderName;
+  dbipDir?: string;
+  geoipLiteDataDir?: string;
+  ipLists: Record<IpListKind, string[]>;
+  userAgentCacheSize: number;
+  ipDefaultAccuracyKm: number;
+}
+
+export interface LoadedEnrichment {
+  context: EnrichContext;
+  /** Skipped or normalised list lines, for the caller to log. */
+  warnings: IpListWarning[];
+  lists: { name: string; kind: IpListKind; lines: number; ranges: number }[];
+}
+
+/**
+ * Adapter: loads the geo database and the IP lists once (file I/O) and builds the UA parser cache.
+ * Throws an Error naming the file when data cannot be read.
+ */
+export function loadEnrichment(e: EnrichmentSettings): LoadedEnrichment {
+  const specs = IP_LIST_KINDS.filter((kind) => e.ipLists[kind].length > 0).map((kind) => ({ name: kind, kind, files: e.ipLists[kind] }));
+  const geo = createGeoProvider(e.geoProvider, { dbipDir: e.dbipDir, geoipLiteDataDir: e.geoipLiteDataDir });
+  const lists = loadIpListFiles(specs);
+  return {
+    context: { geo, lists: lists.matcher, ua: new DeviceParser(e.userAgentCacheSize), defaultIpAccuracyKm: e.ipDefaultAccuracyKm },
+    warnings: lists.warnings,
+    lists: lists.stats,
+  };
+}
