@@ -72,14 +72,30 @@ export interface CounterUpdate {
   spec: string;
   entity: string;
   member: string;
+  /** Bit i set = count window i (the member is always added). */
+  windowMask: number;
 }
 
-export function countersFor(app: Application, specs: readonly VelocitySpec[]): CounterUpdate[] {
+/** Which windows of each counter to count: those some rule reads (every window when `reads` is absent). */
+export function windowMasks(specs: readonly VelocitySpec[], reads?: ReadonlySet<string>): Map<string, number> {
+  const masks = new Map<string, number>();
+  for (const s of specs) {
+    let mask = 0;
+    s.windows.forEach((w, i) => {
+      if (!reads || reads.has(`${s.name}.${w.label}`)) mask |= 1 << i;
+    });
+    masks.set(s.name, mask);
+  }
+  return masks;
+}
+
+export function countersFor(app: Application, specs: readonly VelocitySpec[], masks?: ReadonlyMap<string, number>): CounterUpdate[] {
   const out: CounterUpdate[] = [];
   for (const s of specs) {
     const member = s.member(app);
     if (!member) continue;
-    for (const entity of new Set(s.entities(app))) if (entity) out.push({ spec: s.name, entity, member });
+    const windowMask = masks?.get(s.name) ?? (1 << s.windows.length) - 1;
+    for (const entity of new Set(s.entities(app))) if (entity) out.push({ spec: s.name, entity, member, windowMask });
   }
   return out;
 }
@@ -95,8 +111,10 @@ export function velocityFeatures(updates: readonly CounterUpdate[], counts: read
   updates.forEach((u, i) => {
     const row = counts[i] ?? [];
     windows.forEach((w, j) => {
+      const count = row[j] ?? -1;
+      if (count < 0) return; // not counted: no rule reads it
       const name = `${u.spec}.${w.label}`;
-      features[name] = Math.max(features[name] ?? 0, row[j] ?? 0);
+      features[name] = Math.max(features[name] ?? 0, count);
     });
   });
   return features;

@@ -20,7 +20,7 @@ export interface StateRequest {
 }
 
 export interface ApplicationStateResult {
-  /** One row per counter, one count per window. */
+  /** One row per counter, one count per window (-1 for a window not asked for). */
   counts: number[][];
   /** For each sighting target, the sighting to compare with (null for none); empty without a sighting. */
   previous: (Sighting | null)[];

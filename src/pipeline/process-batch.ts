@@ -3,7 +3,7 @@ import type { Assessment, EvidenceValue } from '../domain/assessment.js';
 import type { TravelOptions } from '../enrich/travel.js';
 import { bestLocation, sightingOf, sightingTargets } from '../features/sightings.js';
 import { travelFeatures } from '../features/travel-features.js';
-import { countersFor, velocityFeatures, type VelocitySpec } from '../features/velocity.js';
+import { countersFor, velocityFeatures, windowMasks, type VelocitySpec } from '../features/velocity.js';
 import { pseudonymiseApplication, type Pseudonymiser } from '../ingest/pseudonymise.js';
 import { decodeApplication } from '../ingest/validate.js';
 import type { Clock } from '../platform/clock.js';
@@ -52,7 +52,7 @@ interface Accepted {
 const num = (v: EvidenceValue | undefined): number | null => (typeof v === 'number' ? v : null);
 
 /** decode + validate → pseudonymise → enrich → what to ask of state. Throws poison errors. */
-function accept(record: InputRecord, deps: PipelineDeps, specs: readonly VelocitySpec[]): Accepted {
+function accept(record: InputRecord, deps: PipelineDeps, specs: readonly VelocitySpec[], masks: ReadonlyMap<string, number>): Accepted {
   const raw = decodeApplication(record.value, { maxRecordBytes: deps.maxRecordBytes });
   const app = pseudonymiseApplication(raw, deps.pseudonymise);
   const enrichment = deps.enrich(app);
@@ -60,7 +60,7 @@ function accept(record: InputRecord, deps: PipelineDeps, specs: readonly Velocit
   const state: ApplicationState = {
     applicationId: app.applicationId,
     atMs: app.eventTimeMs,
-    counters: countersFor(app, specs),
+    counters: countersFor(app, specs, masks),
     sightingTargets: sightingTargets(app),
     sighting: sightingOf(app, where),
   };
@@ -76,6 +76,8 @@ export async function processBatch(records: readonly InputRecord[], deps: Pipeli
   const startedMs = deps.clock.now();
   const degradation = deps.degradation?.() ?? { ...FULL_WORK, skipCounters: [] };
   const specs = degradation.shedding ? deps.velocitySpecs.filter((s) => !degradation.skipCounters.includes(s.name)) : deps.velocitySpecs;
+  // Count only the windows the rules in force read: counting is most of the state work.
+  const masks = windowMasks(specs, new Set(deps.assess.ruleSet().reads));
   const accepted: Accepted[] = [];
   const result: BatchResult = { outputs: [], assessments: [], deadLettered: [] };
   const reject = (record: InputRecord, err: LendguardError): void => {
@@ -85,7 +87,7 @@ export async function processBatch(records: readonly InputRecord[], deps: Pipeli
 
   for (const record of records) {
     try {
-      accepted.push(accept(record, deps, specs));
+      accepted.push(accept(record, deps, specs, masks));
     } catch (err) {
       reject(record, asLendguardError(err, 'PROCESSING_FAILED'));
     }

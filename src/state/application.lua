@@ -7,16 +7,19 @@
   ARGV[1]           n, the number of window keys
   ARGV[2]           t, the application's event time ms
   ARGV[3]           W, the number of windows
-  ARGV[4..3+W]      window lengths ms (the longest is the retention: older members are trimmed
-                    and the key expires after it)
+  ARGV[4..3+W]      window lengths ms (the longest is the retention: members older than it, seen
+                    from t, are trimmed, and the key expires after it)
   ARGV[4+W..3+W+n]  the member to add to each window key (application id, or a pseudonym for
                     distinct counts)
-  ARGV[4+W+n]       application id
-  ARGV[5+W+n]       this sighting as JSON {"app","at","lat","lon","acc"} ('' when no location)
-  ARGV[6+W+n]       sighting TTL ms
+  ARGV[4+W+n..3+W+2n]  per window key, a bit mask of the windows to count (bit i-1 = window i);
+                    the rules in force only read some windows, and counting is most of the work
+  ARGV[4+W+2n]      application id
+  ARGV[5+W+2n]      this sighting as JSON {"app","at","lat","lon","acc"} ('' when no location)
+  ARGV[6+W+2n]      sighting TTL ms
 
-  Returns a flat array: W counts per window key (members with time in (t - window, t]), then one
-  string per sighting key: the sighting to compare with, or '' for none.
+  Returns a flat array: W counts per window key (members with time in (t - window, t], or -1 for
+  a window not asked for), then one string per sighting key: the sighting to compare with, or ''
+  for none.
 
   Idempotent: ZADD GT never lowers a member's time and re-adding a member at the same time
   changes nothing; a replayed application that is a key's newest sighting gets that key's
@@ -36,19 +39,22 @@ local out = {}
 for k = 1, n do
   local key = KEYS[k]
   redis.call('ZADD', key, 'GT', t, ARGV[3 + w + k])
-  local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
-  local horizon = t
-  if newest[2] and tonumber(newest[2]) > horizon then horizon = tonumber(newest[2]) end
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. (horizon - retention))
+  -- Trim relative to this event: an out-of-order (older) event trims less, never too much.
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. (t - retention))
   redis.call('PEXPIRE', key, retention)
+  local mask = tonumber(ARGV[3 + w + n + k])
   for i = 1, w do
-    out[#out + 1] = redis.call('ZCOUNT', key, '(' .. (t - tonumber(ARGV[3 + i])), t)
+    if math.floor(mask / 2 ^ (i - 1)) % 2 == 1 then
+      out[#out + 1] = redis.call('ZCOUNT', key, '(' .. (t - tonumber(ARGV[3 + i])), t)
+    else
+      out[#out + 1] = -1
+    end
   end
 end
 
-local app = ARGV[4 + w + n]
-local sighting = ARGV[5 + w + n]
-local ttl = ARGV[6 + w + n]
+local app = ARGV[4 + w + 2 * n]
+local sighting = ARGV[5 + w + 2 * n]
+local ttl = ARGV[6 + w + 2 * n]
 for k = n + 1, #KEYS do
   local key = KEYS[k]
   local answer = ''

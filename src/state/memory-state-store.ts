@@ -33,7 +33,7 @@ export function createMemoryStateStore(): StateStore {
   const sets = new Map<string, WindowSet>();
   const sightings = new Map<string, { cur: Sighting; prev: Sighting | null }>();
 
-  function observe(key: string, member: string, t: number, windowsMs: readonly number[]): number[] {
+  function observe(key: string, member: string, t: number, windowsMs: readonly number[], mask: number): number[] {
     let set = sets.get(key);
     if (!set) sets.set(key, (set = { byMember: new Map(), times: [], members: [] }));
     const old = set.byMember.get(member);
@@ -49,14 +49,14 @@ export function createMemoryStateStore(): StateStore {
       set.members.splice(at, 0, member);
       set.byMember.set(member, t);
     }
-    // Trim what is older than the longest window, oldest first: work proportional to what leaves.
-    const horizon = Math.max(t, set.times[set.times.length - 1] ?? t) - Math.max(...windowsMs);
+    // Trim what is older than the longest window seen from t (as application.lua), oldest first.
+    const horizon = t - Math.max(...windowsMs);
     const expired = lowerBound(set.times, horizon);
     if (expired > 0) {
       for (const m of set.members.splice(0, expired)) set.byMember.delete(m);
       set.times.splice(0, expired);
     }
-    return windowsMs.map((w) => countIn(set.times, t - w, t));
+    return windowsMs.map((w, i) => (mask & (1 << i) ? countIn(set.times, t - w, t) : -1));
   }
 
   function swap(key: string, s: Sighting): Sighting | null {
@@ -74,7 +74,7 @@ export function createMemoryStateStore(): StateStore {
   function applyOne(app: ApplicationState, windowsMs: readonly number[]): ApplicationStateResult {
     const sighting = app.sighting;
     return {
-      counts: app.counters.map((c) => observe(`${c.spec}:${c.entity}`, c.member, app.atMs, windowsMs)),
+      counts: app.counters.map((c) => observe(`${c.spec}:${c.entity}`, c.member, app.atMs, windowsMs, c.windowMask)),
       previous: sighting ? app.sightingTargets.map((s) => swap(`${s.kind}:${s.entity}`, sighting)) : [],
     };
   }

@@ -37,6 +37,7 @@ export function createRedisStateStore(redis: Redis, keys: KeyBuilder, opts: Redi
       windowsMs.length,
       ...windowsMs,
       ...app.counters.map((c) => c.member),
+      ...app.counters.map((c) => c.windowMask),
       app.applicationId,
       app.sighting ? JSON.stringify(app.sighting) : '',
       opts.sightingTtlMs,

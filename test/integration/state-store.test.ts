@@ -20,7 +20,7 @@ const WINDOWS = [10 * 60_000, H];
 const add = (entity: string, member: string, atMs: number): ApplicationState => ({
   applicationId: `app-${member}-${atMs}`,
   atMs,
-  counters: [{ spec: 'device.apps', entity, member }],
+  counters: [{ spec: 'device.apps', entity, member, windowMask: 0b11 }],
   sightingTargets: [],
   sighting: null,
 });
@@ -98,8 +98,8 @@ describe.each(stores)('state store contract (%s)', (_name, make) => {
       applicationId: 'x1',
       atMs: T,
       counters: [
-        { spec: 'device.apps', entity: 'd', member: 'x1' },
-        { spec: 'ip.apps', entity: 'i', member: 'x1' },
+        { spec: 'device.apps', entity: 'd', member: 'x1', windowMask: 0b11 },
+        { spec: 'ip.apps', entity: 'i', member: 'x1', windowMask: 0b10 },
       ],
       sightingTargets: [
         { kind: 'device', entity: 'd' },
@@ -108,7 +108,7 @@ describe.each(stores)('state store contract (%s)', (_name, make) => {
       sighting: { app: 'x1', at: T, lat: 1, lon: 2, acc: 1 },
     };
     const [r] = await s.apply({ windowsMs: WINDOWS, applications: [app] });
-    expect(r).toEqual({ counts: [[1, 1], [1, 1]], previous: [null, null] });
+    expect(r).toEqual({ counts: [[1, 1], [-1, 1]], previous: [null, null] }); // only the windows asked for are counted
   });
 
   it('returns the previous sighting, idempotently under replay', async () => {
@@ -125,7 +125,7 @@ describe('redis specifics', () => {
   it('sets every key to expire after its longest window, and the data really expires', async () => {
     const keyPrefix = `${prefix}${randomId('')}:`;
     const s = createRedisStateStore(redis, createKeyBuilder(keyPrefix), { sightingTtlMs: 300 });
-    const app = { ...seen('d', 'a1', Date.now()), counters: [{ spec: 'device.apps', entity: 'd', member: 'a1' }] };
+    const app = { ...seen('d', 'a1', Date.now()), counters: [{ spec: 'device.apps', entity: 'd', member: 'a1', windowMask: 0b11 }] };
     await s.apply({ windowsMs: [100, 250], applications: [app] });
     const keys = await redis.keys(`${keyPrefix}*`);
     expect(keys.sort()).toEqual([`${keyPrefix}s:device:d`, `${keyPrefix}v:device.apps:d`]);
