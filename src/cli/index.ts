@@ -5,6 +5,8 @@ import { LendguardError } from '../platform/errors.js';
 import { createLogger } from '../platform/logger.js';
 import { createKafka } from '../platform/clients.js';
 import { produceSample, runDemo, runStart, tailAssessments } from './commands.js';
+import { runGenerate, type GenerateCliOptions } from './generate.js';
+import { runReplayCommand, type ReplayCliOptions } from './replay.js';
 
 const program = new Command();
 program
@@ -57,6 +59,44 @@ program
     const cfg = config();
     const kafka = createKafka(cfg, createLogger(cfg.log.level));
     await tailAssessments(kafka, cfg, { count: opts.count, timeoutMs: opts.timeout, fromBeginning: opts.fromBeginning, print });
+  });
+
+program
+  .command('replay')
+  .description('run a JSONL file of applications through the pipeline in-process and summarise it (backtest rule changes)')
+  .argument('<input>', 'JSONL file: one loan.applications record value per line (optional "_truth" labels)')
+  .option('--out <file>', 'write the assessments as JSONL (the fraud.assessments values)')
+  .option('--dlq <file>', 'write dead-lettered lines as JSONL (line, code, message, original value)')
+  .option('--rules <file>', 'rules file (default: rules.file of the configuration)')
+  .option('--state <kind>', 'memory (starts empty) or redis', 'memory')
+  .option('--redis-prefix <prefix>', 'Redis key prefix with --state redis (default: a fresh replay:<id>:)')
+  .option('--drop-state', 'with --state redis: delete the keys under the prefix when done', false)
+  .option('--batch <n>', 'records per pipeline batch', '200')
+  .option('--json', 'print a machine-readable JSON summary instead of the table', false)
+  .action(async (input: string, opts: ReplayCliOptions) => {
+    process.exitCode = (await runReplayCommand(input, opts, config())).exitCode;
+  });
+
+program
+  .command('generate')
+  .description('produce realistic synthetic loan applications (with labelled attacks) to Kafka or a JSONL file')
+  .option('-n, --count <n>', 'number of applications (stop after n)')
+  .option('-d, --duration <time>', 'stop after this long, e.g. 60s, 5m, 1h')
+  .option('-r, --rate <perSecond>', 'applications per second (0 or omitted: as fast as possible)')
+  .option('-o, --out <file.jsonl>', 'write JSON lines to this file instead of Kafka')
+  .option('-t, --topic <topic>', 'Kafka topic (default: the configured applications topic)')
+  .option('--seed <seed>', 'same seed and --start, same records (default: random, printed)')
+  .option('--attacks <list>', `attack kinds, comma separated, or all / none (default all)`)
+  .option('--attack-share <share>', 'share of applications that are attacks, 0..1 (default 0.05)')
+  .option('--start <iso>', 'event time of the first application (default now)')
+  .option('--span <time>', 'as fast as possible with --count: event-time span to spread over (default 2h)')
+  .option('--event-rate <perSecond>', 'as fast as possible with --duration only: event-time rate (default 200)')
+  .option('--truth <file.jsonl>', 'also write {applicationId, fraud, pattern, ringId} lines here')
+  .action(async (opts: GenerateCliOptions) => {
+    const stop = new AbortController();
+    process.once('SIGINT', () => stop.abort());
+    process.once('SIGTERM', () => stop.abort());
+    await runGenerate(opts, { config, signal: stop.signal });
   });
 
 program.parseAsync().catch((err: unknown) => {

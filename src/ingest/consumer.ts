@@ -37,12 +37,18 @@ function toInput(topic: string, partition: number, m: KafkaMessage): InputRecord
 }
 
 export class ApplicationConsumer {
-  private readonly consumer: Consumer;
+  private consumer: Consumer;
   private readonly stopping = new AbortController();
+  private restarts = 0;
 
   constructor(private readonly deps: ConsumerDeps) {
+    this.consumer = this.createConsumer();
+  }
+
+  private createConsumer(): Consumer {
+    const deps = this.deps;
     const { config } = deps;
-    this.consumer = deps.kafka.consumer({
+    const consumer = deps.kafka.consumer({
       groupId: config.kafka.groupId,
       sessionTimeout: config.kafka.sessionTimeoutMs,
       heartbeatInterval: Math.max(1000, Math.floor(config.kafka.sessionTimeoutMs / 5)),
@@ -50,21 +56,44 @@ export class ApplicationConsumer {
       readUncommitted: false,
       retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10000 },
     });
-    const { GROUP_JOIN, CRASH } = this.consumer.events;
-    this.consumer.on(GROUP_JOIN, (e) => {
+    const { GROUP_JOIN, CRASH } = consumer.events;
+    consumer.on(GROUP_JOIN, (e) => {
+      this.restarts = 0;
       deps.transactions.onRebalance();
       deps.health.set('ready');
       deps.metrics.ready.set(1);
       deps.health.details.assignment = e.payload.memberAssignment;
       deps.logger.info({ assignment: e.payload.memberAssignment }, 'joined consumer group');
     });
-    this.consumer.on(CRASH, (e) => {
+    consumer.on(CRASH, (e) => {
       const { error, restart } = e.payload;
       deps.logger.error({ err: error.message, restart }, 'consumer crashed');
       deps.health.set('backing-off', `consumer crashed: ${error.message}`);
       deps.metrics.ready.set(0);
-      if (!restart && !this.stopping.signal.aborted) deps.onFatal(error);
+      if (restart || this.stopping.signal.aborted) return; // kafkajs restarts it itself
+      if (error instanceof LendguardError && error.policy === 'fatal') deps.onFatal(error);
+      else void this.restartAfterCrash(error);
     });
+    return consumer;
+  }
+
+  /**
+   * kafkajs gives up on errors it deems non-retriable (e.g. "Failed to find group coordinator"
+   * while a restarted broker loads its offsets topic). Those are still transient for us: build a
+   * new consumer and rejoin after a backoff. Offsets never moved past unprocessed work.
+   */
+  private async restartAfterCrash(error: Error): Promise<void> {
+    const { config, logger } = this.deps;
+    const delay = backoffDelay(this.restarts++, { initialMs: config.processing.retryInitialMs, maxMs: config.processing.retryMaxMs });
+    logger.warn({ err: error.message, delayMs: delay, attempt: this.restarts }, 'restarting the consumer');
+    await sleep(delay, this.stopping.signal);
+    if (this.stopping.signal.aborted) return;
+    this.consumer = this.createConsumer();
+    try {
+      await this.start();
+    } catch (err) {
+      if (!this.stopping.signal.aborted) await this.restartAfterCrash(err as Error);
+    }
   }
 
   async start(): Promise<void> {

@@ -68,13 +68,13 @@ describe('latency budget', () => {
     expect(degraded.length).toBeGreaterThan(0);
     for (const a of degraded) {
       expect(a.degradedReason).toMatch(/p99 \d+ ms over the 250 ms budget in the last 3 s: skipping counters \[contact\.shared\]/);
-      expect(a.features['contact.shared.1h']).toBeUndefined();
+      expect(Object.keys(a.features).filter((k) => k.startsWith('contact.shared.'))).toEqual([]);
       expect(a.latency.windowP99Ms).toBeGreaterThan(250);
     }
     // After it: back to full work by itself.
     const tail = assessments.slice(-20);
     expect(tail.some((a) => a.degraded)).toBe(false);
-    expect(tail.every((a) => a.features['contact.shared.1h'] !== undefined)).toBe(true);
+    expect(tail.every((a) => Object.keys(a.features).some((k) => k.startsWith('contact.shared.')))).toBe(true);
     expect(p.health.snapshot().details.latency).toMatchObject({ shedding: false });
   });
 });

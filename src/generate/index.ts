@@ -1,0 +1,10 @@
+/** The traffic generator as a library: `generateTraffic(opts)` is pure and deterministic per seed. */
+export {
+  ATTACK_KINDS, CHAIN_LINKS, DEFAULT_START_MS, PATTERNS, RING_PATTERNS, generateTraffic, parseAttackKinds,
+  type AttackKind, type ChainLink, type GeneratedApplication, type GroundTruth, type Pattern, type RingPattern, type TrafficOptions,
+} from './traffic.js';
+export { createPacer, batchSizeFor, parseDuration, type Pacer } from './pacer.js';
+export { Rng, WeightedTable, hash128 } from './prng.js';
+export { isLuhnValid, isValidNationalId, luhnCheckDigit, nationalIdCheckChar, isMainlandMobile } from './identity.js';
+export { ABROAD, CN_CITIES, DATACENTERS, cidrRange, ipv4ToNumber, numberToIpv4, type AbroadEntry, type CityEntry, type DatacenterEntry } from './geo-table.js';
+export { BOT_UAS, EMULATOR_UAS, makeDevice, type Device, type DevicePlatform } from './devices.js';

@@ -1,0 +1,302 @@
+import { LEVELS, levelRank, type Assessment, type Level } from '../domain/assessment.js';
+
+/**
+ * Replay/backtest figures (pure): feed every assessment (with its ground truth, if the input line
+ * carried one) and every dead letter into an accumulator, then ask it for the summary.
+ * Memory stays bounded by the number of distinct rules, error codes, patterns and ring ids, never
+ * by the number of records.
+ */
+
+/** Ground truth carried by a labelled input line as the top-level property `_truth`. */
+export interface Truth {
+  fraud: boolean;
+  /** What kind of traffic this is, e.g. "clean", "device-farm", "proxy-burst". */
+  pattern: string;
+  /** Records of one fraud ring share an id. */
+  ringId?: string;
+}
+
+/** `_truth` as found on a parsed input line: absent, well-formed, or present but unusable. */
+export type TruthLabel = { kind: 'none' } | { kind: 'valid'; truth: Truth } | { kind: 'invalid'; reason: string };
+
+export function parseTruth(value: unknown): TruthLabel {
+  if (value === undefined) return { kind: 'none' };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { kind: 'invalid', reason: '_truth is not an object' };
+  const t = value as Record<string, unknown>;
+  if (typeof t.fraud !== 'boolean') return { kind: 'invalid', reason: '_truth.fraud is not a boolean' };
+  if (typeof t.pattern !== 'string' || t.pattern.length === 0) return { kind: 'invalid', reason: '_truth.pattern is not a non-empty string' };
+  if (t.ringId !== undefined && typeof t.ringId !== 'string') return { kind: 'invalid', reason: '_truth.ringId is not a string' };
+  const truth: Truth = { fraud: t.fraud, pattern: t.pattern };
+  if (typeof t.ringId === 'string') truth.ringId = t.ringId;
+  return { kind: 'valid', truth };
+}
+
+/** A ratio that is null when its denominator is zero (never NaN or Infinity). */
+export type Ratio = number | null;
+
+export const ratio = (num: number, den: number): Ratio => (den === 0 ? null : num / den);
+
+/** Harmonic mean of precision and recall; null unless both are defined and not both zero. */
+export function f1(precision: Ratio, recall: Ratio): Ratio {
+  if (precision === null || recall === null || precision + recall === 0) return null;
+  return (2 * precision * recall) / (precision + recall);
+}
+
+export interface RuleStat {
+  rule: string;
+  /** Assessments this rule flagged (labelled or not). */
+  fires: number;
+  /** fires / assessed. */
+  share: Ratio;
+  /** Labelled fires on fraud records. */
+  truePositives: number;
+  /** Labelled fires on legitimate records. */
+  falsePositives: number;
+  /** TP / (TP + FP); null when the rule never fired on a labelled record. */
+  precision: Ratio;
+  /** TP / all labelled fraud records; null when there are none. */
+  recall: Ratio;
+}
+
+export interface PatternStat {
+  pattern: string;
+  /** Labelled, assessed records of this pattern. */
+  records: number;
+  /** Of those, labelled fraud (a pattern normally is all fraud or all legitimate). */
+  fraud: number;
+  /** Records at or above the alert level. For a legitimate pattern these are false alarms. */
+  caught: number;
+  /** caught / records. */
+  catchRate: Ratio;
+  /** Distinct ring ids among these records, and how many of them had at least one record caught. */
+  rings: number;
+  ringsCaught: number;
+  /** Rules that fired on the caught records, most frequent first. */
+  caughtBy: { rule: string; count: number }[];
+}
+
+export interface Confusion {
+  /** fraud and alerted */
+  tp: number;
+  /** legitimate but alerted */
+  fp: number;
+  /** fraud but not alerted */
+  fn: number;
+  /** legitimate and not alerted */
+  tn: number;
+}
+
+export interface TruthSummary {
+  /** Assessed records with a valid `_truth`: the only ones precision and recall are computed on. */
+  labelled: number;
+  /** Assessed records without a usable `_truth` (excluded from precision/recall). */
+  unlabelled: number;
+  /** Of the unlabelled: records whose `_truth` was present but malformed. */
+  invalidLabels: number;
+  /** Labelled lines that were dead-lettered (never assessed, so not in any figure below). */
+  labelledDeadLettered: number;
+  fraud: number;
+  legit: number;
+  /** alert = level at or above the alert level. */
+  confusion: Confusion;
+  precision: Ratio;
+  recall: Ratio;
+  f1: Ratio;
+  /** FP / (FP + TN): the share of legitimate applicants who would be alerted. */
+  falsePositiveRate: Ratio;
+  /** Labelled records per level, split by truth (to see where another alert level would cut). */
+  levels: Record<Level, { fraud: number; legit: number }>;
+  patterns: PatternStat[];
+}
+
+export interface ReplaySummary {
+  /** Rule versions that produced the assessments (one, unless something reloaded mid-run). */
+  rulesVersions: string[];
+  alertLevel: Level;
+  records: {
+    /** Non-blank input lines. read = assessed + deadLettered. */
+    read: number;
+    assessed: number;
+    deadLettered: number;
+    /** Blank lines, skipped (not records). */
+    blankLines: number;
+  };
+  /** Dead letters per error code, most frequent first. */
+  deadLettered: { code: string; count: number }[];
+  levels: Record<Level, number>;
+  alerts: number;
+  /** Every rule that fired, plus every known rule that did not, most fires first. */
+  rules: RuleStat[];
+  /** null when no assessed record carried a valid `_truth`. */
+  truth: TruthSummary | null;
+  elapsedMs: number;
+  /** records read per second of elapsed time. */
+  recordsPerSecond: Ratio;
+}
+
+export interface SummaryOptions {
+  alertLevel: Level;
+  /** Rule ids of the rule set(s) in use, so that rules that never fired are listed too. */
+  ruleIds?: readonly string[];
+}
+
+interface PatternAcc {
+  records: number;
+  fraud: number;
+  caught: number;
+  rings: Set<string>;
+  ringsCaught: Set<string>;
+  caughtBy: Map<string, number>;
+}
+
+interface RuleAcc {
+  fires: number;
+  tp: number;
+  fp: number;
+}
+
+const emptyLevels = <T>(make: () => T): Record<Level, T> =>
+  Object.fromEntries(LEVELS.map((l) => [l, make()])) as Record<Level, T>;
+
+const byCountDesc = <T extends { count: number }>(key: (t: T) => string) => (a: T, b: T): number =>
+  b.count - a.count || key(a).localeCompare(key(b));
+
+export class SummaryAccumulator {
+  private readonly alertRank: number;
+  private read = 0;
+  private blank = 0;
+  private assessed = 0;
+  private dead = 0;
+  private alerts = 0;
+  private readonly deadCodes = new Map<string, number>();
+  private readonly levels = emptyLevels(() => 0);
+  private readonly versions = new Set<string>();
+  private readonly rules = new Map<string, RuleAcc>();
+  // ground truth
+  private labelled = 0;
+  private invalidLabels = 0;
+  private labelledDead = 0;
+  private readonly confusion: Confusion = { tp: 0, fp: 0, fn: 0, tn: 0 };
+  private readonly truthLevels = emptyLevels(() => ({ fraud: 0, legit: 0 }));
+  private readonly patterns = new Map<string, PatternAcc>();
+
+  constructor(private readonly opts: SummaryOptions) {
+    this.alertRank = levelRank(opts.alertLevel);
+    for (const id of opts.ruleIds ?? []) this.rule(id);
+  }
+
+  private rule(id: string): RuleAcc {
+    let acc = this.rules.get(id);
+    if (!acc) this.rules.set(id, (acc = { fires: 0, tp: 0, fp: 0 }));
+    return acc;
+  }
+
+  blankLine(): void {
+    this.blank++;
+  }
+
+  /** One assessed record, with the label its input line carried. */
+  assessment(a: Pick<Assessment, 'level' | 'flags' | 'rulesVersion'>, label: TruthLabel = { kind: 'none' }): void {
+    this.read++;
+    this.assessed++;
+    this.levels[a.level]++;
+    this.versions.add(a.rulesVersion);
+    const alerted = levelRank(a.level) >= this.alertRank;
+    if (alerted) this.alerts++;
+    const codes = [...new Set(a.flags.map((f) => f.code))];
+    const truth = label.kind === 'valid' ? label.truth : null;
+    if (label.kind === 'invalid') this.invalidLabels++;
+    for (const code of codes) {
+      const r = this.rule(code);
+      r.fires++;
+      if (truth) truth.fraud ? r.tp++ : r.fp++;
+    }
+    if (!truth) return;
+
+    this.labelled++;
+    const c = this.confusion;
+    if (truth.fraud) alerted ? c.tp++ : c.fn++;
+    else alerted ? c.fp++ : c.tn++;
+    this.truthLevels[a.level][truth.fraud ? 'fraud' : 'legit']++;
+
+    let p = this.patterns.get(truth.pattern);
+    if (!p) this.patterns.set(truth.pattern, (p = { records: 0, fraud: 0, caught: 0, rings: new Set(), ringsCaught: new Set(), caughtBy: new Map() }));
+    p.records++;
+    if (truth.fraud) p.fraud++;
+    if (truth.ringId !== undefined) p.rings.add(truth.ringId);
+    if (alerted) {
+      p.caught++;
+      if (truth.ringId !== undefined) p.ringsCaught.add(truth.ringId);
+      for (const code of codes) p.caughtBy.set(code, (p.caughtBy.get(code) ?? 0) + 1);
+    }
+  }
+
+  /** One dead-lettered line; `labelled` when it carried a valid `_truth`. */
+  deadLetter(code: string, labelled = false): void {
+    this.read++;
+    this.dead++;
+    this.deadCodes.set(code, (this.deadCodes.get(code) ?? 0) + 1);
+    if (labelled) this.labelledDead++;
+  }
+
+  summary(elapsedMs: number): ReplaySummary {
+    const fraud = this.confusion.tp + this.confusion.fn;
+    const legit = this.confusion.fp + this.confusion.tn;
+    const rules: RuleStat[] = [...this.rules].map(([rule, r]) => ({
+      rule,
+      fires: r.fires,
+      share: ratio(r.fires, this.assessed),
+      truePositives: r.tp,
+      falsePositives: r.fp,
+      precision: ratio(r.tp, r.tp + r.fp),
+      recall: ratio(r.tp, fraud),
+    }));
+    rules.sort((a, b) => b.fires - a.fires || a.rule.localeCompare(b.rule));
+
+    let truth: TruthSummary | null = null;
+    if (this.labelled > 0) {
+      const { tp, fp, tn } = this.confusion;
+      const precision = ratio(tp, tp + fp);
+      const recall = ratio(tp, fraud);
+      const patterns: PatternStat[] = [...this.patterns].map(([pattern, p]) => ({
+        pattern,
+        records: p.records,
+        fraud: p.fraud,
+        caught: p.caught,
+        catchRate: ratio(p.caught, p.records),
+        rings: p.rings.size,
+        ringsCaught: p.ringsCaught.size,
+        caughtBy: [...p.caughtBy].map(([rule, count]) => ({ rule, count })).sort(byCountDesc((x) => x.rule)),
+      }));
+      patterns.sort((a, b) => b.records - a.records || a.pattern.localeCompare(b.pattern));
+      truth = {
+        labelled: this.labelled,
+        unlabelled: this.assessed - this.labelled,
+        invalidLabels: this.invalidLabels,
+        labelledDeadLettered: this.labelledDead,
+        fraud,
+        legit,
+        confusion: { ...this.confusion },
+        precision,
+        recall,
+        f1: f1(precision, recall),
+        falsePositiveRate: ratio(fp, fp + tn),
+        levels: structuredClone(this.truthLevels),
+        patterns,
+      };
+    }
+
+    return {
+      rulesVersions: [...this.versions],
+      alertLevel: this.opts.alertLevel,
+      records: { read: this.read, assessed: this.assessed, deadLettered: this.dead, blankLines: this.blank },
+      deadLettered: [...this.deadCodes].map(([code, count]) => ({ code, count })).sort(byCountDesc((x) => x.code)),
+      levels: { ...this.levels },
+      alerts: this.alerts,
+      rules,
+      truth,
+      elapsedMs,
+      recordsPerSecond: elapsedMs > 0 ? (this.read * 1000) / elapsedMs : null,
+    };
+  }
+}

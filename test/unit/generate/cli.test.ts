@@ -1,0 +1,75 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { planGenerate, runGenerate } from '../../../src/cli/generate.js';
+import { decodeApplication } from '../../../src/ingest/validate.js';
+import type { GeneratedApplication } from '../../../src/generate/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lendguard-generate-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const lines = (file: string): string[] => readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+
+describe('lendguard generate --out', () => {
+  it('writes JSONL records, the truth side file and a summary', async () => {
+    const out = join(dir, 'apps.jsonl');
+    const truth = join(dir, 'truth.jsonl');
+    const log: string[] = [];
+    const summary = await runGenerate(
+      { count: '3000', out, truth, seed: '42', start: '2026-11-28T02:00:00Z', attackShare: '0.1' },
+      { log: (l) => log.push(l) },
+    );
+    expect(summary.sent).toBe(3000);
+    const records = lines(out).map((l) => JSON.parse(l) as GeneratedApplication);
+    expect(records).toHaveLength(3000);
+    for (const l of lines(out)) decodeApplication(Buffer.from(l), { maxRecordBytes: 65536 });
+    const truthLines = lines(truth).map((l) => JSON.parse(l) as { applicationId: string; fraud: boolean; pattern: string });
+    expect(truthLines.map((t) => t.applicationId)).toEqual(records.map((r) => r.applicationId));
+    expect(truthLines.map((t) => t.pattern)).toEqual(records.map((r) => r._truth.pattern));
+    expect(records.filter((r) => r._truth.fraud)).toHaveLength(300);
+    // As fast as possible: spread over the default 2h span.
+    expect(Date.parse(records[records.length - 1]!.eventTime) - Date.parse('2026-11-28T02:00:00Z')).toBeGreaterThan(1.9 * 3_600_000);
+    expect(log.at(-1)).toMatch(/done, 3,000 records .* legit 2,700/);
+    expect(summary.byPattern.legit).toBe(2700);
+
+    // Same seed and start: the same bytes.
+    const again = join(dir, 'again.jsonl');
+    await runGenerate({ count: '3000', out: again, seed: '42', start: '2026-11-28T02:00:00Z', attackShare: '0.1' }, { log: () => undefined });
+    expect(readFileSync(again, 'utf8')).toBe(readFileSync(out, 'utf8'));
+  });
+
+  it('paces to --rate with event times that advance at that rate (fake clock)', async () => {
+    let clock = 1_000_000;
+    const out = join(dir, 'paced.jsonl');
+    const summary = await runGenerate(
+      { count: '1000', rate: '200', out, seed: '1', start: '2026-11-28T02:00:00Z' },
+      { log: () => undefined, now: () => clock, sleep: async (ms) => void (clock += ms) },
+    );
+    expect(summary.sent).toBe(1000);
+    expect(Math.abs(summary.elapsedMs - 5000)).toBeLessThan(100);
+    const times = lines(out).map((l) => Date.parse((JSON.parse(l) as GeneratedApplication).eventTime));
+    expect((times[times.length - 1]! - times[0]!) / 1000).toBeGreaterThan(4.5);
+    expect((times[times.length - 1]! - times[0]!) / 1000).toBeLessThanOrEqual(5);
+  });
+
+  it('stops at --duration', async () => {
+    let clock = 0;
+    const summary = await runGenerate(
+      { duration: '3s', rate: '100', out: join(dir, 'dur.jsonl'), seed: '1' },
+      { log: () => undefined, now: () => clock, sleep: async (ms) => void (clock += ms) },
+    );
+    expect(summary.sent).toBeGreaterThanOrEqual(290);
+    expect(summary.sent).toBeLessThanOrEqual(310);
+  });
+
+  it('rejects bad options with a message that says what to fix', () => {
+    expect(() => planGenerate({}, 0)).toThrow(/--count N or --duration/);
+    expect(() => planGenerate({ count: '-3' }, 0)).toThrow(/--count/);
+    expect(() => planGenerate({ count: '10', attackShare: '5' }, 0)).toThrow(/attack-share/);
+    expect(() => planGenerate({ count: '10', attacks: 'bot,warp' }, 0)).toThrow(/warp/);
+    expect(() => planGenerate({ count: '10', start: 'yesterday' }, 0)).toThrow(/--start/);
+    expect(() => planGenerate({ duration: 'forever' }, 0)).toThrow(/invalid duration/);
+    expect(planGenerate({ count: '7200', span: '1h' }, 0).traffic.eventsPerSecond).toBe(2);
+  });
+});
