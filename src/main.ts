@@ -20,6 +20,8 @@ import { createMetrics, type Metrics } from './platform/metrics.js';
 import { LendguardError } from './platform/errors.js';
 import { retryUntilReady } from './platform/retry.js';
 import { createLiveRules } from './rules/live-rules.js';
+import { GraphService } from './graph/graph-service.js';
+import { createGraphReplica } from './replication/graph-replica.js';
 import { createKeyBuilder } from './state/keys.js';
 import { createRedisStateStore } from './state/redis-state-store.js';
 import { enrich, type EnrichContext } from './enrich/index.js';
@@ -98,6 +100,21 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
     budget.record(result.assessments.map((a) => now - (Date.parse(a.assessedAt) - a.latency.sinceRecordMs)), now);
     metrics.degraded.inc(result.assessments.filter((a) => a.degraded).length);
   };
+  const graph = config.graph.enabled ? new GraphService(config.graph) : undefined;
+  const replica = graph
+    ? createGraphReplica({
+        kafka,
+        admin,
+        graph,
+        topics: config.topics,
+        groupPrefix: `${config.kafka.groupId}-replica`,
+        horizonMs: config.graph.horizonDays * 86_400_000,
+        evictEveryMs: config.graph.evictEveryMs,
+        logger,
+        now: () => clock.now(),
+        onBadRecord: (topic, reason) => logger.warn({ topic, reason }, 'skipped a record that is not a graph link or label'),
+      })
+    : undefined;
   const deps: PipelineDeps = {
     assess: {
       ruleSet: rules.current,
@@ -111,10 +128,11 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
     enrich: (app) => enrich(app, enrichContext),
     travel: { maxSpeedKmh: config.enrichment.maxTravelSpeedKmh },
     degradation,
+    ...(graph ? { graph } : {}),
     pseudonymise: createPseudonymiser(piiKey),
     clock,
     maxRecordBytes: config.processing.maxRecordBytes,
-    topics: config.topics,
+    topics: graph ? config.topics : { ...config.topics, graphLinks: undefined },
     processorId,
   };
   const transactions = new PartitionTransactions(kafka, admin, {
@@ -165,6 +183,11 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
       await retryUntilReady('connect to Redis', redisReady, { ...retryOpts, code: 'REDIS_UNAVAILABLE', onRetry });
       await retryUntilReady('connect to Kafka', () => admin.connect(), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
       await retryUntilReady('ensure topics', () => ensureTopics(admin, config, logger), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
+      if (replica) {
+        await retryUntilReady('start graph replica', () => replica.start(), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
+        health.set('starting', 'rebuilding the identity graph from the link topic');
+        await replica.ready;
+      }
       await retryUntilReady('start consumer', () => consumer.start(), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
       logger.info({ topic: config.topics.applications, groupId: config.kafka.groupId, rulesVersion: rules.current().version }, 'processor started');
     },
@@ -175,6 +198,7 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
         const steps: [string, () => Promise<unknown>][] = [
           ['rules watcher', async () => rules.stop()],
           ['consumer', () => consumer.stop()],
+          ['graph replica', async () => replica?.stop()],
           ['producers', () => transactions.close()],
           ['admin', () => admin.disconnect()],
           ['redis', () => redis.quit()],

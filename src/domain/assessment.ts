@@ -42,8 +42,21 @@ export interface Assessment {
   degraded: boolean;
   degradedReason: string | null;
   subject: Record<string, { id: string; masked: string }>;
+  /** The fraud ring the application belongs to, if any. */
+  ring: {
+    id: string;
+    size: number;
+    identities: number;
+    score: number;
+    knownFraud: number;
+    density: number;
+    growth: number;
+    binders: { kind: string; masked: string | null; members: number }[];
+  } | null;
+  /** Graph evidence in words (shared identifiers, known fraud nearby, hubs skipped). */
+  graph: { reasons: string[] };
   enrichment: Record<string, EvidenceValue>;
-  features: Record<string, number | boolean>;
+  features: Record<string, number | boolean | string>;
   latency: LatencyInfo;
   source: { topic: string; partition: number; offset: string };
 }

@@ -27,8 +27,10 @@ export interface AssessInput {
   app: Application;
   /** Flat enrichment features (ip.*, device.*, geo.*). */
   enrichment: Record<string, EvidenceValue>;
-  /** Window counts and travel features from state. */
-  state: Record<string, number | boolean>;
+  /** Window counts, travel and graph features. */
+  state: Record<string, number | boolean | string>;
+  /** The ring the application belongs to, and the graph evidence in words. */
+  graph: { ring: Assessment['ring']; reasons: string[] };
   source: SourceRef;
   batchStartedMs: number;
   nowMs: number;
@@ -43,10 +45,10 @@ const INTERNAL = new Set(['ip.subnet']);
  * assignment into a prototype-less object: an object spread of ~100 dotted keys cost ~30 µs per
  * application (bench/pipeline.bench.ts), a plain copy loop ~8 µs.
  */
-export function featuresFor(app: Application, enrichment: Record<string, EvidenceValue>, state: Record<string, number | boolean>): Features {
+export function featuresFor(app: Application, enrichment: Record<string, EvidenceValue>, state: Record<string, number | boolean | string>): Features {
   const f: Record<string, EvidenceValue> = Object.create(null) as Record<string, EvidenceValue>;
   for (const k in enrichment) f[k] = enrichment[k] as EvidenceValue;
-  for (const k in state) f[k] = state[k] as number | boolean;
+  for (const k in state) f[k] = state[k] as number | boolean | string;
   f['ip.masked'] = app.network.ipId.masked;
   f['device.masked'] = app.device.deviceId.masked;
   f['device.platform'] = app.device.platform ?? null;
@@ -93,6 +95,8 @@ export function assess(input: AssessInput, ctx: AssessContext): Assessment {
     degraded: d.shedding,
     degradedReason: d.shedding ? d.reason : null,
     subject: subjectOf(app),
+    ring: input.graph.ring,
+    graph: { reasons: input.graph.reasons },
     enrichment: publicEnrichment(app, input.enrichment),
     features: input.state,
     latency: {

@@ -6,10 +6,12 @@ import { travelFeatures } from '../features/travel-features.js';
 import { countersFor, velocityFeatures, windowMasks, type VelocitySpec } from '../features/velocity.js';
 import { pseudonymiseApplication, type Pseudonymiser } from '../ingest/pseudonymise.js';
 import { decodeApplication } from '../ingest/validate.js';
+import type { GraphService } from '../graph/graph-service.js';
 import type { Clock } from '../platform/clock.js';
 import { asLendguardError, LendguardError } from '../platform/errors.js';
 import { assess, FULL_WORK, type AssessContext, type Degradation } from './assess.js';
 import { deadLetter } from './dead-letter.js';
+import { graphFeatures, ringAlert, ringSummary } from './graph-step.js';
 import type { ApplicationState, OutputRecord, StateStore } from './ports.js';
 
 /** One input record as the consumer adapter hands it over. */
@@ -30,9 +32,12 @@ export interface PipelineDeps {
   travel: TravelOptions;
   /** Read once per batch: over the latency budget, optional counters and rules are skipped. */
   degradation?: () => Degradation & { skipCounters: readonly string[] };
+  /** The identity graph replica; without it there are no graph features or ring alerts. */
+  graph?: GraphService;
   clock: Clock;
   maxRecordBytes: number;
-  topics: { assessments: string; alerts: string; dlq: string };
+  /** `graphLinks` set: each application's links are published there, in the same transaction. */
+  topics: { assessments: string; alerts: string; dlq: string; graphLinks?: string };
   processorId: string;
 }
 
@@ -40,6 +45,7 @@ export interface BatchResult {
   outputs: OutputRecord[];
   assessments: Assessment[];
   deadLettered: { code: string; source: SourceRef }[];
+  ringEvents: { type: string; ringId: string; size: number }[];
 }
 
 interface Accepted {
@@ -79,7 +85,7 @@ export async function processBatch(records: readonly InputRecord[], deps: Pipeli
   // Count only the windows the rules in force read: counting is most of the state work.
   const masks = windowMasks(specs, new Set(deps.assess.ruleSet().reads));
   const accepted: Accepted[] = [];
-  const result: BatchResult = { outputs: [], assessments: [], deadLettered: [] };
+  const result: BatchResult = { outputs: [], assessments: [], deadLettered: [], ringEvents: [] };
   const reject = (record: InputRecord, err: LendguardError): void => {
     result.outputs.push(deadLetter(deps.topics.dlq, record, record.source, err, deps.clock.now(), deps.processorId));
     result.deadLettered.push({ code: err.code, source: record.source });
@@ -98,13 +104,26 @@ export async function processBatch(records: readonly InputRecord[], deps: Pipeli
   const nowMs = deps.clock.now();
   for (const [i, a] of accepted.entries()) {
     const { counts, previous } = results[i] ?? { counts: [], previous: [] };
+    // The graph sees the application before it is scored, so the assessment sees the ring it just
+    // joined. The neighbourhood analysis is the optional deeper work shed over the latency budget.
+    const seen = deps.graph?.observe(a.app, !degradation.shedding);
+    const findings = seen?.findings ?? null;
+    const ring = seen?.ring;
+    const linksTopic = deps.topics.graphLinks;
+    if (linksTopic) for (const l of seen?.links ?? []) result.outputs.push({ topic: linksTopic, key: l.id, value: JSON.stringify(l) });
+    for (const event of seen?.events ?? []) {
+      result.outputs.push(ringAlert(deps.topics.alerts, event, [a.app.applicationId], deps.clock.now()));
+      result.ringEvents.push({ type: event.type, ringId: event.ring.id, size: event.ring.size });
+    }
     let assessment: Assessment;
     try {
       const features = {
         ...velocityFeatures(a.state.counters, counts, windows),
         ...travelFeatures(a.state.sighting, a.state.sightingTargets, previous, deps.travel),
+        ...graphFeatures(findings, ring),
       };
-      assessment = assess({ app: a.app, enrichment: a.enrichment, state: features, source: a.record.source, batchStartedMs: startedMs, nowMs, degradation }, deps.assess);
+      const graph = { ring: ring ? ringSummary(ring) : null, reasons: findings?.evidence.reasons ?? [] };
+      assessment = assess({ app: a.app, enrichment: a.enrichment, state: features, graph, source: a.record.source, batchStartedMs: startedMs, nowMs, degradation }, deps.assess);
     } catch (err) {
       reject(a.record, new LendguardError('PROCESSING_FAILED', `assessment failed: ${(err as Error).message}`, { cause: err }));
       continue;

@@ -112,6 +112,24 @@ export const configSchema = z
         sightingTtlMs: z.number().int().positive().default(7 * 24 * 3600 * 1000),
       })
       .prefault({}),
+    graph: z
+      .object({
+        /** Build the identity graph, publish links and detect rings. */
+        enabled: z.boolean().default(true),
+        /** Links older than this are evicted from the graph. */
+        horizonDays: z.number().positive().max(3650).default(90),
+        evictEveryMs: z.number().int().positive().default(60_000),
+        /** Neighbourhood analysis bounds: application hops and nodes visited. */
+        maxHops: z.number().int().min(1).max(5).default(2),
+        maxNodes: z.number().int().min(10).max(100_000).default(500),
+        growthWindowMs: z.number().int().positive().default(3_600_000),
+        /** A ring needs at least this many distinct national IDs. */
+        minIdentities: z.number().int().min(2).default(3),
+        /** A ring alert says "grew" when it gained this many members, or this share of its size. */
+        ringGrowBy: z.number().int().min(1).default(3),
+        ringGrowRatio: z.number().positive().default(0.25),
+      })
+      .prefault({}),
     rules: z
       .object({
         /** Rules file (YAML); relative paths are resolved from the working directory. */

@@ -4,6 +4,8 @@
  * Shared with the pipeline so that what is computed and what rules read cannot drift apart.
  */
 
+import { GRAPH_FEATURES } from '../graph/neighbourhood.js';
+
 export type FeatureKind = 'count' | 'number' | 'bool' | 'string';
 
 /** Sliding-window labels; the last segment of every velocity feature name. */
@@ -40,6 +42,10 @@ export function featureCatalogue(windows: readonly string[] = VELOCITY_WINDOWS):
 }
 
 const OTHER_FEATURES: [string, FeatureKind][] = [
+  // identity graph: the application's neighbourhood, and the ring it belongs to (absent when none)
+  ...(Object.entries(GRAPH_FEATURES) as [string, FeatureKind][]),
+  ...numbers(['ring.size', 'ring.identities', 'ring.score', 'ring.knownFraud']),
+  ...strings(['ring.id']),
   // impossible travel between this application and the previous one of the same identity / device
   ...numbers(['travel.identity.speedKmh', 'travel.device.speedKmh', 'travel.identity.distanceKm', 'travel.device.distanceKm']),
   ...bools(['travel.identity.impossible', 'travel.device.impossible']),

@@ -15,6 +15,8 @@ export function application(prefix: string, i: number, patch: (a: RawApplication
   a.applicant.email = `user${i}@example.com`;
   a.applicant.bankAccount = `6222020200${String(i).padStart(9, '0')}`;
   a.applicant.contacts = [`+86137${String(20_000_000 + i).slice(-8)}`];
+  a.applicant.address = `${100 + (i % 900)} Jianguo Road, unit ${i}, Chaoyang District, Beijing`;
+  a.applicant.employer = `Employer ${i} Ltd`;
   // 123.123.0.0/16 geolocates to Beijing (DB-IP), matching the example's declared region and GPS.
   a.network.ip = `123.123.${(i >> 8) & 255}.${i & 255}`;
   patch(a);

@@ -99,13 +99,18 @@ describe('pipeline: good and bad input, all accounted for', () => {
     expect(metrics).toMatch(/lendguard_consumer_lag\{/);
   });
 
-  it('sends high-risk assessments to the alerts topic', async () => {
-    const alerts = await collect(setup.topics.alerts, { readCommitted: true, idleMs: 1500 });
-    expect(alerts.length).toBeGreaterThan(0);
-    for (const r of alerts) {
-      const a = JSON.parse(String(r.value)) as Assessment & { alertType: string };
-      expect(a.alertType).toBe('application');
-      expect(['high', 'critical']).toContain(a.level);
+  it('sends high-risk assessments, and a ring alert once per ring change, to the alerts topic', async () => {
+    const alerts = (await collect(setup.topics.alerts, { readCommitted: true, idleMs: 1500 })).map((r) => ({ key: r.key, value: JSON.parse(String(r.value)) as Record<string, unknown> }));
+    const applications = alerts.filter((a) => a.value.alertType === 'application');
+    expect(applications.length).toBeGreaterThan(0);
+    for (const { value } of applications) expect(['high', 'critical']).toContain(value.level);
+    // The six emulators on one device form one ring: it is reported once when it forms, not once per member.
+    const rings = alerts.filter((a) => a.value.alertType === 'ring');
+    expect(rings.length).toBeGreaterThan(0);
+    expect(new Set(rings.map((r) => `${String(r.key)}|${String(r.value.event)}|${JSON.stringify((r.value.ring as { size: number }).size)}`)).size).toBe(rings.length);
+    for (const { key, value } of rings) {
+      expect(key).toBe(value.ringId);
+      expect(value).toMatchObject({ event: expect.stringMatching(/^(formed|grew|touched-known-fraud)$/), ring: { binders: expect.any(Array), members: expect.any(Array) } });
     }
   });
 });

@@ -76,21 +76,27 @@ describe('fraud scenarios on real Kafka and Redis', () => {
     expect(byId.get(clean[0]?.applicationId as string)?.level).toBe('low');
   });
 
-  it('a device farm: identity cycling from the 2nd application, many identities and phones from the 4th, velocity and the weekly limit at the 6th', () => {
+  it('a device farm: identity cycling from the 2nd application, many identities and phones from the 4th, velocity, the weekly limit and the graph at the 6th', () => {
     expect(codes(farm[0] as RawApplication)).toEqual([]);
     expect(codes(farm[1] as RawApplication)).toEqual(['DEVICE_IDENTITY_CYCLING']);
-    expect(codes(farm[3] as RawApplication)).toEqual(['DEVICE_MANY_IDENTITIES', 'DEVICE_IDENTITY_CYCLING', 'DEVICE_MANY_PHONES']);
+    // From four identities on one device the graph also sees a ring.
+    expect(codes(farm[3] as RawApplication)).toEqual(['DEVICE_MANY_IDENTITIES', 'DEVICE_IDENTITY_CYCLING', 'DEVICE_MANY_PHONES', 'RING_MEMBER']);
     expect(codes(farm[5] as RawApplication)).toEqual([
       'DEVICE_MANY_IDENTITIES',
       'DEVICE_IDENTITY_CYCLING',
       'DEVICE_MANY_IDENTITIES_7D',
       'DEVICE_MANY_PHONES',
       'DEVICE_VELOCITY',
+      'RING_MEMBER',
+      'GRAPH_SHARED_WITH_MANY',
     ]);
     const last = byId.get(farm[5]?.applicationId as string);
     expect(last?.level).toBe('critical');
     expect(last?.flags[0]?.reason).toMatch(/used by 6 identities in 24h \(limit 3\)/);
     expect(last?.flags[0]?.evidence['device.identities.24h']).toBe(6);
+    // The graph binds the farm by its device: one ring of six identities.
+    expect(last?.ring).toMatchObject({ size: 6, identities: 6 });
+    expect(last?.ring?.binders[0]).toMatchObject({ kind: 'device', members: 6 });
   });
 
   it('a proxy burst from a data-centre IP: every one flagged as data-centre, many identities from the 6th', () => {

@@ -23,6 +23,8 @@ const clean = (over: Features): Features => ({
   'device.type': 'mobile',
   'device.masked': 'de****',
   'ip.allowed': null, // no allow list configured
+  'graph.knownFraudNearby': 0,
+  'graph.knownFraudDistance': null, // no confirmed fraud nearby
   ...over,
 });
 
@@ -64,6 +66,9 @@ const TRIGGERS: Record<string, Features> = {
   GEO_REGION_MISMATCH: { 'geo.regionMismatch': true },
   TRAVEL_IDENTITY_IMPOSSIBLE: { 'travel.identity.speedKmh': 1001, 'travel.identity.distanceKm': 301 },
   TRAVEL_DEVICE_IMPOSSIBLE: { 'travel.device.speedKmh': 1001, 'travel.device.distanceKm': 301 },
+  RING_MEMBER: { 'ring.score': 60, 'ring.identities': 5 },
+  GRAPH_KNOWN_FRAUD_NEARBY: { 'graph.knownFraudNearby': 2, 'graph.knownFraudDistance': 1 },
+  GRAPH_SHARED_WITH_MANY: { 'graph.linkedIdentities': 5 },
 };
 
 const run = (f: Features) => evaluate(ruleSet, f);

@@ -1,0 +1,100 @@
+import type { Application } from '../domain/application.js';
+import { IdentityGraph } from './identity-graph.js';
+import type { HubLimits, IdentifierKind } from './kinds.js';
+import { linksFor, type GraphLink } from './links.js';
+import { analyseApplication, type NeighbourhoodFindings } from './neighbourhood.js';
+import { advanceBaseline, diffRings, type RingEvent } from './ring-events.js';
+import { detectRings, type Ring } from './rings.js';
+
+/**
+ * The identity graph as the pipeline uses it: one in-memory replica per instance. Links of the
+ * applications this instance processes are applied at once (read-your-writes); links from other
+ * instances arrive through the replicated link topic. Ring events are emitted by the instance that
+ * processed the application that changed the ring, inside that batch's transaction; replicated
+ * changes only move the baseline, so a ring is reported once per change, not once per instance.
+ */
+export interface GraphSettings {
+  maxHops: number;
+  maxNodes: number;
+  growthWindowMs: number;
+  minIdentities: number;
+  ringGrowBy: number;
+  ringGrowRatio: number;
+  hubLimits?: HubLimits;
+  weakKinds?: readonly IdentifierKind[];
+}
+
+export interface GraphObservation {
+  /** The application's links, for replication. */
+  links: GraphLink[];
+  findings: NeighbourhoodFindings | null;
+  ring: Ring | undefined;
+  /** Ring changes this application caused, to alert once. */
+  events: RingEvent[];
+}
+
+export class GraphService {
+  readonly graph = new IdentityGraph();
+  private baseline = new Map<string, Ring>();
+
+  constructor(private readonly settings: GraphSettings) {}
+
+  /**
+   * One application, in stream order: its links go in first (read-your-writes), then the
+   * neighbourhood is analysed (unless `deep` is off: the optional work shed over the latency
+   * budget), then, when it shares anything, the ring around it is detected and diffed against what
+   * was already reported. Applications that share nothing (most of them) skip ring detection.
+   */
+  observe(app: Application, deep: boolean): GraphObservation {
+    const links = linksFor(app);
+    this.graph.applyLinks(links);
+    const nowMs = app.eventTimeMs;
+    const findings = deep ? this.analyse(app.applicationId, nowMs) : null;
+    if (findings && findings.features['graph.linkedApps'] === 0) return { links, findings, ring: undefined, events: [] };
+    const rings = this.detect([app.applicationId], nowMs);
+    const events = diffRings(this.baseline, rings, { growBy: this.settings.ringGrowBy, growRatio: this.settings.ringGrowRatio });
+    this.baseline = advanceBaseline(this.baseline, events);
+    return { links, findings, ring: rings.find((r) => r.members.includes(app.applicationId)), events };
+  }
+
+  analyse(applicationId: string, nowMs: number): NeighbourhoodFindings {
+    const s = this.settings;
+    return analyseApplication(this.graph.graph, applicationId, {
+      nowMs,
+      maxHops: s.maxHops,
+      maxNodes: s.maxNodes,
+      growthWindowMs: s.growthWindowMs,
+      ...(s.hubLimits ? { hubLimits: s.hubLimits } : {}),
+      ...(s.weakKinds ? { weakKinds: s.weakKinds } : {}),
+    });
+  }
+
+  /** Links replicated from other instances (and replays of our own): applied; rings only move the baseline. */
+  replicate(links: readonly GraphLink[], nowMs: number): void {
+    const change = this.graph.applyLinks(links);
+    if (change.changedApps.length === 0) return;
+    const rings = this.detect(change.changedApps, nowMs);
+    const events = diffRings(this.baseline, rings, { growBy: this.settings.ringGrowBy, growRatio: this.settings.ringGrowRatio });
+    this.baseline = advanceBaseline(this.baseline, events);
+  }
+
+  label(applicationId: string, label: 'fraud' | 'legit', atMs: number): void {
+    this.graph.markLabel(applicationId, label, atMs);
+  }
+
+  evictOlderThan(horizonMs: number): number {
+    return this.graph.evictOlderThan(horizonMs);
+  }
+
+  private detect(changedApps: readonly string[], nowMs: number): Ring[] {
+    const s = this.settings;
+    return detectRings(this.graph.graph, {
+      nowMs,
+      changedApps,
+      minIdentities: s.minIdentities,
+      growthWindowMs: s.growthWindowMs,
+      ...(s.hubLimits ? { hubLimits: s.hubLimits } : {}),
+      ...(s.weakKinds ? { weakKinds: s.weakKinds } : {}),
+    });
+  }
+}

@@ -1,0 +1,183 @@
+import { UndirectedGraph } from 'graphology';
+import type { ChangeSet, EdgeAttrs, GraphStats, LinkGraph, NodeAttrs } from './model.js';
+import { appNode, applicationIdOf, isAppNode, kindBit, kindsOfMask, nodeKindOf, popcount, toGraphTime, type LinkKind, type NodeKind } from './kinds.js';
+import type { GraphLink } from './links.js';
+
+/**
+ * The identity graph: application nodes linked to the identifiers they used. Mutations live here; every
+ * analysis is a free function over `graph` (neighbourhood.ts, rings.ts).
+ *
+ * Two tiers, to keep memory bounded: an identifier seen by ONE application so far links nothing, so it waits
+ * in a compact `solos` map (~150 B) instead of costing a graphology node + edge (~600 B). The second
+ * application to use it promotes it into the graph. Analyses only ever need the graph: a solo binds nobody.
+ */
+
+export type { ChangeSet, EdgeAttrs, GraphStats, LinkGraph, NodeAttrs } from './model.js';
+
+/** An identifier used by one application: its app node, link kind mask and graph times. */
+interface Solo {
+  a: string;
+  k: number;
+  f: number;
+  l: number;
+}
+
+const mergeNodeTimes = (a: Partial<NodeAttrs>, at: number): NodeAttrs => {
+  a.f = a.f === undefined ? at : Math.min(a.f, at);
+  a.l = a.l === undefined ? at : Math.max(a.l, at);
+  return a as NodeAttrs;
+};
+
+export class IdentityGraph {
+  readonly graph: LinkGraph = new UndirectedGraph<NodeAttrs, EdgeAttrs>({ multi: false, allowSelfLoops: false });
+  private readonly solos = new Map<string, Solo>();
+
+  /** Idempotent and order-tolerant: times widen (min/max), a link id counts once. */
+  applyLinks(links: Iterable<GraphLink>): ChangeSet {
+    const changed = new Set<string>();
+    const result: ChangeSet = { added: 0, known: 0, promoted: 0, changedApps: [] };
+    for (const link of links) {
+      const outcome = this.applyLink(link, changed);
+      if (outcome === 'known') result.known++;
+      else {
+        result.added++;
+        if (outcome === 'promoted') result.promoted++;
+      }
+    }
+    for (const app of changed) result.changedApps.push(applicationIdOf(app));
+    return result;
+  }
+
+  private applyLink(link: GraphLink, changed: Set<string>): 'added' | 'known' | 'promoted' {
+    const g = this.graph;
+    const at = toGraphTime(link.atMs);
+    g.updateNode(link.app, (a) => {
+      if (link.kind === 'nationalId') a.nid = link.node;
+      return mergeNodeTimes(a, at);
+    });
+    const bit = kindBit(link.kind);
+    if (g.hasNode(link.node)) return this.linkShared(link, bit, changed) ? 'added' : 'known';
+    const solo = this.solos.get(link.node);
+    if (!solo) {
+      this.solos.set(link.node, { a: link.app, k: bit, f: at, l: at });
+      return 'added';
+    }
+    if (solo.a === link.app) {
+      const fresh = (solo.k & bit) === 0;
+      solo.k |= bit;
+      solo.f = Math.min(solo.f, at);
+      solo.l = Math.max(solo.l, at);
+      return fresh ? 'added' : 'known';
+    }
+    // A second application: the identifier now binds two applications and enters the graph.
+    this.solos.delete(link.node);
+    g.addNode(link.node, { f: Math.min(solo.f, at), l: Math.max(solo.l, at), m: link.masked });
+    g.mergeNode(solo.a, { f: solo.f, l: solo.l });
+    g.addEdge(solo.a, link.node, { k: solo.k, f: solo.f, l: solo.l, c: popcount(solo.k) });
+    changed.add(solo.a);
+    this.linkShared(link, bit, changed);
+    return 'promoted';
+  }
+
+  /** mergeEdge-style upsert through updateEdge; true when the link id is new. */
+  private linkShared(link: GraphLink, bit: number, changed: Set<string>): boolean {
+    const at = toGraphTime(link.atMs);
+    let fresh = false;
+    this.graph.updateNode(link.node, (a) => {
+      if (a.m === undefined && link.masked !== undefined) a.m = link.masked;
+      return mergeNodeTimes(a, at);
+    });
+    this.graph.updateEdge(link.app, link.node, (e) => {
+      if (e.k === undefined) {
+        fresh = true;
+        return { k: bit, f: at, l: at, c: 1 };
+      }
+      if ((e.k & bit) === 0) {
+        fresh = true;
+        e.k |= bit;
+        e.c = popcount(e.k);
+      }
+      e.f = Math.min(e.f ?? at, at);
+      e.l = Math.max(e.l ?? at, at);
+      return e as EdgeAttrs;
+    });
+    if (fresh) changed.add(link.app);
+    return fresh;
+  }
+
+  /**
+   * Removes links last seen before the horizon, then identifiers left with no application, and applications
+   * with no links left. An identifier left with one application goes back to the solo tier. Returns the
+   * number of links removed.
+   */
+  evictOlderThan(horizonMs: number): number {
+    const g = this.graph;
+    const horizon = toGraphTime(horizonMs);
+    let removed = 0;
+    const old: string[] = [];
+    g.forEachEdge((edge, e) => {
+      if (e.l < horizon) {
+        old.push(edge);
+        removed += e.c;
+      }
+    });
+    for (const edge of old) g.dropEdge(edge);
+    for (const [node, s] of this.solos) {
+      if (s.l < horizon) {
+        this.solos.delete(node);
+        removed += popcount(s.k);
+      }
+    }
+    const drop: string[] = [];
+    g.forEachNode((node, a) => {
+      const degree = g.degree(node);
+      if (isAppNode(node)) {
+        if (degree === 0 && a.l < horizon) drop.push(node);
+      } else if (degree === 0) drop.push(node);
+      else if (degree === 1) {
+        const edge = g.edges(node)[0] as string;
+        const e = g.getEdgeAttributes(edge);
+        this.solos.set(node, { a: g.opposite(node, edge), k: e.k, f: e.f, l: e.l });
+        drop.push(node);
+      }
+    });
+    for (const node of drop) g.dropNode(node);
+    return removed;
+  }
+
+  /** Analyst label: fraud marks the application, legit clears the mark. The latest label (by time) wins. */
+  markLabel(applicationId: string, label: 'fraud' | 'legit', atMs: number): void {
+    const at = toGraphTime(atMs);
+    this.graph.updateNode(appNode(applicationId), (a) => {
+      if (a.lt !== undefined && at < a.lt) return a as NodeAttrs;
+      a.lt = at;
+      if (label === 'fraud') a.fr = at;
+      else delete a.fr;
+      return a.f === undefined ? mergeNodeTimes(a, at) : (a as NodeAttrs);
+    });
+  }
+
+  hasApplication(applicationId: string): boolean {
+    return this.graph.hasNode(appNode(applicationId));
+  }
+
+  stats(): GraphStats {
+    const nodes: Partial<Record<NodeKind, number>> = {};
+    const links: Partial<Record<LinkKind, number>> = {};
+    const bump = <K extends string>(m: Partial<Record<K, number>>, k: K, by = 1): void => {
+      m[k] = (m[k] ?? 0) + by;
+    };
+    let fraudMarked = 0;
+    this.graph.forEachNode((node, a) => {
+      bump(nodes, nodeKindOf(node));
+      if (a.fr !== undefined) fraudMarked++;
+    });
+    this.graph.forEachEdge((_, e) => kindsOfMask(e.k).forEach((k) => bump(links, k)));
+    for (const [node, s] of this.solos) {
+      bump(nodes, nodeKindOf(node));
+      kindsOfMask(s.k).forEach((k) => bump(links, k));
+    }
+    return { nodes, links, graphNodes: this.graph.order, graphEdges: this.graph.size, solos: this.solos.size, fraudMarked };
+  }
+}
+

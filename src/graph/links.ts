@@ -1,0 +1,59 @@
+import type { Application, Pseudonym } from '../domain/application.js';
+import { appNode, flatString, nodeKindOfLink, type LinkKind } from './kinds.js';
+
+/**
+ * One link: application node → identifier node. Links are the unit of replication (compacted topic
+ * `fraud.graph-links`, keyed by `id`), so applying one twice, or out of order, must not change the graph.
+ */
+export interface GraphLink {
+  /** Stable: `${app}|${kind}|${node}`. */
+  id: string;
+  /** `app:<applicationId>` */
+  app: string;
+  /** `<nodeKind>:<pseudonym id>`; contacts use the phone node. */
+  node: string;
+  kind: LinkKind;
+  /** The application's event time. */
+  atMs: number;
+  /** Masked display form for analysts (never the raw value). */
+  masked?: string;
+}
+
+export const linkId = (app: string, kind: LinkKind, node: string): string => `${app}|${kind}|${node}`;
+
+/** The identifier node of a pseudonym used as `kind` (flat: the graph keeps it). */
+export const identifierNode = (kind: LinkKind, pseudonymId: string): string => flatString(`${nodeKindOfLink(kind)}:${pseudonymId}`);
+
+export function makeLink(app: string, kind: LinkKind, p: Pseudonym, atMs: number): GraphLink {
+  const node = identifierNode(kind, p.id);
+  return { id: linkId(app, kind, node), app, node, kind, atMs, masked: p.masked };
+}
+
+/** The links one application contributes, without duplicates (a contact listed twice is one link). */
+export function linksFor(app: Application): GraphLink[] {
+  const a = app.applicant;
+  const source = flatString(appNode(app.applicationId));
+  const at = app.eventTimeMs;
+  const pairs: [LinkKind, Pseudonym | undefined][] = [
+    ['device', app.device.deviceId],
+    ['ip', app.network.ipId],
+    ['subnet', app.network.subnetId],
+    ['phone', a.phone],
+    ['email', a.email],
+    ['nationalId', a.nationalId],
+    ['bankAccount', a.bankAccount],
+    ['address', a.address],
+    ['employer', a.employer],
+    ...a.contacts.map((c): [LinkKind, Pseudonym] => ['contact', c]),
+  ];
+  const seen = new Set<string>();
+  const out: GraphLink[] = [];
+  for (const [kind, p] of pairs) {
+    if (!p) continue;
+    const link = makeLink(source, kind, p, at);
+    if (seen.has(link.id)) continue;
+    seen.add(link.id);
+    out.push(link);
+  }
+  return out;
+}

@@ -1,0 +1,108 @@
+import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
+import type { GraphService } from '../graph/graph-service.js';
+import type { GraphLink } from '../graph/links.js';
+import type { Logger } from '../platform/logger.js';
+import { TableConsumer } from './table-consumer.js';
+
+/**
+ * Keeps this instance's identity-graph replica in step with the others: every link any instance
+ * published (fraud.graph-links, compacted), every analyst label (fraud.labels), and old links
+ * evicted past the horizon. `ready` resolves once both topics are replayed to where they were at
+ * start: the processor waits for it before taking applications, so a restart rebuilds the graph
+ * without reprocessing a single application.
+ */
+export interface GraphReplicaOptions {
+  kafka: Kafka;
+  admin: Admin;
+  graph: GraphService;
+  topics: { graphLinks: string; labels: string };
+  groupPrefix: string;
+  horizonMs: number;
+  evictEveryMs: number;
+  logger: Logger;
+  now: () => number;
+  onBadRecord: (topic: string, reason: string) => void;
+}
+
+export interface GraphReplica {
+  ready: Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Parses one link record; null (and a reason) when it is not a link. */
+export function parseLink(value: Buffer | null): GraphLink | string {
+  if (!value) return 'empty value';
+  try {
+    const l = JSON.parse(value.toString('utf8')) as Partial<GraphLink>;
+    if (typeof l.id !== 'string' || typeof l.app !== 'string' || typeof l.node !== 'string' || typeof l.kind !== 'string' || typeof l.atMs !== 'number') {
+      return 'not a graph link (id, app, node, kind, atMs)';
+    }
+    return l as GraphLink;
+  } catch {
+    return 'not JSON';
+  }
+}
+
+export interface Label {
+  applicationId: string;
+  label: 'fraud' | 'legit';
+  atMs: number;
+}
+
+/** A label record: {"applicationId", "label": "fraud"|"legit", "at": ISO time, "by"?: analyst}. */
+export function parseLabel(value: Buffer | null): Label | string {
+  if (!value) return 'empty value';
+  try {
+    const l = JSON.parse(value.toString('utf8')) as { applicationId?: unknown; label?: unknown; at?: unknown };
+    const atMs = typeof l.at === 'string' ? Date.parse(l.at) : Number.NaN;
+    if (typeof l.applicationId !== 'string' || (l.label !== 'fraud' && l.label !== 'legit') || Number.isNaN(atMs)) {
+      return 'expected {"applicationId", "label": "fraud"|"legit", "at": ISO time}';
+    }
+    return { applicationId: l.applicationId, label: l.label, atMs };
+  } catch {
+    return 'not JSON';
+  }
+}
+
+export function createGraphReplica(opts: GraphReplicaOptions): GraphReplica {
+  const { graph, logger } = opts;
+  const applyLinks = (records: readonly KafkaMessage[]): void => {
+    const links: GraphLink[] = [];
+    for (const r of records) {
+      const parsed = parseLink(r.value);
+      if (typeof parsed === 'string') opts.onBadRecord(opts.topics.graphLinks, parsed);
+      else links.push(parsed);
+    }
+    graph.replicate(links, opts.now());
+  };
+  const applyLabels = (records: readonly KafkaMessage[]): void => {
+    for (const r of records) {
+      const parsed = parseLabel(r.value);
+      if (typeof parsed === 'string') opts.onBadRecord(opts.topics.labels, parsed);
+      else graph.label(parsed.applicationId, parsed.label, parsed.atMs);
+    }
+  };
+  const links = new TableConsumer({ ...opts, topic: opts.topics.graphLinks, groupPrefix: `${opts.groupPrefix}-links`, onRecords: applyLinks });
+  const labels = new TableConsumer({ ...opts, topic: opts.topics.labels, groupPrefix: `${opts.groupPrefix}-labels`, onRecords: applyLabels });
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    ready: Promise.all([links.caughtUp(), labels.caughtUp()]).then(() => undefined),
+    async start() {
+      const started = opts.now();
+      await Promise.all([links.start(), labels.start()]);
+      void Promise.all([links.caughtUp(), labels.caughtUp()]).then(() =>
+        logger.info({ links: links.count, labels: labels.count, ms: opts.now() - started, graph: graph.graph.stats() }, 'graph replica rebuilt'),
+      );
+      timer = setInterval(() => {
+        const removed = graph.evictOlderThan(opts.now() - opts.horizonMs);
+        if (removed > 0) logger.info({ removed }, 'evicted graph links past the horizon');
+      }, opts.evictEveryMs);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      await Promise.allSettled([links.stop(), labels.stop()]);
+    },
+  };
+}

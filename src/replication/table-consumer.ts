@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Logger } from '../platform/logger.js';
+
+/**
+ * Reads a whole topic, every partition, from the beginning, on every instance: the GlobalKTable
+ * pattern. Each process start uses its own consumer group (a random suffix), so every instance
+ * gets every partition and a restarted process replays the topic in full; within one process the
+ * group's committed offsets let a crashed consumer resume. `caughtUp()` resolves once everything in the
+ * topic when the consumer started has been applied (read_committed: aborted records are never
+ * seen), so an instance can wait for its replica before it takes work.
+ */
+export interface TableConsumerOptions {
+  kafka: Kafka;
+  admin: Admin;
+  topic: string;
+  /** Prefix of the throwaway group id; a random suffix is added per start. */
+  groupPrefix: string;
+  logger: Logger;
+  onRecords: (records: readonly KafkaMessage[], partition: number) => void | Promise<void>;
+}
+
+export class TableConsumer {
+  private consumer: Consumer | undefined;
+  private readonly pending = new Map<number, bigint>();
+  private resolveCaughtUp: () => void = () => undefined;
+  private readonly caughtUpPromise = new Promise<void>((resolve) => (this.resolveCaughtUp = resolve));
+  private applied = 0;
+  private stopped = false;
+  private readonly groupId: string;
+
+  constructor(private readonly opts: TableConsumerOptions) {
+    this.groupId = `${opts.groupPrefix}-${randomBytes(6).toString('hex')}`;
+  }
+
+  /** Records applied so far (for progress output and metrics). */
+  get count(): number {
+    return this.applied;
+  }
+
+  caughtUp(): Promise<void> {
+    return this.caughtUpPromise;
+  }
+
+  async start(): Promise<void> {
+    const { admin, topic, logger } = this.opts;
+    for (const p of await admin.fetchTopicOffsets(topic)) {
+      const high = BigInt(p.high);
+      if (high > BigInt(p.low)) this.pending.set(p.partition, high - 1n);
+    }
+    this.checkCaughtUp();
+    await this.run();
+    logger.info({ topic, groupId: this.groupId, partitionsToReplay: this.pending.size }, 'replaying table topic');
+  }
+
+  private async run(): Promise<void> {
+    const { kafka, topic, logger } = this.opts;
+    const consumer = kafka.consumer({ groupId: this.groupId, readUncommitted: false, maxWaitTimeInMs: 100 });
+    this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, (e) => {
+      if (e.payload.restart || this.stopped) return;
+      logger.warn({ topic, err: e.payload.error.message }, 'table consumer crashed; restarting it');
+      setTimeout(() => void this.run().catch((err: Error) => logger.error({ topic, err: err.message }, 'table consumer restart failed')), 1000);
+    });
+    consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
+      const last = this.pending.get(e.payload.partition);
+      if (last !== undefined && BigInt(e.payload.lastOffset) >= last) {
+        this.pending.delete(e.payload.partition);
+        this.checkCaughtUp();
+      }
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({ eachBatch: (payload) => this.eachBatch(payload) });
+  }
+
+  private async eachBatch({ batch }: EachBatchPayload): Promise<void> {
+    await this.opts.onRecords(batch.messages, batch.partition);
+    this.applied += batch.messages.length;
+  }
+
+  private checkCaughtUp(): void {
+    if (this.pending.size === 0) this.resolveCaughtUp();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.consumer?.disconnect();
+  }
+}
