@@ -15,9 +15,10 @@ export interface RingEvent {
 }
 
 export interface RingDiffOptions {
-  /** a ring "grew" when it gained at least this many members… (default 3) */
+  /** a ring "grew" when it gained at least this many members (default 3)… */
   growBy?: number;
-  /** …or at least this fraction of its reported size (default 0.25) */
+  /** …and, for large rings, at least this fraction of its reported size (default 0.25), so a
+   * ring of 200 is not re-reported for every 3 newcomers */
   growRatio?: number;
 }
 
@@ -40,7 +41,7 @@ export function diffRings(previous: ReadonlyMap<string, Ring>, current: readonly
     const old = new Set(before.members);
     const newMembers = ring.members.filter((m) => !old.has(m));
     const gained = ring.size - before.size;
-    if (newMembers.length > 0 && gained > 0 && (gained >= growBy || gained >= growRatio * before.size)) {
+    if (newMembers.length > 0 && gained >= Math.max(growBy, Math.ceil(growRatio * before.size))) {
       events.push({ type: 'grew', ring, previousSize: before.size, newMembers });
     }
     if (ring.knownFraud > 0 && before.knownFraud === 0) events.push({ type: 'touched-known-fraud', ring, previousSize: before.size });

@@ -20,27 +20,31 @@ describe('diffRings', () => {
 
     const join = (id: string): void => void g.applyLinks(linksFor(application(id, T0 + 20 * MIN, { bank: 'ba_r_mule' })));
     join('x1');
-    expect(step()).toEqual([]); // +1 of 8: under both thresholds (3 members, 50 %)
+    expect(step()).toEqual([]); // +1 of 8: under the threshold, max(3 members, 50 % of 8) = 4
     join('x2');
-    expect(step()).toEqual([]);
-    join('x3'); // +3 since last reported
-    expect(step()).toEqual(['grew:ring:r0:8:3']);
+    join('x3');
+    expect(step()).toEqual([]); // +3: enough for a small ring, not for one of 8
+    join('x4'); // +4 since last reported
+    expect(step()).toEqual(['grew:ring:r0:8:4']);
     expect(step()).toEqual([]);
 
     g.markLabel('r2', 'fraud', NOW);
-    expect(step()).toEqual(['touched-known-fraud:ring:r0:11:-']);
+    expect(step()).toEqual(['touched-known-fraud:ring:r0:12:-']);
     g.markLabel('r3', 'fraud', NOW);
     expect(step()).toEqual([]);
   });
 
-  it('uses the ratio threshold for small rings, and reports a ring formed already touching fraud', () => {
+  it('needs the absolute threshold for small rings, and reports a ring formed already touching fraud', () => {
     const three = ['a', 'b', 'c'].map((id) => application(id, T0, { device: 'dev_3' }));
     const g = graphOf(three);
     g.markLabel('a', 'fraud', NOW);
     const first = diffRings(new Map(), detectRings(g.graph, { nowMs: NOW }));
     expect(first.map((e) => e.type)).toEqual(['formed', 'touched-known-fraud']);
+    const baseline = advanceBaseline(new Map(), first);
     g.applyLinks(linksFor(application('d', T0, { device: 'dev_3' })));
-    const next = diffRings(advanceBaseline(new Map(), first), detectRings(g.graph, { nowMs: NOW }));
-    expect(next.map((e) => [e.type, e.newMembers])).toEqual([['grew', ['d']]]);
+    expect(diffRings(baseline, detectRings(g.graph, { nowMs: NOW }))).toEqual([]); // +1 of 3: not yet
+    for (const id of ['e', 'f']) g.applyLinks(linksFor(application(id, T0, { device: 'dev_3' })));
+    const next = diffRings(baseline, detectRings(g.graph, { nowMs: NOW }));
+    expect(next.map((e) => [e.type, e.newMembers])).toEqual([['grew', ['d', 'e', 'f']]]);
   });
 });
