@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { enrich, type EnrichContext } from '../enrich/index.js';
 import { loadEnrichment } from '../enrich/load.js';
+import { GraphService } from '../graph/graph-service.js';
 import { parseWindow, velocitySpecs } from '../features/velocity.js';
 import { createPseudonymiser } from '../ingest/pseudonymise.js';
 import type { StateStore } from '../pipeline/ports.js';
@@ -75,10 +76,13 @@ export function createReplayDeps(config: Config, opts: ReplayDepsOptions): Pipel
     store: opts.store,
     enrich: (app) => enrich(app, opts.enrichContext),
     travel: { maxSpeedKmh: config.enrichment.maxTravelSpeedKmh },
+    // The graph is rebuilt from the replayed file itself (no link topic): rings found in a backtest
+    // are the rings of that traffic.
+    ...(config.graph.enabled ? { graph: new GraphService(config.graph) } : {}),
     pseudonymise: createPseudonymiser(opts.piiKey),
     clock: opts.clock ?? systemClock,
     maxRecordBytes: config.processing.maxRecordBytes,
-    topics: config.topics,
+    topics: { ...config.topics, graphLinks: undefined },
     processorId: `replay@${hostname()}/${process.pid}`,
   };
 }
