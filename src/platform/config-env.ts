@@ -48,6 +48,8 @@ export const ENV_VARS: readonly EnvVar[] = [
   v('LENDGUARD_IP_LIST_BLOCK', 'enrichment.ipLists.block', 'list', 'CIDR list files of blocked networks'),
   v('LENDGUARD_IP_LIST_ALLOW', 'enrichment.ipLists.allow', 'list', 'CIDR list files of trusted networks (suppress IP rules)'),
   v('LENDGUARD_MAX_TRAVEL_SPEED_KMH', 'enrichment.maxTravelSpeedKmh', 'int', 'impossible-travel speed limit'),
+  v('LENDGUARD_GRAPH_ENABLED', 'graph.enabled', 'bool', 'identity graph, ring detection and link replication'),
+  v('LENDGUARD_GRAPH_HORIZON_DAYS', 'graph.horizonDays', 'int', 'links older than this leave the graph'),
   v('LENDGUARD_RULES_FILE', 'rules.file', 'string', 'rules file (YAML)'),
   v('LENDGUARD_RULES_HOT_RELOAD', 'rules.hotReload', 'bool', 'reload the rules file when it changes'),
   v('LENDGUARD_ALERT_LEVEL', 'scoring.alertLevel', 'string', '`low`, `medium`, `high` (default) or `critical`'),
