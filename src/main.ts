@@ -222,12 +222,10 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
 function buildEnrichContext(config: Config, logger: Logger): EnrichContext {
   let loaded: ReturnType<typeof loadEnrichment>;
   try {
-    loaded = loadEnrichment(config.enrichment);
+    loaded = loadEnrichment(config.enrichment, (msg, detail) => logger.warn(detail, msg));
   } catch (err) {
     throw new LendguardError('CONFIG_INVALID', `enrichment data cannot be loaded: ${(err as Error).message}`, { cause: err });
   }
-  for (const w of loaded.warnings.slice(0, 20)) logger.warn({ warning: w }, 'IP list line skipped');
-  if (loaded.warnings.length > 20) logger.warn({ more: loaded.warnings.length - 20 }, 'more IP list lines skipped');
   const { geo } = loaded.context;
   logger.info({ geo: geo.name, geoBuildDate: geo.buildDate, lists: loaded.lists }, 'enrichment data loaded');
   return loaded.context;

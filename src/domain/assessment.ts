@@ -27,6 +27,19 @@ export interface LatencyInfo {
   windowP99Ms: number;
 }
 
+/** What an assessment says about the ring its application belongs to. */
+export interface RingSummary {
+  id: string;
+  size: number;
+  identities: number;
+  score: number;
+  knownFraud: number;
+  density: number;
+  growth: number;
+  /** The identifiers that bind the ring (masked), strongest first, at most 8. */
+  binders: { kind: string; masked: string | null; members: number }[];
+}
+
 export interface Assessment {
   schemaVersion: 1;
   applicationId: string;
@@ -43,16 +56,7 @@ export interface Assessment {
   degradedReason: string | null;
   subject: Record<string, { id: string; masked: string }>;
   /** The fraud ring the application belongs to, if any. */
-  ring: {
-    id: string;
-    size: number;
-    identities: number;
-    score: number;
-    knownFraud: number;
-    density: number;
-    growth: number;
-    binders: { kind: string; masked: string | null; members: number }[];
-  } | null;
+  ring: RingSummary | null;
   /** Graph evidence in words (shared identifiers, known fraud nearby, hubs skipped). */
   graph: { reasons: string[] };
   enrichment: Record<string, EvidenceValue>;

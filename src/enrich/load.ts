@@ -16,7 +16,7 @@ export interface EnrichmentSettings {
 
 export interface LoadedEnrichment {
   context: EnrichContext;
-  /** Skipped or normalised list lines, for the caller to log. */
+  /** Skipped or normalised list lines (the first 20 also go to `warn`). */
   warnings: IpListWarning[];
   lists: { name: string; kind: IpListKind; lines: number; ranges: number }[];
 }
@@ -25,10 +25,12 @@ export interface LoadedEnrichment {
  * Adapter: loads the geo database and the IP lists once (file I/O) and builds the UA parser cache.
  * Throws an Error naming the file when data cannot be read.
  */
-export function loadEnrichment(e: EnrichmentSettings): LoadedEnrichment {
+export function loadEnrichment(e: EnrichmentSettings, warn?: (msg: string, detail: Record<string, unknown>) => void): LoadedEnrichment {
   const specs = IP_LIST_KINDS.filter((kind) => e.ipLists[kind].length > 0).map((kind) => ({ name: kind, kind, files: e.ipLists[kind] }));
   const geo = createGeoProvider(e.geoProvider, { dbipDir: e.dbipDir, geoipLiteDataDir: e.geoipLiteDataDir });
   const lists = loadIpListFiles(specs);
+  for (const w of lists.warnings.slice(0, 20)) warn?.('IP list line skipped', { warning: w });
+  if (lists.warnings.length > 20) warn?.('more IP list lines skipped', { more: lists.warnings.length - 20 });
   return {
     context: { geo, lists: lists.matcher, ua: new DeviceParser(e.userAgentCacheSize), defaultIpAccuracyKm: e.ipDefaultAccuracyKm },
     warnings: lists.warnings,

@@ -1,20 +1,8 @@
+import type { RingSummary } from '../domain/assessment.js';
 import type { NeighbourhoodFindings } from '../graph/neighbourhood.js';
 import type { RingEvent } from '../graph/ring-events.js';
 import type { Ring } from '../graph/rings.js';
 import type { OutputRecord } from './ports.js';
-
-/** What an assessment says about the ring its application belongs to. */
-export interface RingSummary {
-  id: string;
-  size: number;
-  identities: number;
-  score: number;
-  knownFraud: number;
-  density: number;
-  growth: number;
-  /** The identifiers that bind the ring (masked), strongest first, at most 8. */
-  binders: { kind: string; masked: string | null; members: number }[];
-}
 
 export function ringSummary(ring: Ring): RingSummary {
   return {

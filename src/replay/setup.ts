@@ -47,12 +47,10 @@ export async function loadReplayRules(file: string, windows: readonly string[]):
 export function buildReplayEnrichContext(config: Config, logger: Logger): EnrichContext {
   let loaded: ReturnType<typeof loadEnrichment>;
   try {
-    loaded = loadEnrichment(config.enrichment);
+    loaded = loadEnrichment(config.enrichment, (msg, detail) => logger.warn(detail, msg));
   } catch (err) {
     throw new ReplayError('config', `enrichment data cannot be loaded: ${(err as Error).message}`, { cause: err });
   }
-  for (const w of loaded.warnings.slice(0, 20)) logger.warn({ warning: w }, 'IP list line skipped');
-  if (loaded.warnings.length > 20) logger.warn({ more: loaded.warnings.length - 20 }, 'more IP list lines skipped');
   return loaded.context;
 }
 
