@@ -27,6 +27,13 @@ interface Person {
   cityIndex: number;
 }
 
+/** Each run's people are new people: identifiers depend on the run tag, so runs never link up. */
+function personOffset(runTag: string): number {
+  let h = 0;
+  for (const ch of runTag) h = (h * 31 + ch.charCodeAt(0)) % 9973;
+  return h * 1000;
+}
+
 function application(id: string, p: Person, device: string, ip: string, atMs: number, extra: { emulator?: boolean; ua?: string } = {}) {
   const c = CITIES[p.cityIndex % CITIES.length] as (typeof CITIES)[number];
   return {
@@ -62,6 +69,8 @@ function application(id: string, p: Person, device: string, ip: string, atMs: nu
 }
 
 export function buildSample(nowMs: number, runTag: string): SampleRecord[] {
+  const offset = personOffset(runTag);
+  const person = (i: number, cityIndex: number): Person => ({ i: i + offset, cityIndex });
   const out: SampleRecord[] = [];
   const add = (kind: SampleRecord['kind'], body: unknown, key?: string): void => {
     const id = (body as { applicationId?: string }).applicationId;
@@ -71,21 +80,21 @@ export function buildSample(nowMs: number, runTag: string): SampleRecord[] {
   const nextId = (): string => `sample-${runTag}-${pad(++seq, 4)}`;
   for (let i = 1; i <= 20; i++) {
     const c = CITIES[i % CITIES.length] as (typeof CITIES)[number];
-    add('clean', application(nextId(), { i, cityIndex: i }, `dev-${runTag}-${i}`, `${c.ip}${10 + i}`, nowMs - (20 - i) * 60_000));
+    add('clean', application(nextId(), person(i, i), `dev-${runTag}-${i}`, `${c.ip}${10 + i}`, nowMs - (20 - i) * 60_000));
   }
   // A device farm: one handset cycling six bought identities within half an hour.
   for (let k = 0; k < 6; k++) {
-    add('device-farm', application(nextId(), { i: 100 + k, cityIndex: 2 }, `dev-${runTag}-farm`, `113.116.12.${200 + k}`, nowMs - (6 - k) * 300_000));
+    add('device-farm', application(nextId(), person(100 + k, 2), `dev-${runTag}-farm`, `113.116.12.${200 + k}`, nowMs - (6 - k) * 300_000));
   }
   // Emulators behind one data-centre address, eight identities in minutes.
   for (let k = 0; k < 8; k++) {
-    add('proxy-burst', application(nextId(), { i: 200 + k, cityIndex: 0 }, `emu-${runTag}-${k}`, '47.89.21.5', nowMs - (8 - k) * 30_000, { emulator: true }));
+    add('proxy-burst', application(nextId(), person(200 + k, 0), `emu-${runTag}-${k}`, '47.89.21.5', nowMs - (8 - k) * 30_000, { emulator: true }));
   }
   add('bad', 'this is not JSON', `bad-${runTag}-1`);
-  add('bad', { ...application(nextId(), { i: 300, cityIndex: 1 }, 'dev-x', '116.228.89.9', nowMs), schemaVersion: 2 });
-  const missing = application(nextId(), { i: 301, cityIndex: 1 }, 'dev-y', '116.228.89.9', nowMs) as Record<string, unknown>;
+  add('bad', { ...application(nextId(), person(300, 1), 'dev-x', '116.228.89.9', nowMs), schemaVersion: 2 });
+  const missing = application(nextId(), person(301, 1), 'dev-y', '116.228.89.9', nowMs) as Record<string, unknown>;
   delete missing.applicant;
   add('bad', missing);
-  add('bad', application(nextId(), { i: 302, cityIndex: 1 }, 'dev-z', '999.1.1.1', nowMs));
+  add('bad', application(nextId(), person(302, 1), 'dev-z', '999.1.1.1', nowMs));
   return out;
 }
