@@ -110,7 +110,11 @@ export async function processBatch(records: readonly InputRecord[], deps: Pipeli
     const findings = seen?.findings ?? null;
     const ring = seen?.ring;
     const linksTopic = deps.topics.graphLinks;
-    if (linksTopic) for (const l of seen?.links ?? []) result.outputs.push({ topic: linksTopic, key: l.id, value: JSON.stringify(l) });
+    // One record per application with all its links (~10): a tenth of the records a per-link log
+    // would produce, and compaction by application id still keeps exactly one copy.
+    if (linksTopic && seen && seen.links.length > 0) {
+      result.outputs.push({ topic: linksTopic, key: a.app.applicationId, value: JSON.stringify({ applicationId: a.app.applicationId, links: seen.links }) });
+    }
     for (const event of seen?.events ?? []) {
       result.outputs.push(ringAlert(deps.topics.alerts, event, [a.app.applicationId], deps.clock.now()));
       result.ringEvents.push({ type: event.type, ringId: event.ring.id, size: event.ring.size });

@@ -5,8 +5,9 @@ import type { Logger } from '../platform/logger.js';
 import { TableConsumer } from './table-consumer.js';
 
 /**
- * Keeps this instance's identity-graph replica in step with the others: every link any instance
- * published (fraud.graph-links, compacted), every analyst label (fraud.labels), and old links
+ * Keeps this instance's identity-graph replica in step with the others: every application's links
+ * any instance published (fraud.graph-links, compacted by application id), every analyst label
+ * (fraud.labels), and old links
  * evicted past the horizon. `ready` resolves once both topics are replayed to where they were at
  * start: the processor waits for it before taking applications, so a restart rebuilds the graph
  * without reprocessing a single application.
@@ -30,15 +31,18 @@ export interface GraphReplica {
   stop(): Promise<void>;
 }
 
-/** Parses one link record; null (and a reason) when it is not a link. */
-export function parseLink(value: Buffer | null): GraphLink | string {
+const isLink = (l: Partial<GraphLink>): boolean =>
+  typeof l.id === 'string' && typeof l.app === 'string' && typeof l.node === 'string' && typeof l.kind === 'string' && typeof l.atMs === 'number';
+
+/** Parses one record of the link topic: {"applicationId", "links": [GraphLink…]}; a reason when it is not one. */
+export function parseLinks(value: Buffer | null): GraphLink[] | string {
   if (!value) return 'empty value';
   try {
-    const l = JSON.parse(value.toString('utf8')) as Partial<GraphLink>;
-    if (typeof l.id !== 'string' || typeof l.app !== 'string' || typeof l.node !== 'string' || typeof l.kind !== 'string' || typeof l.atMs !== 'number') {
-      return 'not a graph link (id, app, node, kind, atMs)';
+    const r = JSON.parse(value.toString('utf8')) as { applicationId?: unknown; links?: Partial<GraphLink>[] };
+    if (typeof r.applicationId !== 'string' || !Array.isArray(r.links) || !r.links.every(isLink)) {
+      return 'not an application link set ({applicationId, links: [{id, app, node, kind, atMs}]})';
     }
-    return l as GraphLink;
+    return r.links as GraphLink[];
   } catch {
     return 'not JSON';
   }
@@ -70,9 +74,9 @@ export function createGraphReplica(opts: GraphReplicaOptions): GraphReplica {
   const applyLinks = (records: readonly KafkaMessage[]): void => {
     const links: GraphLink[] = [];
     for (const r of records) {
-      const parsed = parseLink(r.value);
+      const parsed = parseLinks(r.value);
       if (typeof parsed === 'string') opts.onBadRecord(opts.topics.graphLinks, parsed);
-      else links.push(parsed);
+      else links.push(...parsed);
     }
     graph.replicate(links, opts.now());
   };
