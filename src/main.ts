@@ -136,6 +136,7 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
     processorId,
   };
   const transactions = new PartitionTransactions(kafka, admin, {
+    maxSendBytes: config.processing.maxSendBytes,
     transactionalIdPrefix: config.kafka.transactionalIdPrefix ?? config.kafka.groupId,
     groupId: config.kafka.groupId,
     transactionTimeoutMs: config.kafka.transactionTimeoutMs,

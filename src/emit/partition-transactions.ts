@@ -28,6 +28,10 @@ interface Entry {
 }
 
 export interface PartitionTransactionsOptions {
+  /** Outputs go out in sends of at most this many bytes (keys + values), all in one transaction:
+   * a chunk's assessments share one output partition and the broker rejects a record batch over
+   * its message.max.bytes (1 MiB by default). */
+  maxSendBytes: number;
   transactionalIdPrefix: string;
   groupId: string;
   transactionTimeoutMs: number;
@@ -36,6 +40,25 @@ export interface PartitionTransactionsOptions {
 
 function toMessage(r: OutputRecord): Message {
   return { key: r.key, value: r.value, headers: r.headers };
+}
+
+/** Splits outputs into consecutive runs of at most `maxBytes` (a single larger record stands alone). */
+export function splitByBytes(outputs: readonly OutputRecord[], maxBytes: number): OutputRecord[][] {
+  const runs: OutputRecord[][] = [];
+  let run: OutputRecord[] = [];
+  let bytes = 0;
+  for (const r of outputs) {
+    const size = Buffer.byteLength(r.value) + (r.key ? Buffer.byteLength(r.key) : 0);
+    if (run.length > 0 && bytes + size > maxBytes) {
+      runs.push(run);
+      run = [];
+      bytes = 0;
+    }
+    run.push(r);
+    bytes += size;
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
 }
 
 function groupByTopic(outputs: readonly OutputRecord[]): { topic: string; messages: Message[] }[] {
@@ -120,8 +143,7 @@ export class PartitionTransactions {
       commit: async (outputs, nextOffset) => {
         const txn = await entry.producer.transaction();
         try {
-          const topicMessages = groupByTopic(outputs);
-          if (topicMessages.length > 0) await txn.sendBatch({ topicMessages, acks: -1 });
+          for (const run of splitByBytes(outputs, this.opts.maxSendBytes)) await txn.sendBatch({ topicMessages: groupByTopic(run), acks: -1 });
           await txn.sendOffsets({
             consumerGroupId: this.opts.groupId,
             topics: [{ topic, partitions: [{ partition, offset: nextOffset.toString() }] }],

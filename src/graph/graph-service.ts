@@ -1,9 +1,9 @@
 import type { Application } from '../domain/application.js';
 import { IdentityGraph } from './identity-graph.js';
-import type { HubLimits, IdentifierKind } from './kinds.js';
 import { linksFor, type GraphLink } from './links.js';
 import { analyseApplication, type NeighbourhoodFindings } from './neighbourhood.js';
-import { advanceBaseline, diffRings, type RingEvent } from './ring-events.js';
+import { appNode, DEFAULT_WEAK_KINDS, nodeKindOf, type HubLimits, type IdentifierKind } from './kinds.js';
+import { diffRings, type RingEvent } from './ring-events.js';
 import { detectRings, type Ring } from './rings.js';
 
 /**
@@ -35,7 +35,8 @@ export interface GraphObservation {
 
 export class GraphService {
   readonly graph = new IdentityGraph();
-  private baseline = new Map<string, Ring>();
+  /** Each ring as last reported. Updated in place: copying it per application cost 15% of CPU. */
+  private readonly baseline = new Map<string, Ring>();
 
   constructor(private readonly settings: GraphSettings) {}
 
@@ -50,10 +51,10 @@ export class GraphService {
     this.graph.applyLinks(links);
     const nowMs = app.eventTimeMs;
     const findings = deep ? this.analyse(app.applicationId, nowMs) : null;
-    if (findings && findings.features['graph.linkedApps'] === 0) return { links, findings, ring: undefined, events: [] };
+    const sharesNothing = findings ? findings.features['graph.linkedApps'] === 0 : !this.sharesStrongIdentifier(app.applicationId);
+    if (sharesNothing) return { links, findings, ring: undefined, events: [] };
     const rings = this.detect([app.applicationId], nowMs);
-    const events = diffRings(this.baseline, rings, { growBy: this.settings.ringGrowBy, growRatio: this.settings.ringGrowRatio });
-    this.baseline = advanceBaseline(this.baseline, events);
+    const events = this.report(rings);
     return { links, findings, ring: rings.find((r) => r.members.includes(app.applicationId)), events };
   }
 
@@ -73,9 +74,26 @@ export class GraphService {
   replicate(links: readonly GraphLink[], nowMs: number): void {
     const change = this.graph.applyLinks(links);
     if (change.changedApps.length === 0) return;
-    const rings = this.detect(change.changedApps, nowMs);
+    this.report(this.detect(change.changedApps, nowMs));
+  }
+
+  /** Ring changes against the baseline; the baseline moves with what is reported. */
+  private report(rings: readonly Ring[]): RingEvent[] {
     const events = diffRings(this.baseline, rings, { growBy: this.settings.ringGrowBy, growRatio: this.settings.ringGrowRatio });
-    this.baseline = advanceBaseline(this.baseline, events);
+    for (const e of events) this.baseline.set(e.ring.id, e.ring);
+    return events;
+  }
+
+  /**
+   * Cheap stand-in for the neighbourhood analysis when it is shed: does the application share any
+   * identifier of a kind rings are built on? (Single-use identifiers are not in the graph at all.)
+   */
+  private sharesStrongIdentifier(applicationId: string): boolean {
+    const g = this.graph.graph;
+    const node = appNode(applicationId);
+    if (!g.hasNode(node)) return false;
+    const weak = new Set<string>(this.settings.weakKinds ?? DEFAULT_WEAK_KINDS);
+    return g.someNeighbor(node, (n) => !weak.has(nodeKindOf(n)) && g.degree(n) > 1);
   }
 
   label(applicationId: string, label: 'fraud' | 'legit', atMs: number): void {

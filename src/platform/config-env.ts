@@ -56,6 +56,8 @@ export const ENV_VARS: readonly EnvVar[] = [
   v('LENDGUARD_LATENCY_BUDGET_MS', 'latency.budgetMs', 'int', 'budget from record timestamp to assessment'),
   v('LENDGUARD_LATENCY_WINDOW_SECONDS', 'latency.windowSeconds', 'int', 'sliding window the budget is judged over'),
   v('LENDGUARD_MAX_BATCH_SIZE', 'processing.maxBatchSize', 'int', 'records per transaction at most'),
+  v('LENDGUARD_PARTITIONS_CONCURRENTLY', 'processing.partitionsConsumedConcurrently', 'int', 'partitions of a fetch processed in parallel'),
+  v('LENDGUARD_MAX_WAIT_TIME_MS', 'processing.maxWaitTimeMs', 'int', 'longest fetch wait when there is nothing to read'),
   v('LENDGUARD_MAX_RECORD_BYTES', 'processing.maxRecordBytes', 'int', 'larger input records are dead-lettered'),
   v('LENDGUARD_HTTP_PORT', 'http.port', 'int', 'port of /healthz, /readyz and /metrics (0 = any free port)'),
   v('LENDGUARD_HTTP_HOST', 'http.host', 'string', 'interface of the HTTP server'),

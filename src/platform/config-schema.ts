@@ -162,6 +162,8 @@ export const configSchema = z
         /** Records per transaction at most (a fetched batch is split into chunks of this size). */
         maxBatchSize: z.number().int().min(1).max(10000).default(200),
         maxRecordBytes: z.number().int().min(1024).max(10_000_000).default(65536),
+        /** Outputs of a chunk go out in sends of at most this many bytes (under the broker's 1 MiB message.max.bytes). */
+        maxSendBytes: z.number().int().min(16_384).max(100_000_000).default(524_288),
         partitionsConsumedConcurrently: z.number().int().min(1).max(64).default(1),
         /** Fetch wait: low keeps latency low when traffic is light. */
         maxWaitTimeMs: z.number().int().min(0).max(10000).default(50),

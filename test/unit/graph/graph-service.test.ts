@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { GraphService } from '../../../src/graph/graph-service.js';
+import { loadConfig } from '../../../src/platform/config.js';
+import { application, ringOfEight, T0 } from './helpers.js';
+
+const settings = loadConfig({ env: {} }).graph;
+
+describe('GraphService', () => {
+  it('finds the ring an application just joined and reports it formed once, with or without the deep analysis', () => {
+    for (const deep of [true, false]) {
+      const g = new GraphService(settings);
+      const seen = ringOfEight().map((app) => g.observe(app, deep));
+      const last = seen[seen.length - 1];
+      expect(last?.ring?.size).toBe(8);
+      expect(seen.flatMap((s) => s.events).filter((e) => e.type === 'formed')).toHaveLength(1);
+      expect(last?.findings === null).toBe(!deep);
+    }
+  });
+
+  it('skips ring detection for applications that share only weak identifiers (an IP), even when shedding', () => {
+    const g = new GraphService(settings);
+    const seen = Array.from({ length: 10 }, (_, i) => g.observe(application(`ip${i}`, T0 + i, { ip: 'ip_shared_nat' }), false));
+    expect(seen.every((s) => s.ring === undefined && s.events.length === 0)).toBe(true);
+  });
+
+  it('moves the baseline from replicated links without reporting, so another instance does not report the ring again', () => {
+    const a = new GraphService(settings);
+    const b = new GraphService(settings);
+    const ring = ringOfEight();
+    const links = ring.slice(0, 7).flatMap((app) => a.observe(app, true).links);
+    b.replicate(links, T0);
+    // B processes the eighth member: the ring grew by one, under the threshold, so nothing to report.
+    const eighth = b.observe(ring[7] as (typeof ring)[number], true);
+    expect(eighth.ring?.size).toBe(8);
+    expect(eighth.events).toEqual([]);
+  });
+});
