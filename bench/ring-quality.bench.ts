@@ -75,7 +75,9 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   for (let i = 0; i < traffic.length; i += 200) {
     const records: InputRecord[] = traffic.slice(i, i + 200).map((a, k) => ({ key: a.applicationId, value: Buffer.from(JSON.stringify(a)), source: { topic: 't', partition: 0, offset: String(i + k), timestampMs: Date.parse(a.eventTime) } }));
-    assessments.push(...(await processBatch(records, deps)).assessments);
+    const result = await processBatch(records, deps);
+    deps.graph?.acknowledge(result.reportedRings);
+    assessments.push(...result.assessments);
   }
   const seconds = (performance.now() - t0) / 1000;
 

@@ -95,6 +95,7 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
     };
   };
   const onCommitted = (result: BatchResult): void => {
+    graph?.acknowledge(result.reportedRings);
     const now = clock.now();
     // Latency as the budget defines it: record timestamp to the assessment being durably produced.
     budget.record(result.assessments.map((a) => now - (Date.parse(a.assessedAt) - a.latency.sinceRecordMs)), now);

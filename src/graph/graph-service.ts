@@ -46,7 +46,7 @@ export class GraphService {
    * budget), then, when it shares anything, the ring around it is detected and diffed against what
    * was already reported. Applications that share nothing (most of them) skip ring detection.
    */
-  observe(app: Application, deep: boolean): GraphObservation {
+  observe(app: Application, deep: boolean, pending: Map<string, Ring>): GraphObservation {
     const links = linksFor(app);
     this.graph.applyLinks(links);
     const nowMs = app.eventTimeMs;
@@ -54,7 +54,8 @@ export class GraphService {
     const sharesNothing = findings ? findings.features['graph.linkedApps'] === 0 : !this.sharesStrongIdentifier(app.applicationId);
     if (sharesNothing) return { links, findings, ring: undefined, events: [] };
     const rings = this.detect([app.applicationId], nowMs);
-    const events = this.report(rings);
+    const events = this.diff(rings, pending);
+    for (const e of events) pending.set(e.ring.id, e.ring);
     return { links, findings, ring: rings.find((r) => r.members.includes(app.applicationId)), events };
   }
 
@@ -74,14 +75,22 @@ export class GraphService {
   replicate(links: readonly GraphLink[], nowMs: number): void {
     const change = this.graph.applyLinks(links);
     if (change.changedApps.length === 0) return;
-    this.report(this.detect(change.changedApps, nowMs));
+    for (const e of this.diff(this.detect(change.changedApps, nowMs), new Map())) this.baseline.set(e.ring.id, e.ring);
   }
 
-  /** Ring changes against the baseline; the baseline moves with what is reported. */
-  private report(rings: readonly Ring[]): RingEvent[] {
-    const events = diffRings(this.baseline, rings, { growBy: this.settings.ringGrowBy, growRatio: this.settings.ringGrowRatio });
-    for (const e of events) this.baseline.set(e.ring.id, e.ring);
-    return events;
+  /**
+   * Ring events are reported in the batch's transaction, so the baseline moves only once that
+   * transaction commits: `observe` collects them in the batch's `pending` map, and the caller
+   * hands it here after the commit. A retried batch starts from the old baseline and reports again.
+   */
+  acknowledge(reported: ReadonlyMap<string, Ring>): void {
+    for (const [id, ring] of reported) this.baseline.set(id, ring);
+  }
+
+  /** Changes against what was reported: this batch's pending reports first, then the baseline. */
+  private diff(rings: readonly Ring[], pending: ReadonlyMap<string, Ring>): RingEvent[] {
+    const previous = { get: (id: string) => pending.get(id) ?? this.baseline.get(id) };
+    return diffRings(previous, rings, { growBy: this.settings.ringGrowBy, growRatio: this.settings.ringGrowRatio });
   }
 
   /**

@@ -27,7 +27,7 @@ export interface RingDiffOptions {
  * recomputed (rings absent from `current` are not considered dissolved). A ring can yield at most one event of
  * each type per call.
  */
-export function diffRings(previous: ReadonlyMap<string, Ring>, current: readonly Ring[], opts: RingDiffOptions = {}): RingEvent[] {
+export function diffRings(previous: Pick<ReadonlyMap<string, Ring>, 'get'>, current: readonly Ring[], opts: RingDiffOptions = {}): RingEvent[] {
   const growBy = opts.growBy ?? 3;
   const growRatio = opts.growRatio ?? 0.25;
   const events: RingEvent[] = [];

@@ -7,6 +7,7 @@ import { countersFor, velocityFeatures, windowMasks, type VelocitySpec } from '.
 import { pseudonymiseApplication, type Pseudonymiser } from '../ingest/pseudonymise.js';
 import { decodeApplication } from '../ingest/validate.js';
 import type { GraphService } from '../graph/graph-service.js';
+import type { Ring } from '../graph/rings.js';
 import type { Clock } from '../platform/clock.js';
 import { asLendguardError, LendguardError } from '../platform/errors.js';
 import { assess, FULL_WORK, type AssessContext, type Degradation } from './assess.js';
@@ -46,6 +47,8 @@ export interface BatchResult {
   assessments: Assessment[];
   deadLettered: { code: string; source: SourceRef }[];
   ringEvents: { type: string; ringId: string; size: number }[];
+  /** Rings as reported in this batch; hand them to `graph.acknowledge` once the batch commits. */
+  reportedRings: Map<string, Ring>;
 }
 
 interface Accepted {
@@ -85,7 +88,7 @@ export async function processBatch(records: readonly InputRecord[], deps: Pipeli
   // Count only the windows the rules in force read: counting is most of the state work.
   const masks = windowMasks(specs, new Set(deps.assess.ruleSet().reads));
   const accepted: Accepted[] = [];
-  const result: BatchResult = { outputs: [], assessments: [], deadLettered: [], ringEvents: [] };
+  const result: BatchResult = { outputs: [], assessments: [], deadLettered: [], ringEvents: [], reportedRings: new Map() };
   const reject = (record: InputRecord, err: LendguardError): void => {
     result.outputs.push(deadLetter(deps.topics.dlq, record, record.source, err, deps.clock.now(), deps.processorId));
     result.deadLettered.push({ code: err.code, source: record.source });
@@ -106,7 +109,7 @@ export async function processBatch(records: readonly InputRecord[], deps: Pipeli
     const { counts, previous } = results[i] ?? { counts: [], previous: [] };
     // The graph sees the application before it is scored, so the assessment sees the ring it just
     // joined. The neighbourhood analysis is the optional deeper work shed over the latency budget.
-    const seen = deps.graph?.observe(a.app, !degradation.shedding);
+    const seen = deps.graph?.observe(a.app, !degradation.shedding, result.reportedRings);
     const findings = seen?.findings ?? null;
     const ring = seen?.ring;
     const linksTopic = deps.topics.graphLinks;

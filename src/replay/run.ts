@@ -151,7 +151,9 @@ async function processWithRetry(chunk: InputRecord[], opts: ReplayOptions): Prom
   const retries = opts.retries ?? 5;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await processBatch(chunk, opts.deps);
+      const result = await processBatch(chunk, opts.deps);
+      opts.deps.graph?.acknowledge(result.reportedRings); // no transaction here: a processed batch is final
+      return result;
     } catch (err) {
       const e = asLendguardError(err, 'INTERNAL');
       const lines = `lines ${chunk[0]?.source.offset ?? '?'}–${chunk[chunk.length - 1]?.source.offset ?? '?'}`;

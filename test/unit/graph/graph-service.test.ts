@@ -9,7 +9,12 @@ describe('GraphService', () => {
   it('finds the ring an application just joined and reports it formed once, with or without the deep analysis', () => {
     for (const deep of [true, false]) {
       const g = new GraphService(settings);
-      const seen = ringOfEight().map((app) => g.observe(app, deep));
+      const seen = ringOfEight().map((app) => {
+        const pending = new Map();
+        const s = g.observe(app, deep, pending);
+        g.acknowledge(pending); // the batch committed
+        return s;
+      });
       const last = seen[seen.length - 1];
       expect(last?.ring?.size).toBe(8);
       expect(seen.flatMap((s) => s.events).filter((e) => e.type === 'formed')).toHaveLength(1);
@@ -19,7 +24,7 @@ describe('GraphService', () => {
 
   it('skips ring detection for applications that share only weak identifiers (an IP), even when shedding', () => {
     const g = new GraphService(settings);
-    const seen = Array.from({ length: 10 }, (_, i) => g.observe(application(`ip${i}`, T0 + i, { ip: 'ip_shared_nat' }), false));
+    const seen = Array.from({ length: 10 }, (_, i) => g.observe(application(`ip${i}`, T0 + i, { ip: 'ip_shared_nat' }), false, new Map()));
     expect(seen.every((s) => s.ring === undefined && s.events.length === 0)).toBe(true);
   });
 
@@ -27,11 +32,26 @@ describe('GraphService', () => {
     const a = new GraphService(settings);
     const b = new GraphService(settings);
     const ring = ringOfEight();
-    const links = ring.slice(0, 7).flatMap((app) => a.observe(app, true).links);
+    const links = ring.slice(0, 7).flatMap((app) => a.observe(app, true, new Map()).links);
     b.replicate(links, T0);
     // B processes the eighth member: the ring grew by one, under the threshold, so nothing to report.
-    const eighth = b.observe(ring[7] as (typeof ring)[number], true);
+    const eighth = b.observe(ring[7] as (typeof ring)[number], true, new Map());
     expect(eighth.ring?.size).toBe(8);
     expect(eighth.events).toEqual([]);
+  });
+
+  it('moves the baseline only when the batch commits: a retried batch reports its ring again, once', () => {
+    const g = new GraphService(settings);
+    const batch = ringOfEight();
+    const attempt = () => {
+      const pending = new Map();
+      const events = batch.flatMap((app) => g.observe(app, true, pending).events);
+      return { pending, formed: events.filter((e) => e.type === 'formed').length };
+    };
+    expect(attempt().formed).toBe(1); // the transaction aborts: nothing acknowledged
+    const retry = attempt();
+    expect(retry.formed).toBe(1); // reported again, still once within the batch
+    g.acknowledge(retry.pending);
+    expect(attempt().formed).toBe(0); // committed: a replay of the batch reports nothing new
   });
 });
