@@ -19,6 +19,7 @@
  *     node --import tsx bench/bare-pipe.ts        # runs until SIGTERM/SIGINT
  */
 import { Partitioners, type Admin, type EachBatchPayload, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
+import { consumerOptions } from '../src/ingest/consumer.js';
 import { createKafka } from '../src/platform/clients.js';
 import { loadConfig, type Config } from '../src/platform/config.js';
 import { createLogger } from '../src/platform/logger.js';
@@ -42,14 +43,7 @@ export class BarePipe {
     this.kafka = createKafka(config, createLogger(config.log.level), `${config.kafka.clientId}-pipe`);
     this.admin = this.kafka.admin();
     this.prefix = config.kafka.transactionalIdPrefix ?? config.kafka.groupId;
-    this.consumer = this.kafka.consumer({
-      groupId: config.kafka.groupId,
-      sessionTimeout: config.kafka.sessionTimeoutMs,
-      heartbeatInterval: Math.max(1000, Math.floor(config.kafka.sessionTimeoutMs / 5)),
-      maxWaitTimeInMs: config.processing.maxWaitTimeMs,
-      readUncommitted: false,
-      retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10000 },
-    });
+    this.consumer = this.kafka.consumer(consumerOptions(config)); // exactly the processor's settings
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
       this.epoch += 1;
     });

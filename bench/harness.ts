@@ -9,11 +9,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners, type Consumer, type Message, type Producer } from 'kafkajs';
 import { Redis } from 'ioredis';
 import { generateTraffic, type GeneratedApplication } from '../src/generate/index.js';
+import { freePort } from '../test/helpers/processor.js';
 
 /** Benchmarks talk to this machine only. */
 export const BROKERS = ['127.0.0.1:9092'];
@@ -43,16 +43,6 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 // One benchmark run: random names, and everything to delete afterwards.

@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { PartitionTransactions } from '../emit/partition-transactions.js';
 import type { BatchResult, InputRecord } from '../pipeline/process-batch.js';
 import { backoffDelay, sleep } from '../platform/backoff.js';
@@ -26,6 +26,18 @@ export interface ConsumerDeps {
   onFatal: (err: Error) => void;
 }
 
+/** The consumer settings of the processor (the benchmark's bare pipe uses the same). */
+export function consumerOptions(config: Config): ConsumerConfig {
+  return {
+    groupId: config.kafka.groupId,
+    sessionTimeout: config.kafka.sessionTimeoutMs,
+    heartbeatInterval: Math.max(1000, Math.floor(config.kafka.sessionTimeoutMs / 5)),
+    maxWaitTimeInMs: config.processing.maxWaitTimeMs,
+    readUncommitted: false,
+    retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10000 },
+  };
+}
+
 const REBALANCE_TYPES = new Set(['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
 
 function toInput(topic: string, partition: number, m: KafkaMessage): InputRecord {
@@ -48,14 +60,7 @@ export class ApplicationConsumer {
   private createConsumer(): Consumer {
     const deps = this.deps;
     const { config } = deps;
-    const consumer = deps.kafka.consumer({
-      groupId: config.kafka.groupId,
-      sessionTimeout: config.kafka.sessionTimeoutMs,
-      heartbeatInterval: Math.max(1000, Math.floor(config.kafka.sessionTimeoutMs / 5)),
-      maxWaitTimeInMs: config.processing.maxWaitTimeMs,
-      readUncommitted: false,
-      retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10000 },
-    });
+    const consumer = deps.kafka.consumer(consumerOptions(config));
     const { GROUP_JOIN, CRASH } = consumer.events;
     consumer.on(GROUP_JOIN, (e) => {
       this.restarts = 0;
