@@ -102,6 +102,7 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
     metrics.degraded.inc(result.assessments.filter((a) => a.degraded).length);
   };
   const graph = config.graph.enabled ? new GraphService(config.graph) : undefined;
+  const badRecords = new Map<string, number>();
   const replica = graph
     ? createGraphReplica({
         kafka,
@@ -113,7 +114,14 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
         evictEveryMs: config.graph.evictEveryMs,
         logger,
         now: () => clock.now(),
-        onBadRecord: (topic, reason) => logger.warn({ topic, reason }, 'skipped a record that is not a graph link or label'),
+        onBadRecord: (topic, reason) => {
+          // Counted, and logged for the first few and every 1000th: a topic full of old or foreign
+          // records must not flood the log.
+          metrics.replicaBadRecords.inc({ topic });
+          const n = (badRecords.get(topic) ?? 0) + 1;
+          badRecords.set(topic, n);
+          if (n <= 5 || n % 1000 === 0) logger.warn({ topic, reason, skippedSoFar: n }, 'skipped a record that is not a graph link set or label');
+        },
       })
     : undefined;
   const deps: PipelineDeps = {

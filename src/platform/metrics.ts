@@ -40,6 +40,12 @@ export function createMetrics() {
     withinBudget: new Gauge({ name: 'lendguard_latency_within_budget_ratio', help: 'Share of the window within the latency budget', registers: [registry] }),
     shedding: new Gauge({ name: 'lendguard_shedding', help: '1 while optional work is shed to meet the latency budget', registers: [registry] }),
     degraded: new Counter({ name: 'lendguard_degraded_total', help: 'Assessments produced with optional work shed', registers: [registry] }),
+    replicaBadRecords: new Counter({
+      name: 'lendguard_replica_bad_records_total',
+      help: 'Records on the graph-link or label topic that were not valid and were skipped',
+      labelNames: ['topic'],
+      registers: [registry],
+    }),
     ruleReloads: new Counter({ name: 'lendguard_rule_reloads_total', help: 'Rule file changes applied or refused', labelNames: ['result'], registers: [registry] }),
     ready: new Gauge({ name: 'lendguard_ready', help: '1 when consuming normally, 0 when starting or backing off', registers: [registry] }),
   };
