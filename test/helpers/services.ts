@@ -253,3 +253,12 @@ export async function liveCounter(topic: string): Promise<{ count(): number; sto
   });
   return { count: () => n, stop: () => consumer.disconnect() };
 }
+
+/** The exactly-once account of a stream: expected keys with no record, and keys with more than one. */
+export function missingAndDuplicated(expectedKeys: readonly string[], records: ReadonlyArray<{ key: string | null }>): { missing: string[]; duplicated: string[] } {
+  const counts = countByKey(records);
+  return {
+    missing: expectedKeys.filter((k) => !counts.has(k)),
+    duplicated: [...counts].filter(([, n]) => n > 1).map(([k]) => k),
+  };
+}

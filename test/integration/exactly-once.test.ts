@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { httpGet, spawnProcessor, testSetup, waitFor, type ChildProcessor } from '../helpers/processor.js';
-import { collect, countByKey, liveCounter, produceRaw } from '../helpers/services.js';
+import { collect, liveCounter, missingAndDuplicated, produceRaw } from '../helpers/services.js';
 import { application, asMessage } from '../helpers/traffic.js';
 
 /**
@@ -49,9 +49,7 @@ describe('exactly once across SIGKILL', () => {
     }
 
     const all = await collect(setup.topics.assessments, { readCommitted: true, idleMs: 3000, timeoutMs: 60_000 });
-    const counts = countByKey(all);
-    const missing = apps.filter((a) => !counts.has(a.applicationId)).map((a) => a.applicationId);
-    const duplicated = [...counts].filter(([, n]) => n > 1).map(([k]) => k);
+    const { missing, duplicated } = missingAndDuplicated(apps.map((x) => x.applicationId), all);
     expect({ missing: missing.slice(0, 5), duplicated: duplicated.slice(0, 5) }).toEqual({ missing: [], duplicated: [] });
     expect(all).toHaveLength(total);
   });
@@ -86,9 +84,7 @@ describe('exactly once across SIGKILL', () => {
       await counter.stop();
     }
     const all = await collect(setup.topics.assessments, { readCommitted: true, idleMs: 3000, timeoutMs: 60_000 });
-    const counts = countByKey(all);
-    const missing = apps.filter((x) => !counts.has(x.applicationId)).map((x) => x.applicationId);
-    const duplicated = [...counts].filter(([, n]) => n > 1).map(([k]) => k);
+    const { missing, duplicated } = missingAndDuplicated(apps.map((x) => x.applicationId), all);
     expect({ missing: missing.slice(0, 5), duplicated: duplicated.slice(0, 5) }).toEqual({ missing: [], duplicated: [] });
     expect(all).toHaveLength(total);
   });
