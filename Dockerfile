@@ -17,5 +17,6 @@ COPY contracts ./contracts
 COPY config ./config
 USER node
 EXPOSE 9464
-ENTRYPOINT ["node", "dist/cli/index.js"]
+# A 64 MiB young generation: GC was 13 % of the processor's CPU, this cut its CPU per application by ~20 % (docs/benchmarks.md).
+ENTRYPOINT ["node", "--max-semi-space-size=64", "dist/cli/index.js"]
 CMD ["start"]

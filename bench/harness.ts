@@ -9,6 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners, type Consumer, type Message, type Producer } from 'kafkajs';
 import { Redis } from 'ioredis';
@@ -428,8 +429,15 @@ export async function spawnChild(run: Run, script: string, args: string[], env: 
   return { child, pid: child.pid ?? -1, port, exited, output: () => out };
 }
 
+/** The Node flags `npm start` gives the processor (package.json), so the bench runs it the same way. */
+export function startNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.split(/\s+/);
+  return words.slice(1, words.indexOf('--import')).filter((w) => w.startsWith('--'));
+}
+
 export async function spawnProcessor(run: Run, env: Record<string, string>, nodeArgs: string[] = []): Promise<Child> {
-  return spawnChild(run, 'src/cli/index.ts', ['start'], env, nodeArgs);
+  return spawnChild(run, 'src/cli/index.ts', ['start'], env, [...startNodeFlags(), ...nodeArgs]);
 }
 
 export async function httpGet(port: number, path: string): Promise<{ status: number; body: string }> {

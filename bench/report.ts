@@ -43,6 +43,7 @@ export function headline(r: SuiteResult): Record<string, number> {
   put('pipe steady /s', r.throughput.pipe?.steadyRatePerSec);
   put('processor steady /s', r.throughput.processor?.steadyRatePerSec);
   put('ratio processor/pipe', r.throughput.ratio);
+  for (const c of r.throughput.processor?.cpu ?? []) put(`processor run: ${c.name} CPU µs/app`, c.usPerApp);
   for (const s of r.scaling) put(`processor x${s.instances} steady /s`, s.steadyRatePerSec);
   for (const l of r.latency) if (l.processor) put(`processor e2e p99 ms @ ${l.rate}/s`, l.processor.e2eMs.p99);
   put('memory RSS MiB', r.memory?.rssMiB);
@@ -51,10 +52,15 @@ export function headline(r: SuiteResult): Record<string, number> {
 }
 
 function throughputRow(label: string, t: ThroughputResult | undefined, pipe?: ThroughputResult): string {
-  if (!t) return `| ${label} | – | – | – | – | – |`;
+  if (!t) return `| ${label} | – | – | – | – | – | – |`;
   const ratio = pipe && pipe.steadyRatePerSec > 0 ? (t.steadyRatePerSec / pipe.steadyRatePerSec).toFixed(2) : '';
   const extra = t.processor ? `degraded ${n0(t.processor.degraded)}, DLQ ${n0(t.processor.deadLettered)}, txn ${n0(t.processor.transactionsCommitted)}` : '';
-  return `| ${label} | **${n0(t.steadyRatePerSec)}** | ${n0(t.ratePerSec)} | ${n1(t.startupSeconds)} / ${n1(t.wallSeconds)} | ${ratio} | ${extra} |`;
+  return `| ${label} | **${n0(t.steadyRatePerSec)}** | ${n0(t.ratePerSec)} | ${n1(t.startupSeconds)} / ${n1(t.wallSeconds)} | ${ratio} | ${cpuCell(t)} | ${extra} |`;
+}
+
+/** `processor 420 · broker 180 · redis 150` (µs of CPU per application, steady window). */
+function cpuCell(t: ThroughputResult): string {
+  return (t.cpu ?? []).map((c) => `${c.name} ${n0(c.usPerApp)}`).join(' · ') || '–';
 }
 
 export function renderMarkdown(r: SuiteResult): string {
@@ -78,8 +84,8 @@ export function renderMarkdown(r: SuiteResult): string {
 
   L.push('## Throughput: bare kafkajs pipe vs processor (same input, same settings)');
   L.push('');
-  L.push('| | steady rate /s (10–90 %) | first→last /s | start-up / wall s | ratio to pipe | notes |');
-  L.push('|---|---|---|---|---|---|');
+  L.push('| | steady rate /s (10–90 %) | first→last /s | start-up / wall s | ratio to pipe | CPU µs per application | notes |');
+  L.push('|---|---|---|---|---|---|---|');
   const pipe = r.throughput.pipe;
   L.push(throughputRow('bare pipe', pipe));
   L.push(throughputRow('processor (default config)', r.throughput.processor, pipe));
@@ -90,6 +96,8 @@ export function renderMarkdown(r: SuiteResult): string {
   L.push('');
   if (r.throughput.ratio !== undefined) {
     L.push(`**Ratio processor / pipe: ${r.throughput.ratio.toFixed(2)}** (goal ≥ 0.5: ${r.throughput.ratio >= 0.5 ? 'met' : 'not met'}).`);
+    L.push('');
+    L.push('CPU µs per application: user + system CPU time of each process (all threads) over the same 10–90 % window, divided by the applications committed in it. Steadier than the rate on a shared machine, and it shows where the time goes.');
     L.push('');
   }
 

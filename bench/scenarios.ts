@@ -10,6 +10,7 @@ import {
   awaitCount, histogramQuantilesMs, OutputCounter, pacedProduce, preload, procStatus, processorEnv, REDIS_URL, Scrape, sleep,
   spawnChild, spawnProcessor, stopChild, waitFor, waitReady, type Child, type Preloaded, type Run, type Topics,
 } from './harness.js';
+import { CpuMeter, servicePids, type CpuShare } from './cpu.js';
 import { summarise } from './lib.js';
 import { summariseProfile, type ProfileSummary } from './profile.js';
 
@@ -130,6 +131,8 @@ export interface ThroughputResult {
   /** Spawn to last output record. */
   wallSeconds: number;
   outputAvgBytes: number;
+  /** CPU time per application of each process (children, broker, Redis) over the steady window. */
+  cpu: CpuShare[];
   /** Output records per instance, from each processor's /metrics (how evenly the group spread the work). */
   perInstance?: number[];
   processor?: ProcessorView;
@@ -150,9 +153,11 @@ export async function throughput(ctx: Ctx, o: ThroughputOptions): Promise<Throug
   const t0 = Date.now();
   const children = await startChildren(ctx, o.kind, o.instances, env, nodeArgs);
   let scrapes: Scrape[] = [];
+  const view = { get count() { return counter.count + (dlq?.count ?? 0); } };
+  const named = children.map((c, i) => ({ name: o.instances > 1 ? `${o.kind} ${i + 1}` : o.kind, pid: c.pid }));
+  const cpu = new CpuMeter([...named, ...(await servicePids())], () => view.count);
   try {
     const total = o.input.count;
-    const view = { get count() { return counter.count + (dlq?.count ?? 0); } };
     await awaitCountOf(view, total, {
       timeoutMs: 120_000 + (total / 150) * 1000,
       stallMs: 60_000,
@@ -162,6 +167,7 @@ export async function throughput(ctx: Ctx, o: ThroughputOptions): Promise<Throug
     });
     if (o.kind === 'processor') scrapes = await Promise.all(children.map((c) => Scrape.of(c.port)));
   } finally {
+    cpu.stop();
     await stopAll(ctx, children);
     await counter.stop();
     await dlq?.stop();
@@ -178,6 +184,7 @@ export async function throughput(ctx: Ctx, o: ThroughputOptions): Promise<Throug
     startupSeconds: round((counter.firstAt - t0) / 1000, 1),
     wallSeconds: round((counter.lastAt - t0) / 1000, 1),
     outputAvgBytes: round(counter.bytes / Math.max(1, counter.count)),
+    cpu: cpu.steady(o.input.count),
   };
   if (o.extraEnv) result.extraEnv = o.extraEnv;
   if (o.outputConfig) result.outputConfig = o.outputConfig;
@@ -196,6 +203,7 @@ export async function throughput(ctx: Ctx, o: ThroughputOptions): Promise<Throug
   log(
     `  ${o.label}: ${result.ratePerSec.toLocaleString('en-US')}/s first→last, ${result.steadyRatePerSec.toLocaleString('en-US')}/s steady (10–90 %), ` +
       `start-up ${result.startupSeconds} s${result.perInstance ? `, per instance ${result.perInstance.join(' / ')}` : ''}` +
+      `, CPU µs/app ${result.cpu.map((c) => `${c.name} ${c.usPerApp}`).join(', ')}` +
       `${result.processor ? `, degraded ${result.processor.degraded}, DLQ ${result.processor.deadLettered}` : ''}`,
   );
   return result;

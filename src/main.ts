@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { PartitionTransactions } from './emit/partition-transactions.js';
 import { ensureTopics } from './emit/topics.js';
@@ -52,7 +53,8 @@ export interface ProcessorOptions {
 export function createProcessor(config: Config, opts: ProcessorOptions): Processor {
   const { logger } = opts;
   const clock = opts.clock ?? systemClock;
-  const processorId = `${config.kafka.clientId}@${hostname()}/${process.pid}`;
+  // Unique per process, even where every container is pid 1 on a reused host name.
+  const processorId = `${config.kafka.clientId}@${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`;
   const piiKey = piiKeyOrFail(config, (msg) => logger.warn(msg));
   const health = new Health();
   const metrics = createMetrics();
@@ -114,6 +116,7 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
         evictEveryMs: config.graph.evictEveryMs,
         logger,
         now: () => clock.now(),
+        origin: processorId,
         onBadRecord: (topic, reason) => {
           // Counted, and logged for the first few and every 1000th: a topic full of old or foreign
           // records must not flood the log.

@@ -7,6 +7,7 @@ import { countersFor, velocityFeatures, windowMasks, type VelocitySpec } from '.
 import { pseudonymiseApplication, type Pseudonymiser } from '../ingest/pseudonymise.js';
 import { decodeApplication } from '../ingest/validate.js';
 import type { GraphService } from '../graph/graph-service.js';
+import { encodeLinkRecord, ORIGIN_HEADER } from '../graph/link-record.js';
 import type { Ring } from '../graph/rings.js';
 import type { Clock } from '../platform/clock.js';
 import { asLendguardError, LendguardError } from '../platform/errors.js';
@@ -39,6 +40,7 @@ export interface PipelineDeps {
   maxRecordBytes: number;
   /** `graphLinks` set: each application's links are published there, in the same transaction. */
   topics: { assessments: string; alerts: string; dlq: string; graphLinks?: string };
+  /** Unique per process: dead letters name it, and link records carry it (ORIGIN_HEADER). */
   processorId: string;
 }
 
@@ -116,7 +118,7 @@ export async function processBatch(records: readonly InputRecord[], deps: Pipeli
     // One record per application with all its links (~10): a tenth of the records a per-link log
     // would produce, and compaction by application id still keeps exactly one copy.
     if (linksTopic && seen && seen.links.length > 0) {
-      result.outputs.push({ topic: linksTopic, key: a.app.applicationId, value: JSON.stringify({ applicationId: a.app.applicationId, links: seen.links }) });
+      result.outputs.push({ topic: linksTopic, key: a.app.applicationId, value: encodeLinkRecord(a.app.applicationId, seen.links), headers: { [ORIGIN_HEADER]: deps.processorId } });
     }
     for (const event of seen?.events ?? []) {
       result.outputs.push(ringAlert(deps.topics.alerts, event, [a.app.applicationId], deps.clock.now()));

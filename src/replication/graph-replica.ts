@@ -1,6 +1,7 @@
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import type { GraphService } from '../graph/graph-service.js';
 import type { GraphLink } from '../graph/links.js';
+import { ORIGIN_HEADER, parseLinkRecord } from '../graph/link-record.js';
 import type { Logger } from '../platform/logger.js';
 import { TableConsumer } from './table-consumer.js';
 
@@ -23,29 +24,17 @@ export interface GraphReplicaOptions {
   logger: Logger;
   now: () => number;
   onBadRecord: (topic: string, reason: string) => void;
+  /**
+   * This process's origin header value: link records it produced itself are already in its graph
+   * (applied when the application was processed) and are skipped without parsing.
+   */
+  origin?: string;
 }
 
 export interface GraphReplica {
   ready: Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
-}
-
-const isLink = (l: Partial<GraphLink>): boolean =>
-  typeof l.id === 'string' && typeof l.app === 'string' && typeof l.node === 'string' && typeof l.kind === 'string' && typeof l.atMs === 'number';
-
-/** Parses one record of the link topic: {"applicationId", "links": [GraphLink…]}; a reason when it is not one. */
-export function parseLinks(value: Buffer | null): GraphLink[] | string {
-  if (!value) return 'empty value';
-  try {
-    const r = JSON.parse(value.toString('utf8')) as { applicationId?: unknown; links?: Partial<GraphLink>[] };
-    if (typeof r.applicationId !== 'string' || !Array.isArray(r.links) || !r.links.every(isLink)) {
-      return 'not an application link set ({applicationId, links: [{id, app, node, kind, atMs}]})';
-    }
-    return r.links as GraphLink[];
-  } catch {
-    return 'not JSON';
-  }
 }
 
 export interface Label {
@@ -74,9 +63,10 @@ export function createGraphReplica(opts: GraphReplicaOptions): GraphReplica {
   const applyLinks = (records: readonly KafkaMessage[]): void => {
     const links: GraphLink[] = [];
     for (const r of records) {
-      const parsed = parseLinks(r.value);
+      if (opts.origin !== undefined && r.headers?.[ORIGIN_HEADER]?.toString() === opts.origin) continue;
+      const parsed = parseLinkRecord(r.value);
       if (typeof parsed === 'string') opts.onBadRecord(opts.topics.graphLinks, parsed);
-      else links.push(...parsed);
+      else for (const l of parsed) links.push(l);
     }
     graph.replicate(links, opts.now());
   };

@@ -1,0 +1,71 @@
+import { appNode, flatString, LINK_KINDS, nodeKindOfLink, type LinkKind } from './kinds.js';
+import { linkId, type GraphLink } from './links.js';
+
+/**
+ * The record of one application on the link topic (`fraud.graph-links`, compacted, keyed by
+ * application id). Compact form, one triple per link:
+ *
+ *   {"applicationId":"A1","atMs":1767225600000,"links":[["device","dev_…","de****"],["contact","ph_…","138****5678"],…]}
+ *
+ * The app node, node key and link id are derived on read. This is about a third of the size of the
+ * earlier form, a list of full link objects ({id, app, node, kind, atMs, masked}), which is still
+ * read, so a compacted topic written by an older version replays.
+ */
+export interface LinkRecord {
+  applicationId: string;
+  atMs: number;
+  links: [kind: LinkKind, pseudonymId: string, masked?: string][];
+}
+
+/** The header that names the instance which produced a record: its own records it skips on replay. */
+export const ORIGIN_HEADER = 'lendguard-origin';
+
+const KINDS = new Set<string>(LINK_KINDS);
+const KIND_PREFIX_LENGTH = new Map(LINK_KINDS.map((k) => [k, nodeKindOfLink(k).length + 1]));
+
+/** Encodes one application's links (all of them share the app and the time, as `linksFor` builds them). */
+export function encodeLinkRecord(applicationId: string, links: readonly GraphLink[]): string {
+  const record: LinkRecord = {
+    applicationId,
+    atMs: links[0]?.atMs ?? 0,
+    links: links.map((l) => {
+      const id = l.node.slice(KIND_PREFIX_LENGTH.get(l.kind));
+      return l.masked === undefined ? [l.kind, id] : [l.kind, id, l.masked];
+    }),
+  };
+  return JSON.stringify(record);
+}
+
+const isLegacyLink = (l: Partial<GraphLink>): boolean =>
+  typeof l.id === 'string' && typeof l.app === 'string' && typeof l.node === 'string' && typeof l.kind === 'string' && typeof l.atMs === 'number';
+
+const isTriple = (l: unknown): l is LinkRecord['links'][number] =>
+  Array.isArray(l) && KINDS.has(l[0] as string) && typeof l[1] === 'string' && (l[2] === undefined || typeof l[2] === 'string');
+
+function fromTriples(applicationId: string, atMs: number, triples: LinkRecord['links']): GraphLink[] {
+  // Node keys are kept by the graph: flat strings, not concatenations (see flatString).
+  const app = flatString(appNode(applicationId));
+  return triples.map(([kind, id, masked]) => {
+    const node = flatString(`${nodeKindOfLink(kind)}:${id}`);
+    const link: GraphLink = { id: linkId(app, kind, node), app, node, kind, atMs };
+    if (masked !== undefined) link.masked = masked;
+    return link;
+  });
+}
+
+/** Parses one record of the link topic (either form); a reason when it is not one. */
+export function parseLinkRecord(value: Buffer | null): GraphLink[] | string {
+  if (!value) return 'empty value';
+  let r: { applicationId?: unknown; atMs?: unknown; links?: unknown };
+  try {
+    r = JSON.parse(value.toString('utf8')) as typeof r;
+  } catch {
+    return 'not JSON';
+  }
+  const expected = 'not an application link set ({applicationId, atMs, links: [[kind, id, masked?]…]})';
+  if (typeof r.applicationId !== 'string' || !Array.isArray(r.links)) return expected;
+  const links = r.links as unknown[];
+  if (typeof r.atMs === 'number' && links.every(isTriple)) return fromTriples(r.applicationId, r.atMs, links);
+  if (links.every((l) => typeof l === 'object' && l !== null && isLegacyLink(l as Partial<GraphLink>))) return links as GraphLink[];
+  return expected;
+}
