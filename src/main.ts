@@ -168,6 +168,7 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
     transactions,
     handle: (records) => processBatch(records, deps),
     onCommitted,
+    onAborted: (result) => graph?.release(result.reportedRings),
     onFatal: fatal,
   });
   let server: Server | undefined;

@@ -37,6 +37,13 @@ export class GraphService {
   readonly graph = new IdentityGraph();
   /** Each ring as last reported. Updated in place: copying it per application cost 15% of CPU. */
   private readonly baseline = new Map<string, Ring>();
+  /**
+   * Rings reported by batches whose transactions have not committed yet. Batches of different
+   * partitions run concurrently: a ring one of them just reported is not reported again by the
+   * other. On commit an entry moves to the baseline (`acknowledge`), on abort it is dropped
+   * (`release`) and the retried batch reports it again.
+   */
+  private readonly inflight = new Map<string, Ring>();
 
   constructor(private readonly settings: GraphSettings) {}
 
@@ -55,7 +62,10 @@ export class GraphService {
     if (sharesNothing) return { links, findings, ring: undefined, events: [] };
     const rings = this.detect([app.applicationId], nowMs);
     const events = this.diff(rings, pending);
-    for (const e of events) pending.set(e.ring.id, e.ring);
+    for (const e of events) {
+      pending.set(e.ring.id, e.ring);
+      this.inflight.set(e.ring.id, e.ring);
+    }
     return { links, findings, ring: rings.find((r) => r.members.includes(app.applicationId)), events };
   }
 
@@ -84,12 +94,20 @@ export class GraphService {
    * hands it here after the commit. A retried batch starts from the old baseline and reports again.
    */
   acknowledge(reported: ReadonlyMap<string, Ring>): void {
-    for (const [id, ring] of reported) this.baseline.set(id, ring);
+    for (const [id, ring] of reported) {
+      this.baseline.set(id, ring);
+      if (this.inflight.get(id) === ring) this.inflight.delete(id);
+    }
   }
 
-  /** Changes against what was reported: this batch's pending reports first, then the baseline. */
+  /** The batch that reported these rings did not commit: forget its reports (its retry makes them again). */
+  release(reported: ReadonlyMap<string, Ring>): void {
+    for (const [id, ring] of reported) if (this.inflight.get(id) === ring) this.inflight.delete(id);
+  }
+
+  /** Changes against what was reported: this batch's pending reports, then other batches' in-flight ones, then the baseline. */
   private diff(rings: readonly Ring[], pending: ReadonlyMap<string, Ring>): RingEvent[] {
-    const previous = { get: (id: string) => pending.get(id) ?? this.baseline.get(id) };
+    const previous = { get: (id: string) => pending.get(id) ?? this.inflight.get(id) ?? this.baseline.get(id) };
     return diffRings(previous, rings, { growBy: this.settings.ringGrowBy, growRatio: this.settings.ringGrowRatio });
   }
 

@@ -23,6 +23,8 @@ export interface ConsumerDeps {
   handle: (records: InputRecord[]) => Promise<BatchResult>;
   /** Called once a batch's outputs are committed (e.g. to feed the latency window). */
   onCommitted?: (result: BatchResult) => void;
+  /** Called when a handled batch's transaction did not commit (it will be handled again). */
+  onAborted?: (result: BatchResult) => void;
   onFatal: (err: Error) => void;
 }
 
@@ -140,12 +142,13 @@ export class ApplicationConsumer {
     for (let attempt = 0; ; attempt++) {
       if (!payload.isRunning() || this.stopping.signal.aborted) return false;
       const timer = metrics.batchSeconds.startTimer();
+      let result: BatchResult | undefined;
       try {
         const session = await transactions.acquire(topic, partition);
         const pending = chunk.filter((m) => BigInt(m.offset) >= session.committedOffset);
         if (pending.length < chunk.length) metrics.skippedCommitted.inc(chunk.length - pending.length);
         if (pending.length === 0) return true;
-        const result = await handle(pending.map((m) => toInput(topic, partition, m)));
+        result = await handle(pending.map((m) => toInput(topic, partition, m)));
         const last = pending[pending.length - 1] as KafkaMessage;
         await session.commit(result.outputs, BigInt(last.offset) + 1n);
         timer();
@@ -156,6 +159,7 @@ export class ApplicationConsumer {
         metrics.ready.set(1);
         return true;
       } catch (err) {
+        if (result) this.deps.onAborted?.(result);
         const e = asLendguardError(err, 'INTERNAL');
         metrics.transactions.inc({ result: 'failed' });
         if (e.policy === 'fatal') throw e;

@@ -3,7 +3,7 @@ import type { Assessment, EvidenceValue } from '../domain/assessment.js';
 import type { TravelOptions } from '../enrich/travel.js';
 import { bestLocation, sightingOf, sightingTargets } from '../features/sightings.js';
 import { travelFeatures } from '../features/travel-features.js';
-import { countersFor, velocityFeatures, windowMasks, type VelocitySpec } from '../features/velocity.js';
+import { countersFor, velocityFeatures, windowMasks, type VelocitySpec, type WindowDef } from '../features/velocity.js';
 import { pseudonymiseApplication, type Pseudonymiser } from '../ingest/pseudonymise.js';
 import { decodeApplication } from '../ingest/validate.js';
 import type { GraphService } from '../graph/graph-service.js';
@@ -14,7 +14,7 @@ import { asLendguardError, LendguardError } from '../platform/errors.js';
 import { assess, FULL_WORK, type AssessContext, type Degradation } from './assess.js';
 import { deadLetter } from './dead-letter.js';
 import { graphFeatures, ringAlert, ringSummary } from './graph-step.js';
-import type { ApplicationState, OutputRecord, StateStore } from './ports.js';
+import type { ApplicationState, ApplicationStateResult, OutputRecord, StateStore } from './ports.js';
 
 /** One input record as the consumer adapter hands it over. */
 export interface InputRecord {
@@ -106,6 +106,26 @@ export async function processBatch(records: readonly InputRecord[], deps: Pipeli
 
   const windows = deps.velocitySpecs[0]?.windows ?? [];
   const results = await deps.store.apply({ windowsMs: windows.map((w) => w.ms), applications: accepted.map((a) => a.state) });
+  try {
+    scoreAll(accepted, results, deps, { startedMs, degradation, windows }, result, reject);
+  } catch (err) {
+    // Nothing of this batch goes out: its ring reports are not in flight either.
+    deps.graph?.release(result.reportedRings);
+    throw err;
+  }
+  return result;
+}
+
+/** Graph, features and assessment for each accepted application, in stream order. */
+function scoreAll(
+  accepted: readonly Accepted[],
+  results: readonly ApplicationStateResult[],
+  deps: PipelineDeps,
+  batch: { startedMs: number; degradation: Degradation; windows: readonly WindowDef[] },
+  result: BatchResult,
+  reject: (record: InputRecord, err: LendguardError) => void,
+): void {
+  const { startedMs, degradation, windows } = batch;
   const nowMs = deps.clock.now();
   for (const [i, a] of accepted.entries()) {
     const { counts, previous } = results[i] ?? { counts: [], previous: [] };
@@ -145,5 +165,4 @@ export async function processBatch(records: readonly InputRecord[], deps: Pipeli
       result.outputs.push({ topic: deps.topics.alerts, key: a.app.applicationId, value: `{"alertType":"application",${value.slice(1)}` });
     }
   }
-  return result;
 }

@@ -164,7 +164,7 @@ export const configSchema = z
         maxRecordBytes: z.number().int().min(1024).max(10_000_000).default(65536),
         /** Outputs of a chunk go out in sends of at most this many bytes (under the broker's 1 MiB message.max.bytes). */
         maxSendBytes: z.number().int().min(16_384).max(100_000_000).default(524_288),
-        partitionsConsumedConcurrently: z.number().int().min(1).max(64).default(1),
+        partitionsConsumedConcurrently: z.number().int().min(1).max(64).default(3),
         /** Fetch wait: low keeps latency low when traffic is light. */
         maxWaitTimeMs: z.number().int().min(0).max(10000).default(50),
         retryInitialMs: z.number().int().positive().default(200),

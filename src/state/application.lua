@@ -21,6 +21,10 @@
   a window not asked for), then one string per sighting key: the sighting to compare with, or ''
   for none.
 
+  Trimming is memory hygiene only (a count never includes members older than its window), so it is
+  done for one application in eight (by event time), not on every call: a hot key sheds its old
+  members a few calls later, an idle one expires whole.
+
   Idempotent: ZADD GT never lowers a member's time and re-adding a member at the same time
   changes nothing; a replayed application that is a key's newest sighting gets that key's
   previous one again. An older, out-of-order sighting is compared with the newest and does not
@@ -35,12 +39,15 @@ for i = 1, w do
   if len > retention then retention = len end
 end
 local out = {}
+local trim = math.floor(t / 1000) % 8 == 0
 
 for k = 1, n do
   local key = KEYS[k]
   redis.call('ZADD', key, 'GT', t, ARGV[3 + w + k])
-  -- Trim relative to this event: an out-of-order (older) event trims less, never too much.
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. (t - retention))
+  if trim then
+    -- Relative to this event: an out-of-order (older) event trims less, never too much.
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. (t - retention))
+  end
   redis.call('PEXPIRE', key, retention)
   local mask = tonumber(ARGV[3 + w + n + k])
   for i = 1, w do

@@ -48,10 +48,25 @@ describe('GraphService', () => {
       const events = batch.flatMap((app) => g.observe(app, true, pending).events);
       return { pending, formed: events.filter((e) => e.type === 'formed').length };
     };
-    expect(attempt().formed).toBe(1); // the transaction aborts: nothing acknowledged
+    g.release(attempt().pending); // reported, then the transaction aborts: nothing acknowledged
     const retry = attempt();
     expect(retry.formed).toBe(1); // reported again, still once within the batch
     g.acknowledge(retry.pending);
     expect(attempt().formed).toBe(0); // committed: a replay of the batch reports nothing new
+  });
+
+  it('reports a ring once when two concurrent batches (two partitions) touch it before either commits', () => {
+    const g = new GraphService(settings);
+    const ring = ringOfEight();
+    const a = new Map();
+    const b = new Map();
+    const formedIn = (apps: typeof ring, pending: Map<string, unknown>) =>
+      apps.flatMap((app) => g.observe(app, true, pending as Map<never, never>).events).filter((e) => e.type === 'formed').length;
+    expect(formedIn(ring.slice(0, 6), a)).toBe(1); // batch A forms the ring, not committed yet
+    expect(formedIn(ring.slice(6), b)).toBe(0); // batch B adds two members: A's report stands
+    g.acknowledge(b);
+    g.release(a); // A aborts; its retry reports the ring (now of eight) again
+    const retry = new Map();
+    expect(formedIn(ring.slice(0, 6), retry)).toBe(1);
   });
 });
