@@ -15,7 +15,8 @@
  * consumer groups, Redis keys, child processes) is removed at the end, on failure and on Ctrl-C.
  *
  * Options: --quick; --only <sections> (comma list of: throughput, concurrency, scaling, batch,
- * profile, latency, memory; for working on one part); --memory <n>; --records <n>.
+ * profile, latency, memory; for working on one part); --memory <n> (applications);
+ * --memory-seconds <n> (time cap of the memory run); --records <n>.
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -31,7 +32,7 @@ import { latency, memory, profileDir, throughput, type Ctx, type LatencyResult, 
 const SECTIONS = ['throughput', 'concurrency', 'scaling', 'batch', 'profile', 'latency', 'memory'] as const;
 type Section = (typeof SECTIONS)[number];
 
-function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; memory?: number; records?: number } {
+function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; memory?: number; memorySeconds?: number; records?: number } {
   const quick = argv.includes('--quick');
   const value = (flag: string): string | undefined => {
     const i = argv.indexOf(flag);
@@ -41,7 +42,9 @@ function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; memory
   const only = new Set<Section>((onlyText ? onlyText.split(',') : SECTIONS) as Section[]);
   for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`unknown section '${s}' (known: ${SECTIONS.join(', ')})`);
   const num = (flag: string): number | undefined => (value(flag) === undefined ? undefined : Number(value(flag)));
-  const out: { quick: boolean; only: Set<Section>; memory?: number; records?: number } = { quick, only };
+  const out: { quick: boolean; only: Set<Section>; memory?: number; memorySeconds?: number; records?: number } = { quick, only };
+  const ms = num('--memory-seconds');
+  if (ms !== undefined) out.memorySeconds = ms;
   const m = num('--memory');
   const r = num('--records');
   if (m !== undefined) out.memory = m;
@@ -52,9 +55,10 @@ function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; memory
 const args = parseArgs(process.argv.slice(2));
 const P = args.quick
   ? { records: 10_000, memory: 100_000, warmupMs: 2_000, measureMs: 8_000, fixedRates: [1000], batchLatency: false, hardLimitMin: 12, memoryMaxSeconds: 240 }
-  : { records: 100_000, memory: 1_000_000, warmupMs: 5_000, measureMs: 30_000, fixedRates: [500, 2000, 5000], batchLatency: true, hardLimitMin: 50, memoryMaxSeconds: 480 };
+  : { records: 100_000, memory: 1_000_000, warmupMs: 5_000, measureMs: 30_000, fixedRates: [500, 2000, 5000], batchLatency: true, hardLimitMin: 60, memoryMaxSeconds: 900 };
 if (args.records) P.records = args.records;
 if (args.memory) P.memory = args.memory;
+if (args.memorySeconds) P.memoryMaxSeconds = args.memorySeconds;
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 const started = Date.now();

@@ -8,8 +8,9 @@ import type { GraphLink } from './links.js';
  * analysis is a free function over `graph` (neighbourhood.ts, rings.ts).
  *
  * Two tiers, to keep memory bounded: an identifier seen by ONE application so far links nothing, so it waits
- * in a compact `solos` map (~150 B) instead of costing a graphology node + edge (~600 B). The second
+ * in a compact `solos` map (~100 B) instead of costing a graphology node + edge (~600 B). The second
  * application to use it promotes it into the graph. Analyses only ever need the graph: a solo binds nobody.
+ * Most identifiers are single-use solos (about nine per application), so their size is most of the graph's.
  */
 
 export type { ChangeSet, EdgeAttrs, GraphStats, LinkGraph, NodeAttrs } from './model.js';
@@ -22,6 +23,16 @@ interface Solo {
   l: number;
 }
 
+/**
+ * How a solo is stored. Almost always just its app node key: the link kind is the node's own (a
+ * phone node linked as `phone`, not `contact`) and the times are the app node's. Only other solos
+ * pay for a `Solo` object (56 B more each, a fifth of the graph's memory at 1M applications).
+ */
+type StoredSolo = string | Solo;
+
+/** The bit of the link kind that is a node kind's own (phone → phone; contact is the other way in). */
+const ownKindBit = (node: string): number => kindBit(nodeKindOf(node) as LinkKind);
+
 const mergeNodeTimes = (a: Partial<NodeAttrs>, at: number): NodeAttrs => {
   a.f = a.f === undefined ? at : Math.min(a.f, at);
   a.l = a.l === undefined ? at : Math.max(a.l, at);
@@ -30,7 +41,20 @@ const mergeNodeTimes = (a: Partial<NodeAttrs>, at: number): NodeAttrs => {
 
 export class IdentityGraph {
   readonly graph: LinkGraph = new UndirectedGraph<NodeAttrs, EdgeAttrs>({ multi: false, allowSelfLoops: false });
-  private readonly solos = new Map<string, Solo>();
+  private readonly solos = new Map<string, StoredSolo>();
+  /**
+   * A lower bound of every link's last-seen time. Eviction scans the whole graph (seconds at 1M
+   * applications, on the event loop), so it is skipped while nothing can be past the horizon.
+   */
+  private oldest = Number.POSITIVE_INFINITY;
+
+  /** The solo of an identifier node, expanded (a stored key takes its app node's times). */
+  private solo(node: string): Solo | undefined {
+    const stored = this.solos.get(node);
+    if (typeof stored !== 'string') return stored;
+    const app = this.graph.hasNode(stored) ? this.graph.getNodeAttributes(stored) : undefined;
+    return { a: stored, k: ownKindBit(node), f: app?.f ?? 0, l: app?.l ?? 0 };
+  }
 
   /** Idempotent and order-tolerant: times widen (min/max), a link id counts once. */
   applyLinks(links: Iterable<GraphLink>): ChangeSet {
@@ -43,6 +67,7 @@ export class IdentityGraph {
     let appAt = 0;
     for (const link of links) {
       const at = toGraphTime(link.atMs);
+      if (at < this.oldest) this.oldest = at;
       if (link.app !== appKey || at !== appAt) {
         this.graph.updateNode(link.app, (a) => mergeNodeTimes(a, at));
         app = this.graph.getNodeAttributes(link.app);
@@ -66,16 +91,18 @@ export class IdentityGraph {
     const g = this.graph;
     const bit = kindBit(link.kind);
     if (g.hasNode(link.node)) return this.linkShared(link, bit, at, changed) ? 'added' : 'known';
-    const solo = this.solos.get(link.node);
+    const solo = this.solo(link.node);
     if (!solo) {
-      this.solos.set(link.node, { a: link.app, k: bit, f: at, l: at });
+      this.solos.set(link.node, bit === ownKindBit(link.node) ? link.app : { a: link.app, k: bit, f: at, l: at });
       return 'added';
     }
     if (solo.a === link.app) {
       const fresh = (solo.k & bit) === 0;
-      solo.k |= bit;
-      solo.f = Math.min(solo.f, at);
-      solo.l = Math.max(solo.l, at);
+      if (fresh) this.solos.set(link.node, { a: solo.a, k: solo.k | bit, f: Math.min(solo.f, at), l: Math.max(solo.l, at) });
+      else if (typeof this.solos.get(link.node) !== 'string') {
+        solo.f = Math.min(solo.f, at);
+        solo.l = Math.max(solo.l, at);
+      }
       return fresh ? 'added' : 'known';
     }
     // A second application: the identifier now binds two applications and enters the graph.
@@ -121,6 +148,9 @@ export class IdentityGraph {
   evictOlderThan(horizonMs: number): number {
     const g = this.graph;
     const horizon = toGraphTime(horizonMs);
+    if (this.oldest >= horizon) return 0;
+    // Everything left after this pass was seen at or after the horizon.
+    this.oldest = horizon;
     let removed = 0;
     const old: string[] = [];
     g.forEachEdge((edge, e) => {
@@ -130,10 +160,12 @@ export class IdentityGraph {
       }
     });
     for (const edge of old) g.dropEdge(edge);
-    for (const [node, s] of this.solos) {
-      if (s.l < horizon) {
+    for (const [node, stored] of this.solos) {
+      // A stored key is last seen when its app node was (no object built per solo: there are millions).
+      const last = typeof stored === 'string' ? ((g.hasNode(stored) ? g.getNodeAttribute(stored, 'l') : undefined) ?? 0) : stored.l;
+      if (last < horizon) {
         this.solos.delete(node);
-        removed += popcount(s.k);
+        removed += typeof stored === 'string' ? 1 : popcount(stored.k);
       }
     }
     const drop: string[] = [];
@@ -156,6 +188,7 @@ export class IdentityGraph {
   /** Analyst label: fraud marks the application, legit clears the mark. The latest label (by time) wins. */
   markLabel(applicationId: string, label: 'fraud' | 'legit', atMs: number): void {
     const at = toGraphTime(atMs);
+    if (at < this.oldest) this.oldest = at;
     this.graph.updateNode(appNode(applicationId), (a) => {
       if (a.lt !== undefined && at < a.lt) return a as NodeAttrs;
       a.lt = at;
@@ -181,9 +214,9 @@ export class IdentityGraph {
       if (a.fr !== undefined) fraudMarked++;
     });
     this.graph.forEachEdge((_, e) => kindsOfMask(e.k).forEach((k) => bump(links, k)));
-    for (const [node, s] of this.solos) {
+    for (const node of this.solos.keys()) {
       bump(nodes, nodeKindOf(node));
-      kindsOfMask(s.k).forEach((k) => bump(links, k));
+      kindsOfMask((this.solo(node) as Solo).k).forEach((k) => bump(links, k));
     }
     return { nodes, links, graphNodes: this.graph.order, graphEdges: this.graph.size, solos: this.solos.size, fraudMarked };
   }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { backoffDelay, sleep } from '../platform/backoff.js';
 import type { Logger } from '../platform/logger.js';
 
 /**
@@ -60,7 +61,7 @@ export class TableConsumer {
     consumer.on(consumer.events.CRASH, (e) => {
       if (e.payload.restart || this.stopped) return;
       logger.warn({ topic, err: e.payload.error.message }, 'table consumer crashed; restarting it');
-      setTimeout(() => void this.run().catch((err: Error) => logger.error({ topic, err: err.message }, 'table consumer restart failed')), 1000);
+      void this.restart(0);
     });
     consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
       const last = this.pending.get(e.payload.partition);
@@ -72,6 +73,21 @@ export class TableConsumer {
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({ eachBatch: (payload) => this.eachBatch(payload) });
+  }
+
+  /** Rebuilds the consumer after a crash kafkajs gave up on, backing off for as long as it takes. */
+  private async restart(attempt: number): Promise<void> {
+    const { topic, logger } = this.opts;
+    await sleep(backoffDelay(attempt, { initialMs: 1000, maxMs: 30_000 }));
+    if (this.stopped) return;
+    await this.consumer?.disconnect().catch(() => undefined);
+    try {
+      await this.run();
+      logger.info({ topic, attempts: attempt + 1 }, 'table consumer restarted');
+    } catch (err) {
+      logger.error({ topic, err: (err as Error).message, attempt: attempt + 1 }, 'table consumer restart failed; trying again');
+      await this.restart(attempt + 1);
+    }
   }
 
   private async eachBatch({ batch }: EachBatchPayload): Promise<void> {

@@ -50,6 +50,17 @@ describe('IdentityGraph.applyLinks', () => {
     expect(g.graph.getEdgeAttributes('app:a', 'phone:ph_x')).toMatchObject({ k: (1 << 3) | (1 << 9), c: 2 });
     expect(g.stats().links).toMatchObject({ phone: 2, contact: 2 });
   });
+
+  it('keeps the link kind of a solo reached another way than its own (a phone known only as a contact)', () => {
+    const g = new IdentityGraph();
+    g.applyLinks(linksFor(application('a', T0, { contacts: ['ph_only_contact'] })));
+    const phones = g.stats().links.phone ?? 0;
+    expect(g.stats().links.contact).toBe(1);
+    g.applyLinks(linksFor(application('a', T0, { phone: 'ph_only_contact', contacts: ['ph_only_contact'] })));
+    expect(g.stats().links).toMatchObject({ contact: 1, phone: phones + 1 });
+    g.applyLinks(linksFor(application('b', T0 + MIN, { phone: 'ph_only_contact' })));
+    expect(g.graph.getEdgeAttributes('app:a', 'phone:ph_only_contact')).toMatchObject({ k: (1 << 3) | (1 << 9), c: 2 });
+  });
 });
 
 describe('IdentityGraph.evictOlderThan', () => {
@@ -73,6 +84,16 @@ describe('IdentityGraph.evictOlderThan', () => {
     expect(g.stats()).toMatchObject({ graphNodes: 1, graphEdges: 0, nodes: { app: 1, device: 1 } });
     expect(g.evictOlderThan(T0 + 62 * MIN)).toBe(11);
     expect(g.stats()).toMatchObject({ graphNodes: 0, solos: 0 });
+  });
+
+  it('finds nothing to evict while every link is newer than the horizon, and evicts once one is not', () => {
+    const g = new IdentityGraph();
+    g.applyLinks(linksFor(application('a', T0 + 10 * MIN)));
+    expect(g.evictOlderThan(T0)).toBe(0);
+    expect(g.evictOlderThan(T0 + 10 * MIN)).toBe(0);
+    g.applyLinks(linksFor(application('late-but-old', T0 - 60 * MIN))); // out of order, older than the last horizon
+    expect(g.evictOlderThan(T0 + 10 * MIN)).toBe(11);
+    expect(g.hasApplication('a')).toBe(true);
   });
 });
 
