@@ -17,7 +17,7 @@ export interface SuiteResult {
     /** processor / pipe, steady rates. */
     ratio?: number;
     processorNoShedding?: ThroughputResult;
-    concurrentPartitions?: { pipe?: ThroughputResult; processor?: ThroughputResult };
+    concurrentPartitions?: { partitions: number; pipe?: ThroughputResult; processor?: ThroughputResult }[];
   };
   scaling: ThroughputResult[];
   batchSizes: { maxBatchSize: number; throughput?: ThroughputResult; latency?: LatencyResult }[];
@@ -90,9 +90,10 @@ export function renderMarkdown(r: SuiteResult): string {
   L.push(throughputRow('bare pipe', pipe));
   L.push(throughputRow('processor (default config)', r.throughput.processor, pipe));
   if (r.throughput.processorNoShedding) L.push(throughputRow('processor, shedding off (budget 10 min)', r.throughput.processorNoShedding, pipe));
-  const cc = r.throughput.concurrentPartitions;
-  if (cc?.pipe) L.push(throughputRow('bare pipe, partitionsConsumedConcurrently 6', cc.pipe));
-  if (cc?.processor) L.push(throughputRow('processor, partitionsConsumedConcurrently 6', cc.processor, cc.pipe ?? pipe));
+  for (const cc of r.throughput.concurrentPartitions ?? []) {
+    if (cc.pipe) L.push(throughputRow(`bare pipe, partitionsConsumedConcurrently ${cc.partitions}`, cc.pipe));
+    if (cc.processor) L.push(throughputRow(`processor, partitionsConsumedConcurrently ${cc.partitions}`, cc.processor, cc.pipe ?? pipe));
+  }
   L.push('');
   if (r.throughput.ratio !== undefined) {
     L.push(`**Ratio processor / pipe: ${r.throughput.ratio.toFixed(2)}** (goal ≥ 0.5: ${r.throughput.ratio >= 0.5 ? 'met' : 'not met'}).`);

@@ -221,11 +221,14 @@ async function main(): Promise<void> {
     if (!args.quick) result.throughput.processorNoShedding = await tp('processor-noshed', 'processor', 1, { extraEnv: { LENDGUARD_LATENCY_BUDGET_MS: '600000' } });
   }
   if (args.only.has('concurrency') && !args.quick) {
-    const file = configFile('concurrent', 'processing:\n  partitionsConsumedConcurrently: 6\n');
-    result.throughput.concurrentPartitions = {
-      pipe: await tp('pipe-concurrent', 'pipe', 1, { extraEnv: { LENDGUARD_CONFIG: file } }),
-      processor: await tp('processor-concurrent', 'processor', 1, { extraEnv: { LENDGUARD_CONFIG: file } }),
-    };
+    // The default (3) is measured above; one partition at a time and all six, for both.
+    result.throughput.concurrentPartitions = [];
+    for (const n of [1, 6]) {
+      const extraEnv = { LENDGUARD_PARTITIONS_CONCURRENTLY: String(n) };
+      const pipe = await tp(`pipe-cc${n}`, 'pipe', 1, { extraEnv });
+      const processor = await tp(`processor-cc${n}`, 'processor', 1, { extraEnv });
+      result.throughput.concurrentPartitions.push({ partitions: n, ...(pipe ? { pipe } : {}), ...(processor ? { processor } : {}) });
+    }
   }
   if (args.only.has('scaling')) {
     const one = result.throughput.processor ?? (await tp('scale-1', 'processor', 1));
