@@ -208,9 +208,8 @@ async function main(): Promise<void> {
   ): Promise<ThroughputResult | undefined> =>
     input ? step(result, `throughput: ${label}`, () => throughput(ctx, { label, kind, instances, input: input as Preloaded, maxBatchSize: batch, ...o })) : undefined;
   // A chunk's assessments all land in ONE output partition (same key, same partition count as the
-  // input), i.e. one record batch of maxBatchSize × ~2.3 KB, which must fit the broker's 1 MB
-  // max.message.bytes: above ~350 the bench gives the output topics a larger limit (noted).
-  const bigBatch = (size: number): Record<string, string> | undefined => (size > 300 ? { 'max.message.bytes': String(8 << 20) } : undefined);
+  // input); the processor sends them in pieces of processing.maxSendBytes (512 KiB), so even
+  // maxBatchSize 500 (~1.2 MB of assessments) fits the broker's default 1 MB max.message.bytes.
 
   if (args.only.has('throughput')) {
     result.throughput.pipe = await tp('pipe', 'pipe', 1);
@@ -240,16 +239,8 @@ async function main(): Promise<void> {
   }
   if (args.only.has('batch') && !args.quick) {
     for (const size of [50, 200, 500]) {
-      const outputConfig = bigBatch(size);
-      const t = size === batch && result.throughput.processor ? result.throughput.processor : await tp(`batch-${size}`, 'processor', 1, { maxBatchSize: size, ...(outputConfig ? { outputConfig } : {}) });
+      const t = size === batch && result.throughput.processor ? result.throughput.processor : await tp(`batch-${size}`, 'processor', 1, { maxBatchSize: size });
       result.batchSizes.push({ maxBatchSize: size, ...(t ? { throughput: t } : {}) });
-      if (outputConfig) {
-        result.notes.push(
-          `maxBatchSize ${size} was measured with max.message.bytes = 8 MiB on the output topics. With the broker default (1 MiB) it does not work at all: ` +
-            `the records of one input partition keep their key and so all go to the same output partition, one record batch of ${size} assessments ` +
-            `(~${Math.round((size * Number(result.settings.outputRecordBytes || 2300)) / 1024)} KiB) that the broker refuses with MESSAGE_TOO_LARGE, and the processor retries that chunk for ever.`,
-        );
-      }
     }
   }
   if (args.only.has('profile')) {
@@ -270,9 +261,8 @@ async function main(): Promise<void> {
     else result.notes.push('No processor maximum was measured in this run (throughput section skipped or failed), so the 80 %-of-max latency point is missing.');
     rates.sort((a, b) => a.rate - b.rate);
     const lat = (label: string, kind: 'pipe' | 'processor', rate: number, maxBatchSize = batch): Promise<LatencyResult | undefined> => {
-      const outputConfig = bigBatch(maxBatchSize);
       return step(result, `latency: ${kind} at ${rate}/s (maxBatchSize ${maxBatchSize})`, () =>
-        latency(ctx, { label, kind, rate, warmupMs: P.warmupMs, measureMs: P.measureMs, maxBatchSize, ...(outputConfig ? { outputConfig } : {}) }),
+        latency(ctx, { label, kind, rate, warmupMs: P.warmupMs, measureMs: P.measureMs, maxBatchSize }),
       );
     };
     for (const { rate, why } of rates) {

@@ -8,7 +8,7 @@ import { parseWindow, velocitySpecs } from './features/velocity.js';
 import { knownFeatures } from './rules/features.js';
 import { ApplicationConsumer } from './ingest/consumer.js';
 import { createPseudonymiser } from './ingest/pseudonymise.js';
-import { LatencyBudget } from './pipeline/budget.js';
+import { budgetHooks } from './pipeline/budget-hooks.js';
 import type { StateStore } from './pipeline/ports.js';
 import { processBatch, type BatchResult, type PipelineDeps } from './pipeline/process-batch.js';
 import { createKafka, createRedis } from './platform/clients.js';
@@ -78,30 +78,10 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
     },
     onRefused: () => metrics.ruleReloads.inc({ result: 'refused' }),
   });
-  const budget = new LatencyBudget(config.latency);
-  const shed = config.latency.shed;
-  const shedWhat = `skipping counters [${shed.counters.join(', ')}] and rules tagged [${shed.ruleTags.join(', ')}]`;
-  const degradation = () => {
-    const state = budget.state(clock.now());
-    const w = state.window;
-    metrics.shedding.set(state.shedding ? 1 : 0);
-    for (const [q, v] of [['0.5', w.p50], ['0.95', w.p95], ['0.99', w.p99], ['1', w.max]] as const) metrics.windowLatency.set({ quantile: q }, v);
-    metrics.withinBudget.set(w.withinBudget);
-    health.details.latency = { budgetMs: config.latency.budgetMs, ...w, shedding: state.shedding };
-    return {
-      shedding: state.shedding,
-      reason: state.reason ? `${state.reason}: ${shedWhat}` : null,
-      windowP99Ms: w.p99,
-      skipRuleTags: shed.ruleTags,
-      skipCounters: shed.counters,
-    };
-  };
+  const budget = budgetHooks(config.latency, metrics, health, clock);
   const onCommitted = (result: BatchResult): void => {
     graph?.acknowledge(result.reportedRings);
-    const now = clock.now();
-    // Latency as the budget defines it: record timestamp to the assessment being durably produced.
-    budget.record(result.assessments.map((a) => now - (Date.parse(a.assessedAt) - a.latency.sinceRecordMs)), now);
-    metrics.degraded.inc(result.assessments.filter((a) => a.degraded).length);
+    budget.committed(result.assessments);
   };
   const graph = config.graph.enabled ? new GraphService(config.graph) : undefined;
   const badRecords = new Map<string, number>();
@@ -139,7 +119,7 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
     ),
     enrich: (app) => enrich(app, enrichContext),
     travel: { maxSpeedKmh: config.enrichment.maxTravelSpeedKmh },
-    degradation,
+    degradation: budget.degradation,
     ...(graph ? { graph } : {}),
     pseudonymise: createPseudonymiser(piiKey),
     clock,
