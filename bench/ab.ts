@@ -3,14 +3,17 @@
  * machines are too noisy to compare runs made minutes apart):
  *
  *   npx tsx bench/ab.ts --records 30000 --rounds 2 base cc2:LENDGUARD_PARTITIONS_CONCURRENTLY=2
+ *   npx tsx bench/ab.ts --latency 500 base r09:LENDGUARD_CONFIG=/tmp/recover-0.9.yaml
  *
  * Each variant is `name[:ENV=value,ENV=value]`; `pipe` is the bare kafkajs pipe. Variants run in
  * turn, `--rounds` times (interleaved), and the table shows every round's steady rate and CPU time
- * per application of the processor, the broker and Redis. Prints Markdown; writes nothing.
+ * per application of the processor, the broker and Redis. With `--latency RATE` each variant is
+ * instead fed RATE applications/s (5 s warm-up, 30 s measured) and the table shows end-to-end
+ * latency and the share of assessments marked degraded. Prints Markdown; writes nothing.
  */
 import { execFileSync } from 'node:child_process';
 import { preload, REPO_ROOT, Run } from './harness.js';
-import { throughput, type ThroughputResult } from './scenarios.js';
+import { latency, throughput, type LatencyResult, type ThroughputResult } from './scenarios.js';
 
 interface Variant {
   name: string;
@@ -41,6 +44,7 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const records = option(argv, '--records', 30_000);
   const rounds = option(argv, '--rounds', 1);
+  const rate = argv.includes('--latency') ? option(argv, '--latency', 500) : undefined;
   const variants = argv.map(parseVariant);
   if (variants.length === 0) throw new Error('name at least one variant, e.g. `base` or `cc2:LENDGUARD_PARTITIONS_CONCURRENTLY=2`');
   execFileSync('bash', ['scripts/services.sh', 'up'], { cwd: REPO_ROOT, stdio: 'inherit', timeout: 180_000 });
@@ -48,6 +52,14 @@ async function main(): Promise<void> {
   const started = Date.now();
   const log = (line: string): void => void process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
   const rows: { variant: Variant; round: number; r: ThroughputResult }[] = [];
+  if (rate !== undefined) {
+    try {
+      await latencyRounds(run, log, variants, rounds, rate);
+    } finally {
+      await run.cleanup(log);
+    }
+    return;
+  }
   try {
     const topic = run.name('input');
     await run.createTopics([topic]);
@@ -68,6 +80,24 @@ async function main(): Promise<void> {
   for (const { variant, round, r } of rows) {
     const env = Object.entries(variant.env).map(([k, v]) => `${k}=${v}`).join(' ');
     lines.push(`| ${variant.name}${env ? ` (${env})` : ''} | ${round} | ${r.steadyRatePerSec.toLocaleString('en-US')} | ${cpu(r, r.kind)} | ${cpu(r, 'broker')} | ${cpu(r, 'redis')} |`);
+  }
+  process.stdout.write(`\n${lines.join('\n')}\n`);
+}
+
+async function latencyRounds(run: Run, log: (line: string) => void, variants: Variant[], rounds: number, rate: number): Promise<void> {
+  const rows: { variant: Variant; round: number; r: LatencyResult }[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    for (const variant of variants) {
+      const kind = variant.name === 'pipe' ? 'pipe' : 'processor';
+      const r = await latency({ run, log }, { label: `ab-${variant.name}`, kind, rate, warmupMs: 5_000, measureMs: 30_000, maxBatchSize: 200, extraEnv: variant.env });
+      rows.push({ variant, round, r });
+    }
+  }
+  const lines = [`| variant (${rate}/s) | round | e2e p50 / p95 / p99 / max ms | window p99 ms | degraded |`, '|---|---|---|---|---|'];
+  for (const { variant, round, r } of rows) {
+    const e = r.e2eMs;
+    const degraded = r.degradedShare === undefined ? '–' : `${Math.round(r.degradedShare * 100)} %`;
+    lines.push(`| ${variant.name} | ${round} | ${e.p50} / ${e.p95} / ${e.p99} / ${e.max} | ${r.processorWindowMs?.p99 ?? '–'} | ${degraded} |`);
   }
   process.stdout.write(`\n${lines.join('\n')}\n`);
 }
