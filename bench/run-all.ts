@@ -55,7 +55,7 @@ function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; memory
 const args = parseArgs(process.argv.slice(2));
 const P = args.quick
   ? { records: 10_000, memory: 100_000, warmupMs: 2_000, measureMs: 8_000, fixedRates: [1000], batchLatency: false, hardLimitMin: 12, memoryMaxSeconds: 240 }
-  : { records: 100_000, memory: 1_000_000, warmupMs: 5_000, measureMs: 30_000, fixedRates: [500, 2000, 5000], batchLatency: true, hardLimitMin: 60, memoryMaxSeconds: 900 };
+  : { records: 100_000, memory: 1_000_000, warmupMs: 35_000, measureMs: 30_000, fixedRates: [500, 2000, 5000], batchLatency: true, hardLimitMin: 60, memoryMaxSeconds: 900 };
 if (args.records) P.records = args.records;
 if (args.memory) P.memory = args.memory;
 if (args.memorySeconds) P.memoryMaxSeconds = args.memorySeconds;
