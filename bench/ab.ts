@@ -9,7 +9,8 @@
  * turn, `--rounds` times (interleaved), and the table shows every round's steady rate and CPU time
  * per application of the processor, the broker and Redis. With `--latency RATE` each variant is
  * instead fed RATE applications/s (35 s warm-up, longer than the budget window; 30 s measured)
- * and the table shows end-to-end latency and the share of assessments marked degraded. Prints Markdown; writes nothing.
+ * and the table shows end-to-end latency and the share of assessments marked degraded.
+ * Prints Markdown; writes nothing.
  */
 import { execFileSync } from 'node:child_process';
 import { preload, REPO_ROOT, Run } from './harness.js';
