@@ -15,6 +15,7 @@ import { createKafka, createRedis } from './platform/clients.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { piiKeyOrFail, type Config } from './platform/config.js';
 import { Health } from './platform/health.js';
+import { startHeapWatch } from './platform/heap-watch.js';
 import { createOpsServer, listen } from './platform/http.js';
 import type { Logger } from './platform/logger.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
@@ -153,6 +154,7 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
   });
   let server: Server | undefined;
   let port: number | undefined;
+  let stopHeapWatch: (() => void) | undefined;
   let closing: Promise<void> | undefined;
 
   health.details.geo = { provider: enrichContext.geo.name, buildDate: enrichContext.geo.buildDate };
@@ -165,6 +167,14 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
     httpPort: () => port,
     async start() {
       await rules.start();
+      stopHeapWatch = startHeapWatch({
+        logger,
+        health,
+        metrics,
+        warnRatio: 0.85,
+        everyMs: 30_000,
+        describe: (): Record<string, number> => (graph ? { graphNodes: graph.graph.graph.order, graphEdges: graph.graph.graph.size } : {}),
+      });
       if (config.http.enabled) {
         server = createOpsServer(health, metrics);
         port = await listen(server, config.http.host, config.http.port);
@@ -191,6 +201,7 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
         abort.abort();
         const steps: [string, () => Promise<unknown>][] = [
           ['rules watcher', async () => rules.stop()],
+          ['heap watch', async () => stopHeapWatch?.()],
           ['consumer', () => consumer.stop()],
           ['graph replica', async () => replica?.stop()],
           ['producers', () => transactions.close()],

@@ -47,6 +47,7 @@ export function createMetrics() {
       registers: [registry],
     }),
     ruleReloads: new Counter({ name: 'lendguard_rule_reloads_total', help: 'Rule file changes applied or refused', labelNames: ['result'], registers: [registry] }),
+    heapUsedRatio: new Gauge({ name: 'lendguard_heap_used_ratio', help: 'V8 heap used as a share of its limit (--max-old-space-size)', registers: [registry] }),
     ready: new Gauge({ name: 'lendguard_ready', help: '1 when consuming normally, 0 when starting or backing off', registers: [registry] }),
   };
   return m;
