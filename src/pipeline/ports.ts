@@ -6,6 +6,11 @@ import type { CounterUpdate } from '../features/velocity.js';
 /** Everything one application changes in state. */
 export interface ApplicationState {
   applicationId: string;
+  /**
+   * The record that carries it (`topic/partition/offset`). The first record with an application id
+   * owns it; a record from elsewhere with the same id is a duplicate (a retry of the same record is not).
+   */
+  source: string;
   atMs: number;
   counters: readonly CounterUpdate[];
   /** Entities whose last sighting this application replaces (only used when `sighting` is set). */
@@ -24,6 +29,8 @@ export interface ApplicationStateResult {
   counts: number[][];
   /** For each sighting target, the sighting to compare with (null for none); empty without a sighting. */
   previous: (Sighting | null)[];
+  /** Set (to the owning record's source) when another record already carried this application id: nothing was updated. */
+  duplicateOf?: string;
 }
 
 /** Sliding-window counters and last sightings; one round trip per batch, one atomic step per application. */

@@ -70,6 +70,7 @@ function accept(record: InputRecord, deps: PipelineDeps, specs: readonly Velocit
   const where = bestLocation(app, { lat: num(enrichment['ip.lat']), lon: num(enrichment['ip.lon']), accuracyKm: num(enrichment['ip.accuracyKm']) });
   const state: ApplicationState = {
     applicationId: app.applicationId,
+    source: `${record.source.topic}/${record.source.partition}/${record.source.offset}`,
     atMs: app.eventTimeMs,
     counters: countersFor(app, specs, masks),
     sightingTargets: sightingTargets(app),
@@ -106,8 +107,14 @@ export async function processBatch(records: readonly InputRecord[], deps: Pipeli
 
   const windows = deps.velocitySpecs[0]?.windows ?? [];
   const results = await deps.store.apply({ windowsMs: windows.map((w) => w.ms), applications: accepted.map((a) => a.state) });
+  // A resent application (its id already carried by another record) was assessed then: not twice.
+  const firsts = accepted.filter((a, i) => {
+    const owner = results[i]?.duplicateOf;
+    if (owner !== undefined) reject(a.record, new LendguardError('DUPLICATE_APPLICATION', `application ${a.app.applicationId} was already assessed from ${owner}`));
+    return owner === undefined;
+  });
   try {
-    scoreAll(accepted, results, deps, { startedMs, degradation, windows }, result, reject);
+    scoreAll(firsts, results.filter((r) => r.duplicateOf === undefined), deps, { startedMs, degradation, windows }, result, reject);
   } catch (err) {
     // Nothing of this batch goes out: its ring reports are not in flight either.
     deps.graph?.release(result.reportedRings);

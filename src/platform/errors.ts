@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   INVALID_IP: 'poison',
   INVALID_EVENT_TIME: 'poison',
   PROCESSING_FAILED: 'poison',
+  DUPLICATE_APPLICATION: 'poison',
   // retriable: dependencies
   REDIS_UNAVAILABLE: 'retriable',
   KAFKA_UNAVAILABLE: 'retriable',

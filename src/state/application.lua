@@ -4,6 +4,7 @@
 
   KEYS[1..n]        window sets ({prefix}v:{spec}:{entity}); member -> event time ms
   KEYS[n+1..n+m]    sighting hashes ({prefix}s:{kind}:{entity}); cur/prev sightings as JSON
+  KEYS[n+m+1]       the application's owner key ({prefix}a:{applicationId})
   ARGV[1]           n, the number of window keys
   ARGV[2]           t, the application's event time ms
   ARGV[3]           W, the number of windows
@@ -16,8 +17,10 @@
   ARGV[4+W+2n]      application id
   ARGV[5+W+2n]      this sighting as JSON {"app","at","lat","lon","acc"} ('' when no location)
   ARGV[6+W+2n]      sighting TTL ms
+  ARGV[7+W+2n]      this record's source (topic/partition/offset)
 
-  Returns a flat array: W counts per window key (members with time in (t - window, t], or -1 for
+  Returns a flat array: first the source of the record that owns the application id if it is not
+  this one (a duplicate: nothing else is done and nothing else returned), else ''; then W counts per window key (members with time in (t - window, t], or -1 for
   a window not asked for), then one string per sighting key: the sighting to compare with, or ''
   for none.
 
@@ -38,7 +41,13 @@ for i = 1, w do
   local len = tonumber(ARGV[3 + i])
   if len > retention then retention = len end
 end
-local out = {}
+local source = ARGV[7 + w + 2 * n]
+-- The first record to carry an application id owns it for the retention; SET NX GET is atomic.
+local owner = redis.call('SET', KEYS[#KEYS], source, 'NX', 'PX', retention, 'GET')
+if owner and owner ~= source then
+  return { owner }
+end
+local out = { '' }
 local trim = math.floor(t / 1000) % 8 == 0
 
 for k = 1, n do
@@ -62,7 +71,7 @@ end
 local app = ARGV[4 + w + 2 * n]
 local sighting = ARGV[5 + w + 2 * n]
 local ttl = ARGV[6 + w + 2 * n]
-for k = n + 1, #KEYS do
+for k = n + 1, #KEYS - 1 do
   local key = KEYS[k]
   local answer = ''
   local cur = redis.call('HGET', key, 'cur')

@@ -32,6 +32,8 @@ function countIn(times: readonly number[], from: number, to: number): number {
 export function createMemoryStateStore(): StateStore {
   const sets = new Map<string, WindowSet>();
   const sightings = new Map<string, { cur: Sighting; prev: Sighting | null }>();
+  /** Application id → the record that owns it, and its event time (ownership lasts the longest window). */
+  const owners = new Map<string, { source: string; atMs: number }>();
 
   function observe(key: string, member: string, t: number, windowsMs: readonly number[], mask: number): number[] {
     let set = sets.get(key);
@@ -72,6 +74,9 @@ export function createMemoryStateStore(): StateStore {
   }
 
   function applyOne(app: ApplicationState, windowsMs: readonly number[]): ApplicationStateResult {
+    const owner = owners.get(app.applicationId);
+    if (owner && owner.source !== app.source && app.atMs - owner.atMs <= Math.max(...windowsMs)) return { counts: [], previous: [], duplicateOf: owner.source };
+    if (!owner || owner.source !== app.source) owners.set(app.applicationId, { source: app.source, atMs: app.atMs });
     const sighting = app.sighting;
     return {
       counts: app.counters.map((c) => observe(`${c.spec}:${c.entity}`, c.member, app.atMs, windowsMs, c.windowMask)),

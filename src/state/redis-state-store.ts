@@ -29,9 +29,10 @@ export function createRedisStateStore(redis: Redis, keys: KeyBuilder, opts: Redi
   function args(app: ApplicationState, windowsMs: readonly number[]): (string | number)[] {
     const targets = app.sighting ? app.sightingTargets : [];
     return [
-      app.counters.length + targets.length,
+      app.counters.length + targets.length + 1,
       ...app.counters.map((c) => keys.velocity(c.spec, c.entity)),
       ...targets.map((s) => keys.sighting(s.kind, s.entity)),
+      keys.application(app.applicationId),
       app.counters.length,
       app.atMs,
       windowsMs.length,
@@ -41,6 +42,7 @@ export function createRedisStateStore(redis: Redis, keys: KeyBuilder, opts: Redi
       app.applicationId,
       app.sighting ? JSON.stringify(app.sighting) : '',
       opts.sightingTtlMs,
+      app.source,
     ];
   }
 
@@ -62,7 +64,8 @@ export function createRedisStateStore(redis: Redis, keys: KeyBuilder, opts: Redi
       if (!results) throw new LendguardError('REDIS_UNAVAILABLE', 'Redis pipeline returned no results');
       return results.map(([err, value], i) => {
         if (err) throw new LendguardError('REDIS_UNAVAILABLE', `Redis state update failed: ${err.message}`, { cause: err });
-        const flat = value as unknown[];
+        const [owner, ...flat] = value as unknown[];
+        if (typeof owner === 'string' && owner !== '') return { counts: [], previous: [], duplicateOf: owner };
         const app = applications[i] as ApplicationState;
         const w = windowsMs.length;
         const counts = app.counters.map((_, k) => flat.slice(k * w, (k + 1) * w) as number[]);

@@ -19,6 +19,7 @@ const WINDOWS = [10 * 60_000, H];
 /** An application that adds `member` to the counter of `entity` at `atMs`. */
 const add = (entity: string, member: string, atMs: number): ApplicationState => ({
   applicationId: `app-${member}-${atMs}`,
+  source: `in/0/app-${member}-${atMs}`,
   atMs,
   counters: [{ spec: 'device.apps', entity, member, windowMask: 0b11 }],
   sightingTargets: [],
@@ -27,6 +28,7 @@ const add = (entity: string, member: string, atMs: number): ApplicationState => 
 /** An application seen at a place: swaps the last sighting of device `entity`. */
 const seen = (entity: string, app: string, at: number, lat = 39.9, lon = 116.4): ApplicationState => ({
   applicationId: app,
+  source: `in/0/${app}`,
   atMs: at,
   counters: [],
   sightingTargets: [{ kind: 'device', entity }],
@@ -96,6 +98,7 @@ describe.each(stores)('state store contract (%s)', (_name, make) => {
     const s = make();
     const app: ApplicationState = {
       applicationId: 'x1',
+      source: 'in/0/7',
       atMs: T,
       counters: [
         { spec: 'device.apps', entity: 'd', member: 'x1', windowMask: 0b11 },
@@ -119,6 +122,17 @@ describe.each(stores)('state store contract (%s)', (_name, make) => {
     expect(await previous(s, seen('d', 'a0', T - H))).toMatchObject({ app: 'a2' }); // older: compared with the newest, not stored
     expect(await previous(s, seen('d', 'a3', T + 2 * H))).toMatchObject({ app: 'a2' });
   });
+
+  it('lets the first record with an application id own it: the same record again is a replay, another record a duplicate', async () => {
+    const s = make();
+    const first = { ...add('d', 'dup1', T), source: 'in/3/100' };
+    const [a] = await s.apply({ windowsMs: WINDOWS, applications: [first] });
+    expect(a?.duplicateOf).toBeUndefined();
+    const [replay, resent] = await s.apply({ windowsMs: WINDOWS, applications: [first, { ...first, source: 'in/5/7', counters: [{ ...first.counters[0]!, entity: 'other' }] }] });
+    expect(replay).toEqual(a);
+    expect(resent).toEqual({ counts: [], previous: [], duplicateOf: 'in/3/100' });
+    expect(await counts(s, [add('other', 'probe', T)])).toEqual([[1, 1]]); // the duplicate counted nothing
+  });
 });
 
 describe('redis specifics', () => {
@@ -128,7 +142,7 @@ describe('redis specifics', () => {
     const app = { ...seen('d', 'a1', Date.now()), counters: [{ spec: 'device.apps', entity: 'd', member: 'a1', windowMask: 0b11 }] };
     await s.apply({ windowsMs: [1000, 2000], applications: [app] });
     const keys = await redis.keys(`${keyPrefix}*`);
-    expect(keys.sort()).toEqual([`${keyPrefix}s:device:d`, `${keyPrefix}v:device.apps:d`]);
+    expect(keys.sort()).toEqual([`${keyPrefix}a:a1`, `${keyPrefix}s:device:d`, `${keyPrefix}v:device.apps:d`]);
     for (const k of keys) {
       const ttl = await redis.pttl(k);
       expect(ttl).toBeGreaterThan(0);

@@ -50,6 +50,20 @@ const farm = (i: number): Buffer =>
   );
 
 describe('processBatch', () => {
+  it('assesses a resent application once: the other record goes to the DLQ as a duplicate, a retry of the first does not', async () => {
+    const d = deps();
+    const first = record(bytes(exampleApp()));
+    const resent = record(bytes(exampleApp()));
+    const batch = await processBatch([first, resent], d);
+    expect(batch.assessments).toHaveLength(1);
+    expect(batch.deadLettered).toEqual([{ code: 'DUPLICATE_APPLICATION', source: resent.source }]);
+    const dlq = batch.outputs.find((o) => o.topic === 'dlq');
+    expect(dlq?.headers?.['dlq.error.message']).toBe(`application app-20261128-000001 was already assessed from in/0/${first.source.offset}`);
+    const retry = await processBatch([first], d); // the batch's transaction aborted: the same record again
+    expect(retry.assessments).toHaveLength(1);
+    expect(retry.deadLettered).toEqual([]);
+  });
+
   it('assesses a clean application: one assessment, no flags, low level, latency measured', async () => {
     const result = await processBatch([record(bytes(exampleApp()))], deps());
     expect(result.deadLettered).toEqual([]);
@@ -93,8 +107,9 @@ describe('processBatch', () => {
 
   it('does not count a replayed application twice', async () => {
     const d = deps();
-    await processBatch([record(farm(1))], d);
-    const again = await processBatch([record(farm(1))], d);
+    const once = record(farm(1));
+    await processBatch([once], d);
+    const again = await processBatch([once], d); // the same record, e.g. after an aborted transaction
     expect(again.assessments[0]?.features['device.apps.1h']).toBe(1);
   });
 
