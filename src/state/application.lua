@@ -19,10 +19,10 @@
   ARGV[6+W+2n]      sighting TTL ms
   ARGV[7+W+2n]      this record's source (topic/partition/offset)
 
-  Returns a flat array: first the source of the record that owns the application id if it is not
-  this one (a duplicate: nothing else is done and nothing else returned), else ''; then W counts per window key (members with time in (t - window, t], or -1 for
-  a window not asked for), then one string per sighting key: the sighting to compare with, or ''
-  for none.
+  Returns a flat array. First the source of the record that owns the application id if that is
+  not this record (a duplicate: nothing else is done or returned), else ''. Then W counts per
+  window key (members with time in (t - window, t], or -1 for a window not asked for), then one
+  string per sighting key: the sighting to compare with, or '' for none.
 
   Trimming is memory hygiene only (a count never includes members older than its window), so it is
   done for one application in eight (by event time), not on every call: a hot key sheds its old
