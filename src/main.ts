@@ -25,7 +25,7 @@ import { createLiveRules } from './rules/live-rules.js';
 import { GraphService } from './graph/graph-service.js';
 import { createGraphReplica } from './replication/graph-replica.js';
 import { createKeyBuilder } from './state/keys.js';
-import { createRedisStateStore } from './state/redis-state-store.js';
+import { assertRedisVersion, createRedisStateStore } from './state/redis-state-store.js';
 import { enrich, type EnrichContext } from './enrich/index.js';
 import { loadEnrichment } from './enrich/load.js';
 
@@ -182,7 +182,9 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
       }
       const redisReady = async (): Promise<unknown> => {
         if (redis.status !== 'ready') await once(redis, 'ready', { signal: AbortSignal.timeout(3000) }).catch(() => undefined);
-        return redis.ping();
+        await redis.ping();
+        assertRedisVersion(await redis.info('server')); // fatal on a server too old for the state script
+        return undefined;
       };
       await retryUntilReady('connect to Redis', redisReady, { ...retryOpts, code: 'REDIS_UNAVAILABLE', onRetry });
       await retryUntilReady('connect to Kafka', () => admin.connect(), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });

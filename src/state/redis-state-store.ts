@@ -9,6 +9,18 @@ const APPLICATION_LUA = readFileSync(new URL('./application.lua', import.meta.ur
 
 type Command = (numberOfKeys: number, ...keysAndArgs: (string | number)[]) => unknown;
 
+/**
+ * The state script needs Redis 7.0 or later (SET with both NX and GET). On an older server every
+ * batch would fail for ever as if Redis were down, so the version is checked at start-up: a fatal
+ * CONFIG_INVALID naming the version found. `info` is the text of `INFO server`.
+ */
+export function assertRedisVersion(info: string): void {
+  const version = /^redis_version:(\S+)/m.exec(info)?.[1];
+  const major = Number(version?.split('.')[0]);
+  if (version === undefined || !Number.isFinite(major)) return; // a proxy that hides it: the script will tell
+  if (major < 7) throw new LendguardError('CONFIG_INVALID', `Redis ${version} is too old: lendguard's state script needs Redis 7.0 or later`);
+}
+
 export interface RedisStateOptions {
   sightingTtlMs: number;
 }
