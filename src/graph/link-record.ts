@@ -1,5 +1,5 @@
 import { appNode, flatString, LINK_KINDS, nodeKindOfLink, type LinkKind } from './kinds.js';
-import { linkId, type GraphLink } from './links.js';
+import { makeLink, type GraphLink } from './links.js';
 
 /**
  * The record of one application on the link topic (`fraud.graph-links`, compacted, keyed by
@@ -45,12 +45,7 @@ const isTriple = (l: unknown): l is LinkRecord['links'][number] =>
 function fromTriples(applicationId: string, atMs: number, triples: LinkRecord['links']): GraphLink[] {
   // Node keys are kept by the graph: flat strings, not concatenations (see flatString).
   const app = flatString(appNode(applicationId));
-  return triples.map(([kind, id, masked]) => {
-    const node = flatString(`${nodeKindOfLink(kind)}:${id}`);
-    const link: GraphLink = { id: linkId(app, kind, node), app, node, kind, atMs };
-    if (masked !== undefined) link.masked = masked;
-    return link;
-  });
+  return triples.map(([kind, id, masked]) => makeLink(app, kind, { id, masked }, atMs));
 }
 
 /** Parses one record of the link topic (either form); a reason when it is not one. */

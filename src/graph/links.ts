@@ -24,9 +24,12 @@ export const linkId = (app: string, kind: LinkKind, node: string): string => `${
 /** The identifier node of a pseudonym used as `kind` (flat: the graph keeps it). */
 export const identifierNode = (kind: LinkKind, pseudonymId: string): string => flatString(`${nodeKindOfLink(kind)}:${pseudonymId}`);
 
-export function makeLink(app: string, kind: LinkKind, p: Pseudonym, atMs: number): GraphLink {
+/** One link of `app` (a flat app node key) to the identifier with pseudonym `p.id`; also rebuilds replicated links. */
+export function makeLink(app: string, kind: LinkKind, p: { id: string; masked?: string | undefined }, atMs: number): GraphLink {
   const node = identifierNode(kind, p.id);
-  return { id: linkId(app, kind, node), app, node, kind, atMs, masked: p.masked };
+  const link: GraphLink = { id: linkId(app, kind, node), app, node, kind, atMs };
+  if (p.masked !== undefined) link.masked = p.masked;
+  return link;
 }
 
 /** The links one application contributes, without duplicates (a contact listed twice is one link). */
