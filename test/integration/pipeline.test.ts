@@ -27,8 +27,12 @@ describe('pipeline: good and bad input, all accounted for', () => {
     // processed late; partitions run in parallel, so which ones is not fixed. The application
     // checked as clean gets a /24 of its own (still Beijing, like its declared region and GPS).
     const good = Array.from({ length: 60 }, (_, i) => application(p, i, i === 0 ? (a) => (a.network.ip = '123.123.200.1') : undefined));
-    // A device farm: one device, six identities.
+    // A device farm: one device, six identities. One event time for all six: windows count by event
+    // time, and partitions are processed in parallel, so the last one processed sees all six only
+    // if none of the others is later than it.
+    const farmAt = new Date(Date.now() - 1000).toISOString();
     const farm = Array.from({ length: 6 }, (_, i) => application(p, 100 + i, (a) => {
+      a.eventTime = farmAt;
       a.device.deviceId = `farm-${p}`;
       a.device.emulator = true;
     }));
