@@ -1,7 +1,9 @@
 /** The traffic generator as a library: `generateTraffic(opts)` is pure and deterministic per seed. */
 export {
-  ATTACK_KINDS, CHAIN_LINKS, DEFAULT_START_MS, PATTERNS, RING_PATTERNS, generateTraffic, parseAttackKinds,
-  type AttackKind, type ChainLink, type GeneratedApplication, type GroundTruth, type Pattern, type RingPattern, type TrafficOptions,
+  ATTACK_KINDS, CHAIN_LINKS, DEFAULT_START_MS, PATTERNS, PROFILES, RING_PATTERNS, SIMPLE_ATTACK_KINDS, SIMPLE_RING_PATTERNS,
+  generateTraffic, kindsOf, parseAttackKinds, parseProfile,
+  type AttackKind, type BombOptions, type ChainLink, type GeneratedApplication, type GroundTruth, type Pattern, type Profile,
+  type RingPattern, type TrafficOptions,
 } from './traffic.js';
 export { createPacer, batchSizeFor, parseDuration, type Pacer } from './pacer.js';
 export { Rng, WeightedTable, hash128 } from './prng.js';
