@@ -173,7 +173,11 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
         metrics,
         warnRatio: 0.85,
         everyMs: 30_000,
-        describe: (): Record<string, number> => (graph ? { graphNodes: graph.graph.graph.order, graphEdges: graph.graph.graph.size } : {}),
+        describe: (): Record<string, number> => {
+          if (!graph) return {};
+          const g = graph.stats();
+          return { graphApplications: g.applications, graphSharedIdentifiers: g.sharedIdentifiers, graphSolos: g.solos, graphRings: g.rings };
+        },
       });
       if (config.http.enabled) {
         server = createOpsServer(health, metrics);

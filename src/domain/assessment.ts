@@ -30,6 +30,8 @@ export interface LatencyInfo {
 /** What an assessment says about the ring its application belongs to. */
 export interface RingSummary {
   id: string;
+  /** `ring`: bound by shared possessions or contacts; `burst`: linked within minutes (a graph bomb) */
+  pattern: 'ring' | 'burst';
   size: number;
   identities: number;
   score: number;
@@ -37,7 +39,7 @@ export interface RingSummary {
   density: number;
   growth: number;
   /** The identifiers that bind the ring (masked), strongest first, at most 8. */
-  binders: { kind: string; masked: string | null; members: number }[];
+  binders: { kind: string; class: string; masked: string | null; members: number }[];
 }
 
 export interface Assessment {

@@ -1,20 +1,26 @@
 import type { Application } from '../domain/application.js';
-import { IdentityGraph } from './identity-graph.js';
+import { bindingOf, type Binding, type BindingOptions, type Neighbour } from './binding.js';
+import { GroupRegistry, type Group } from './groups.js';
+import { toGraphTime, type HubLimits, type IdentifierKind } from './kinds.js';
 import { linksFor, type GraphLink } from './links.js';
-import { analyseApplication, type NeighbourhoodFindings } from './neighbourhood.js';
-import { appNode, DEFAULT_WEAK_KINDS, nodeKindOf, type HubLimits, type IdentifierKind } from './kinds.js';
-import { diffRings, type RingEvent } from './ring-events.js';
-import { detectRings, type Ring } from './rings.js';
+import { neighbourhoodOf, type NeighbourhoodFindings } from './neighbourhood.js';
+import { diffRing, type RingEvent, type RingState } from './ring-events.js';
+import { DEFAULT_RING_CRITERIA, isBurst, isRing, ringView, withMembers, type Ring, type RingCriteria } from './rings.js';
+import { IdentityStore } from './store.js';
 
 /**
- * The identity graph as the pipeline uses it: one in-memory replica per instance. Links of the
- * applications this instance processes are applied at once (read-your-writes); links from other
- * instances arrive through the replicated link topic. Ring events are emitted by the instance that
- * processed the application that changed the ring, inside that batch's transaction; replicated
- * changes only move the baseline, so a ring is reported once per change, not once per instance.
+ * The identity graph as the pipeline uses it: one replica per instance. Links of the applications this
+ * instance processes are applied at once (read-your-writes); links from other instances arrive through the
+ * replicated link topic. Ring events are emitted by the instance that processed the application that changed
+ * the ring, inside that batch's transaction; replicated changes only move the baseline, so a ring is reported
+ * once per change, not once per instance.
+ *
+ * Per application, the work is one binding (the application's identifiers' member lists, bounded by the hub
+ * limits and `maxScan`) and a join into the ring registry (the same member lists again, and the smaller group
+ * on a merge). Nothing walks a component.
  */
 export interface GraphSettings {
-  maxHops: number;
+  /** member entries read per application at most (the binding's work bound) */
   maxNodes: number;
   growthWindowMs: number;
   minIdentities: number;
@@ -22,6 +28,11 @@ export interface GraphSettings {
   ringGrowRatio: number;
   hubLimits?: HubLimits;
   weakKinds?: readonly IdentifierKind[];
+  /** links between applications first seen this close in time join a burst (default 5 min) */
+  burstWindowMs?: number;
+  burstMinIdentities?: number;
+  criteria?: Partial<RingCriteria>;
+  binding?: Omit<BindingOptions, 'hubLimits' | 'weakKinds' | 'maxScan'>;
 }
 
 export interface GraphObservation {
@@ -31,115 +42,182 @@ export interface GraphObservation {
   ring: Ring | undefined;
   /** Ring changes this application caused, to alert once. */
   events: RingEvent[];
+  /** member entries read for this application: its graph work */
+  work: number;
 }
 
 export class GraphService {
-  readonly graph = new IdentityGraph();
-  /** Each ring as last reported. Updated in place: copying it per application cost 15% of CPU. */
-  private readonly baseline = new Map<string, Ring>();
-  /**
-   * Rings reported by batches whose transactions have not committed yet. Batches of different
-   * partitions run concurrently: a ring one of them just reported is not reported again by the
-   * other. On commit an entry moves to the baseline (`acknowledge`), on abort it is dropped
-   * (`release`) and the retried batch reports it again.
-   */
-  private readonly inflight = new Map<string, Ring>();
+  readonly store = new IdentityStore();
+  private readonly rings: GroupRegistry;
+  private readonly bursts: GroupRegistry;
+  private readonly binding: BindingOptions;
+  private readonly criteria: RingCriteria;
+  private readonly burstWindowS: number;
+  /** Each ring as last reported (size and known fraud). */
+  private readonly baseline = new Map<string, RingState>();
+  /** Rings reported by batches not committed yet; moved to the baseline on commit, dropped on abort. */
+  private readonly inflight = new Map<string, RingState>();
+  readonly work = { applications: 0, scanned: 0, maxScanned: 0 };
 
-  constructor(private readonly settings: GraphSettings) {}
-
-  /**
-   * One application, in stream order: its links go in first (read-your-writes), then the
-   * neighbourhood is analysed (unless `deep` is off: the optional work shed over the latency
-   * budget), then, when it shares anything, the ring around it is detected and diffed against what
-   * was already reported. Applications that share nothing (most of them) skip ring detection.
-   */
-  observe(app: Application, deep: boolean, pending: Map<string, Ring>): GraphObservation {
-    const links = linksFor(app);
-    this.graph.applyLinks(links);
-    const nowMs = app.eventTimeMs;
-    const findings = deep ? this.analyse(app.applicationId, nowMs) : null;
-    const sharesNothing = findings ? findings.features['graph.linkedApps'] === 0 : !this.sharesStrongIdentifier(app.applicationId);
-    if (sharesNothing) return { links, findings, ring: undefined, events: [] };
-    const rings = this.detect([app.applicationId], nowMs);
-    const events = this.diff(rings, pending);
-    for (const e of events) {
-      pending.set(e.ring.id, e.ring);
-      this.inflight.set(e.ring.id, e.ring);
-    }
-    return { links, findings, ring: rings.find((r) => r.members.includes(app.applicationId)), events };
+  constructor(private readonly settings: GraphSettings) {
+    this.binding = {
+      ...settings.binding,
+      maxScan: settings.maxNodes,
+      ...(settings.hubLimits ? { hubLimits: settings.hubLimits } : {}),
+      ...(settings.weakKinds ? { weakKinds: settings.weakKinds } : {}),
+    };
+    this.criteria = { ...DEFAULT_RING_CRITERIA, minIdentities: settings.minIdentities, ...(settings.burstMinIdentities ? { burstMinIdentities: settings.burstMinIdentities } : {}), ...settings.criteria };
+    this.burstWindowS = Math.round((settings.burstWindowMs ?? 300_000) / 1000);
+    const groups = { ...this.binding, growthWindowS: Math.round(settings.growthWindowMs / 1000) };
+    this.rings = new GroupRegistry(this.store, groups);
+    this.bursts = new GroupRegistry(this.store, groups);
   }
 
-  analyse(applicationId: string, nowMs: number): NeighbourhoodFindings {
-    const s = this.settings;
-    return analyseApplication(this.graph.graph, applicationId, {
-      nowMs,
-      maxHops: s.maxHops,
-      maxNodes: s.maxNodes,
-      growthWindowMs: s.growthWindowMs,
-      ...(s.hubLimits ? { hubLimits: s.hubLimits } : {}),
-      ...(s.weakKinds ? { weakKinds: s.weakKinds } : {}),
-    });
+  /**
+   * One application, in stream order: its links go in first (read-your-writes), then it joins the rings it
+   * is bound to, then (unless `deep` is off: the optional work shed over the latency budget) its
+   * neighbourhood features are read. Ring changes are diffed against what was already reported.
+   */
+  observe(app: Application, deep: boolean, pending: Map<string, RingState>): GraphObservation {
+    const links = linksFor(app);
+    const { ring, group, binding, events, work } = this.place(links, app.applicationId, app.eventTimeMs, pending);
+    const findings = deep ? neighbourhoodOf(this.store, this.store.appOf(app.applicationId), binding, this.featureContext(group, app.eventTimeMs)) : null;
+    for (const e of events) {
+      pending.set(e.ring.id, { size: e.ring.size, knownFraud: e.ring.knownFraud });
+      this.inflight.set(e.ring.id, pending.get(e.ring.id) as RingState);
+    }
+    return { links, findings, ring, events, work };
   }
 
   /** Links replicated from other instances (and replays of our own): applied; rings only move the baseline. */
-  replicate(links: readonly GraphLink[], nowMs: number): void {
-    const change = this.graph.applyLinks(links);
-    if (change.changedApps.length === 0) return;
-    for (const e of this.diff(this.detect(change.changedApps, nowMs), new Map())) this.baseline.set(e.ring.id, e.ring);
+  replicate(links: readonly GraphLink[], _nowMs?: number): void {
+    let start = 0;
+    for (let i = 1; i <= links.length; i++) {
+      if (i < links.length && links[i]?.app === links[start]?.app) continue;
+      const run = links.slice(start, i);
+      const first = run[0] as GraphLink;
+      const { events } = this.place(run, first.app, first.atMs, new Map());
+      for (const e of events) this.baseline.set(e.ring.id, { size: e.ring.size, knownFraud: e.ring.knownFraud });
+      start = i;
+    }
   }
 
-  /**
-   * Ring events are reported in the batch's transaction, so the baseline moves only once that
-   * transaction commits: `observe` collects them in the batch's `pending` map, and the caller
-   * hands it here after the commit. A retried batch starts from the old baseline and reports again.
-   */
-  acknowledge(reported: ReadonlyMap<string, Ring>): void {
-    for (const [id, ring] of reported) {
-      this.baseline.set(id, ring);
-      if (this.inflight.get(id) === ring) this.inflight.delete(id);
+  /** The baseline moves only once the batch that reported these rings committed. */
+  acknowledge(reported: ReadonlyMap<string, RingState>): void {
+    for (const [id, state] of reported) {
+      this.baseline.set(id, state);
+      if (this.inflight.get(id) === state) this.inflight.delete(id);
     }
   }
 
   /** The batch that reported these rings did not commit: forget its reports (its retry makes them again). */
-  release(reported: ReadonlyMap<string, Ring>): void {
-    for (const [id, ring] of reported) if (this.inflight.get(id) === ring) this.inflight.delete(id);
-  }
-
-  /** Changes against what was reported: this batch's pending reports, then other batches' in-flight ones, then the baseline. */
-  private diff(rings: readonly Ring[], pending: ReadonlyMap<string, Ring>): RingEvent[] {
-    const previous = { get: (id: string) => pending.get(id) ?? this.inflight.get(id) ?? this.baseline.get(id) };
-    return diffRings(previous, rings, { growBy: this.settings.ringGrowBy, growRatio: this.settings.ringGrowRatio });
-  }
-
-  /**
-   * Cheap stand-in for the neighbourhood analysis when it is shed: does the application share any
-   * identifier of a kind rings are built on? (Single-use identifiers are not in the graph at all.)
-   */
-  private sharesStrongIdentifier(applicationId: string): boolean {
-    const g = this.graph.graph;
-    const node = appNode(applicationId);
-    if (!g.hasNode(node)) return false;
-    const weak = new Set<string>(this.settings.weakKinds ?? DEFAULT_WEAK_KINDS);
-    return g.someNeighbor(node, (n) => !weak.has(nodeKindOf(n)) && g.degree(n) > 1);
+  release(reported: ReadonlyMap<string, RingState>): void {
+    for (const [id, state] of reported) if (this.inflight.get(id) === state) this.inflight.delete(id);
   }
 
   label(applicationId: string, label: 'fraud' | 'legit', atMs: number): void {
-    this.graph.markLabel(applicationId, label, atMs);
+    const known = this.store.appOf(applicationId);
+    const was = known >= 0 && this.store.isFraud(known);
+    this.store.markLabel(applicationId, label, atMs);
+    const app = this.store.appOf(applicationId);
+    this.rings.relabel(app, was);
+    this.bursts.relabel(app, was);
   }
 
-  evictOlderThan(horizonMs: number): number {
-    return this.graph.evictOlderThan(horizonMs);
-  }
-
-  private detect(changedApps: readonly string[], nowMs: number): Ring[] {
-    const s = this.settings;
-    return detectRings(this.graph.graph, {
-      nowMs,
-      changedApps,
-      minIdentities: s.minIdentities,
-      growthWindowMs: s.growthWindowMs,
-      ...(s.hubLimits ? { hubLimits: s.hubLimits } : {}),
-      ...(s.weakKinds ? { weakKinds: s.weakKinds } : {}),
+  /** Evicts applications last seen before the horizon, at most `maxApps` per call; `more` = call again. */
+  evictOlderThan(horizonMs: number, maxApps?: number): { apps: number; links: number; more: boolean } {
+    const result = this.store.evictOlderThan(horizonMs, {
+      ...(maxApps !== undefined ? { maxApps } : {}),
+      onEvict: (app) => {
+        this.rings.remove(app);
+        this.bursts.remove(app);
+      },
     });
+    if (result.apps > 0) for (const id of this.baseline.keys()) if (!this.rings.rings.has(id) && !this.bursts.rings.has(id)) this.baseline.delete(id);
+    return result;
+  }
+
+  /** The ring with this id, with its members named (the console's ring view, tests). */
+  ring(id: string, listed?: number): (Ring & { members: string[] }) | undefined {
+    const nowS = toGraphTime(Date.now());
+    const g = this.rings.rings.get(id) ?? this.bursts.rings.get(id);
+    if (!g) return undefined;
+    const view = ringView(this.store, this.rings.rings.has(id) ? this.rings : this.bursts, g, this.rings.rings.has(id) ? 'ring' : 'burst', nowS, this.criteria);
+    return withMembers(this.store, g, view, listed);
+  }
+
+  stats(): ReturnType<IdentityStore['stats']> & { rings: number; bursts: number } {
+    return { ...this.store.stats(), rings: this.rings.rings.size, bursts: this.bursts.rings.size };
+  }
+
+  private place(links: readonly GraphLink[], applicationId: string, atMs: number, pending: Map<string, RingState>): { ring: Ring | undefined; group: Group | undefined; binding: Binding; events: RingEvent[]; work: number } {
+    this.store.applyLinks(links);
+    const app = this.store.appOf(applicationId);
+    const nowS = toGraphTime(atMs);
+    const binding = bindingOf(this.store, app, this.binding);
+    const group = this.joinRings(app, binding, nowS);
+    const burst = this.joinBurst(app, binding.neighbours, nowS);
+    const events: RingEvent[] = [];
+    let ring: Ring | undefined;
+    if (group && isRing(group, this.criteria)) ring = this.report(group, this.rings, 'ring', nowS, applicationId, pending, events);
+    if (burst && isBurst(burst, this.criteria)) {
+      const b = this.report(burst, this.bursts, 'burst', nowS, applicationId, pending, events);
+      if (!ring || b.score > ring.score) ring = b;
+    }
+    const work = binding.scanned;
+    this.work.applications++;
+    this.work.scanned += work;
+    if (work > this.work.maxScanned) this.work.maxScanned = work;
+    return { ring, group, binding, events, work };
+  }
+
+  /**
+   * Strong links always unite; a weak link (a contact in common, not co-residents) bridges two groups that
+   * both already hold two identities or more, which is what joins the halves of a chain but not two families.
+   */
+  private joinRings(app: number, binding: Binding, nowS: number): Group | undefined {
+    const strong = binding.neighbours.filter((n) => n.strong).map((n) => n.app);
+    // Applications in no group until now: their weak links may bridge too, now that they have a group.
+    const loose = strong.filter((x) => this.rings.groupOf(x) === undefined);
+    let g = this.rings.join(app, strong, nowS);
+    if (!g || g.nids.size < 2) return g;
+    for (const x of [app, ...loose]) {
+      const links = x === app ? binding : bindingOf(this.store, x, this.binding);
+      const bridges = links.neighbours.filter((n) => this.bridges(n, g as Group)).map((n) => n.app);
+      if (bridges.length > 0) g = this.rings.join(x, bridges, nowS) ?? g;
+    }
+    return this.rings.groupOf(app);
+  }
+
+  private bridges(n: Neighbour, g: Group): boolean {
+    if (n.strong || n.coResident || n.sameIdentity || n.strength === 0) return false;
+    const other = this.rings.groupOf(n.app);
+    return other !== undefined && other !== g && other.nids.size >= 2;
+  }
+
+  /** Links between applications first seen within the burst window of each other: a burst (a graph bomb). */
+  private joinBurst(app: number, neighbours: readonly Neighbour[], nowS: number): Group | undefined {
+    const first = this.store.firstSeen(app);
+    const fresh = neighbours.filter((n) => n.strength > 0 && !n.sameIdentity && Math.abs(this.store.firstSeen(n.app) - first) <= this.burstWindowS).map((n) => n.app);
+    return this.bursts.join(app, fresh, nowS);
+  }
+
+  private report(g: Group, registry: GroupRegistry, pattern: Ring['pattern'], nowS: number, trigger: string, pending: Map<string, RingState>, events: RingEvent[]): Ring {
+    registry.name(g, nowS, pattern);
+    const view = ringView(this.store, registry, g, pattern, nowS, this.criteria);
+    const previous = pending.get(view.id) ?? this.inflight.get(view.id) ?? this.baseline.get(view.id);
+    const changes = diffRing(previous, view, { growBy: this.settings.ringGrowBy, growRatio: this.settings.ringGrowRatio });
+    if (changes.length > 0) {
+      const full = withMembers(this.store, g, view);
+      const newMembers = previous ? full.members.slice(Math.max(0, Math.min(full.members.length, previous.size))) : full.members;
+      for (const type of changes) events.push({ type, ring: full, previousSize: previous?.size, newMembers, triggeredBy: trigger });
+    }
+    return view;
+  }
+
+  private featureContext(group: Group | undefined, atMs: number): Parameters<typeof neighbourhoodOf>[3] {
+    const nowS = toGraphTime(atMs);
+    const inRing = group && isRing(group, this.criteria) ? group : undefined;
+    return { group: inRing, groupGrowth: inRing ? this.rings.growth(inRing, nowS) : 0, sinceS: nowS - Math.round(this.settings.growthWindowMs / 1000) };
   }
 }

@@ -11,6 +11,11 @@ export type LinkKind = (typeof LINK_KINDS)[number];
 export type IdentifierKind = Exclude<LinkKind, 'contact'>;
 export type NodeKind = 'app' | IdentifierKind;
 
+/** Identifier kinds in a fixed order: the store keeps a kind as its index here. */
+export const IDENTIFIER_KINDS: readonly IdentifierKind[] = ['device', 'ip', 'subnet', 'phone', 'email', 'nationalId', 'bankAccount', 'address', 'employer'];
+const KIND_INDEX = new Map(IDENTIFIER_KINDS.map((k, i) => [k, i]));
+export const identifierKindIndex = (kind: IdentifierKind): number => KIND_INDEX.get(kind) as number;
+
 export const APP_PREFIX = 'app:';
 
 export const appNode = (applicationId: string): string => `${APP_PREFIX}${applicationId}`;

@@ -1,4 +1,4 @@
-import { appNode, flatString, LINK_KINDS, nodeKindOfLink, type LinkKind } from './kinds.js';
+import { APP_PREFIX, LINK_KINDS, nodeKindOfLink, type LinkKind } from './kinds.js';
 import { makeLink, type GraphLink } from './links.js';
 
 /**
@@ -36,16 +36,30 @@ export function encodeLinkRecord(applicationId: string, links: readonly GraphLin
   return JSON.stringify(record);
 }
 
-const isLegacyLink = (l: Partial<GraphLink>): boolean =>
-  typeof l.id === 'string' && typeof l.app === 'string' && typeof l.node === 'string' && typeof l.kind === 'string' && typeof l.atMs === 'number';
+interface LegacyLink {
+  id: string;
+  app: string;
+  node: string;
+  kind: LinkKind;
+  atMs: number;
+  masked?: string;
+}
+
+const isLegacyLink = (l: Partial<LegacyLink>): l is LegacyLink =>
+  typeof l.id === 'string' && typeof l.app === 'string' && typeof l.node === 'string' && KINDS.has(l.kind as string) && typeof l.atMs === 'number';
+
+/** The earlier form named the application node (`app:<id>`) and carried a link id. */
+function fromLegacy(l: LegacyLink): GraphLink {
+  const link: GraphLink = { app: l.app.startsWith(APP_PREFIX) ? l.app.slice(APP_PREFIX.length) : l.app, node: l.node, kind: l.kind, atMs: l.atMs };
+  if (typeof l.masked === 'string') link.masked = l.masked;
+  return link;
+}
 
 const isTriple = (l: unknown): l is LinkRecord['links'][number] =>
   Array.isArray(l) && KINDS.has(l[0] as string) && typeof l[1] === 'string' && (l[2] === undefined || typeof l[2] === 'string');
 
 function fromTriples(applicationId: string, atMs: number, triples: LinkRecord['links']): GraphLink[] {
-  // Node keys are kept by the graph: flat strings, not concatenations (see flatString).
-  const app = flatString(appNode(applicationId));
-  return triples.map(([kind, id, masked]) => makeLink(app, kind, { id, masked }, atMs));
+  return triples.map(([kind, id, masked]) => makeLink(applicationId, kind, { id, masked }, atMs));
 }
 
 /** Parses one record of the link topic (either form); a reason when it is not one. */
@@ -61,6 +75,6 @@ export function parseLinkRecord(value: Buffer | null): GraphLink[] | string {
   if (typeof r.applicationId !== 'string' || !Array.isArray(r.links)) return expected;
   const links = r.links as unknown[];
   if (typeof r.atMs === 'number' && links.every(isTriple)) return fromTriples(r.applicationId, r.atMs, links);
-  if (links.every((l) => typeof l === 'object' && l !== null && isLegacyLink(l as Partial<GraphLink>))) return links as GraphLink[];
+  if (links.every((l) => typeof l === 'object' && l !== null && isLegacyLink(l as Partial<LegacyLink>))) return (links as LegacyLink[]).map(fromLegacy);
   return expected;
 }

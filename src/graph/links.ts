@@ -1,14 +1,13 @@
 import type { Application, Pseudonym } from '../domain/application.js';
-import { appNode, flatString, nodeKindOfLink, type LinkKind } from './kinds.js';
+import { flatString, nodeKindOfLink, type LinkKind } from './kinds.js';
 
 /**
- * One link: application node → identifier node. Links are the unit of replication (compacted topic
- * `fraud.graph-links`, keyed by `id`), so applying one twice, or out of order, must not change the graph.
+ * One link: application → identifier node. Links are the unit of replication (compacted topic
+ * `fraud.graph-links`, one record per application), so applying one twice, or out of order, must not change
+ * the graph.
  */
 export interface GraphLink {
-  /** Stable: `${app}|${kind}|${node}`. */
-  id: string;
-  /** `app:<applicationId>` */
+  /** The application id. */
   app: string;
   /** `<nodeKind>:<pseudonym id>`; contacts use the phone node. */
   node: string;
@@ -19,15 +18,12 @@ export interface GraphLink {
   masked?: string;
 }
 
-export const linkId = (app: string, kind: LinkKind, node: string): string => `${app}|${kind}|${node}`;
-
 /** The identifier node of a pseudonym used as `kind` (flat: the graph keeps it). */
 export const identifierNode = (kind: LinkKind, pseudonymId: string): string => flatString(`${nodeKindOfLink(kind)}:${pseudonymId}`);
 
-/** One link of `app` (a flat app node key) to the identifier with pseudonym `p.id`; also rebuilds replicated links. */
+/** One link of application `app` to the identifier with pseudonym `p.id`; also rebuilds replicated links. */
 export function makeLink(app: string, kind: LinkKind, p: { id: string; masked?: string | undefined }, atMs: number): GraphLink {
-  const node = identifierNode(kind, p.id);
-  const link: GraphLink = { id: linkId(app, kind, node), app, node, kind, atMs };
+  const link: GraphLink = { app, node: identifierNode(kind, p.id), kind, atMs };
   if (p.masked !== undefined) link.masked = p.masked;
   return link;
 }
@@ -35,7 +31,6 @@ export function makeLink(app: string, kind: LinkKind, p: { id: string; masked?: 
 /** The links one application contributes, without duplicates (a contact listed twice is one link). */
 export function linksFor(app: Application): GraphLink[] {
   const a = app.applicant;
-  const source = flatString(appNode(app.applicationId));
   const at = app.eventTimeMs;
   const pairs: [LinkKind, Pseudonym | undefined][] = [
     ['device', app.device.deviceId],
@@ -53,9 +48,10 @@ export function linksFor(app: Application): GraphLink[] {
   const out: GraphLink[] = [];
   for (const [kind, p] of pairs) {
     if (!p) continue;
-    const link = makeLink(source, kind, p, at);
-    if (seen.has(link.id)) continue;
-    seen.add(link.id);
+    const link = makeLink(app.applicationId, kind, p, at);
+    const id = `${kind}|${link.node}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
     out.push(link);
   }
   return out;

@@ -1,5 +1,4 @@
-import type { LinkGraph } from './identity-graph.js';
-import { DEFAULT_HUB_LIMITS, isHub, kindsOfMask, nodeKindOf, type HubLimits, type IdentifierKind, type LinkKind } from './kinds.js';
+import type { IdentifierKind, LinkKind } from './kinds.js';
 
 /** Evidence behind the `graph.*` features, for reasons and the analyst view. */
 
@@ -14,6 +13,8 @@ export interface SharedIdentifier {
   identities: number;
   /** fraud-marked applications among them */
   knownFraud: number;
+  /** a weak kind (IP, subnet, employer): counted, never followed */
+  weak?: boolean;
 }
 
 export interface HubSkipped {
@@ -28,27 +29,6 @@ export interface NeighbourhoodEvidence {
   hubs: HubSkipped[];
   knownFraud: { applicationId: string; distance: number }[];
   reasons: string[];
-}
-
-/** The application's identifiers that other applications use too (hubs excluded: they are reported apart). */
-export function sharedIdentifiers(graph: LinkGraph, start: string, limits: HubLimits = DEFAULT_HUB_LIMITS): SharedIdentifier[] {
-  const ownNid = graph.getNodeAttribute(start, 'nid');
-  const out: SharedIdentifier[] = [];
-  graph.forEachEdge(start, (_edge, e, source, target) => {
-    const node = source === start ? target : source;
-    const degree = graph.degree(node);
-    if (degree < 2 || isHub(nodeKindOf(node) as IdentifierKind, degree, limits)) return;
-    const nids = new Set<string>();
-    let knownFraud = 0;
-    graph.forEachNeighbor(node, (app, a) => {
-      if (app === start) return;
-      const nid = a.nid ?? app;
-      if (nid !== ownNid) nids.add(nid);
-      if (a.fr !== undefined) knownFraud++;
-    });
-    out.push({ kinds: kindsOfMask(e.k), node, masked: graph.getNodeAttribute(node, 'm'), apps: degree - 1, identities: nids.size, knownFraud });
-  });
-  return out.sort((a, b) => b.identities - a.identities || b.apps - a.apps || a.node.localeCompare(b.node));
 }
 
 const LABEL: Record<LinkKind, string> = {
@@ -78,7 +58,7 @@ export function describeNeighbourhood(
   knownFraud: { applicationId: string; distance: number }[],
 ): NeighbourhoodEvidence {
   const reasons: string[] = [];
-  for (const s of shared.slice(0, 5)) {
+  for (const s of shared.filter((x) => !x.weak).slice(0, 5)) {
     const what = `${LABEL[s.kinds[0] ?? 'device']} ${display(s.node, s.masked)}`;
     const fraud = s.knownFraud > 0 ? `, ${s.knownFraud} of them confirmed fraud` : '';
     reasons.push(

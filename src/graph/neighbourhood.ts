@@ -1,31 +1,20 @@
-import type { LinkGraph } from './identity-graph.js';
-import { appNode, applicationIdOf, DEFAULT_HUB_LIMITS, DEFAULT_WEAK_KINDS, isAppNode, isHub, nodeKindOf, toGraphTime, type HubLimits, type IdentifierKind, type LinkKind } from './kinds.js';
-import { describeNeighbourhood, sharedIdentifiers, type NeighbourhoodEvidence } from './neighbourhood-evidence.js';
-import { pairDensity } from './projection.js';
+import type { Binding } from './binding.js';
+import type { Group } from './groups.js';
+import { IDENTIFIER_KINDS, kindsOfMask, type IdentifierKind, type LinkKind } from './kinds.js';
+import { describeNeighbourhood, type HubSkipped, type NeighbourhoodEvidence, type SharedIdentifier } from './neighbourhood-evidence.js';
+import type { IdentityStore } from './store.js';
 
 /**
- * Per-application neighbourhood analysis: a depth-limited BFS from the application through shared, non-hub
- * identifiers (app → identifier → app → identifier → app for 2 app-hops), bounded by maxNodes. Pure: reads the
- * graph, returns flat `graph.*` features and evidence; it never writes.
+ * Per-application graph features, read off the application's one-hop binding and the group it is in. Pure and
+ * bounded: no walk beyond the application's own identifiers' member lists (the binding), and O(1) group
+ * aggregates for anything further away.
  */
-
-export interface NeighbourhoodOptions {
-  nowMs: number;
-  /** application hops (default 2: app → id → app → id → app) */
-  maxHops?: number;
-  /** visited nodes (applications + identifiers) before the walk stops; default 500 */
-  maxNodes?: number;
-  /** window for `graph.growth1h`; default 1 h */
-  growthWindowMs?: number;
-  hubLimits?: HubLimits;
-  /** kinds counted as shared but not walked through (default: ip, subnet, employer) */
-  weakKinds?: readonly IdentifierKind[];
-}
 
 /** Feature names and kinds, for the rules' feature catalogue. */
 export const GRAPH_FEATURES = {
   'graph.linkedApps': 'count',
   'graph.linkedIdentities': 'count',
+  'graph.strongLinks': 'count',
   'graph.sharedDevices': 'count',
   'graph.sharedIps': 'count',
   'graph.sharedSubnets': 'count',
@@ -74,81 +63,65 @@ export function emptyGraphFeatures(): GraphFeatures {
   return f as GraphFeatures;
 }
 
-interface Walk {
-  /** node → depth in bipartite hops (apps at even depths) */
-  depth: Map<string, number>;
-  hubs: Map<string, number>;
-  truncated: boolean;
+export interface FeatureContext {
+  /** the ring-grade group the application is in, if any */
+  group?: Group | undefined;
+  /** its growth over the window */
+  groupGrowth?: number;
+  /** start of the growth window, graph seconds */
+  sinceS: number;
 }
 
-/** Depth-limited BFS that enters neither hubs nor weak identifiers, and stops at maxNodes. */
-function walk(graph: LinkGraph, start: string, maxDepth: number, maxNodes: number, limits: HubLimits, weak: ReadonlySet<string>): Walk {
-  const depth = new Map<string, number>([[start, 0]]);
-  const hubs = new Map<string, number>();
-  const queue = [start];
-  let truncated = false;
-  for (let head = 0; head < queue.length && !truncated; head++) {
-    const node = queue[head] as string;
-    const d = depth.get(node) as number;
-    if (d >= maxDepth) continue;
-    for (const next of graph.neighbors(node)) {
-      if (depth.has(next) || hubs.has(next)) continue;
-      const degree = graph.degree(next);
-      if (!isAppNode(next)) {
-        const kind = nodeKindOf(next) as IdentifierKind;
-        if (isHub(kind, degree, limits)) {
-          hubs.set(next, degree);
-          continue;
-        }
-        if (degree < 2 || weak.has(kind)) continue;
-      }
-      if (depth.size >= maxNodes) {
-        truncated = true;
-        break;
-      }
-      depth.set(next, d + 1);
-      queue.push(next);
+export function neighbourhoodOf(store: IdentityStore, app: number, binding: Binding, ctx: FeatureContext): NeighbourhoodFindings {
+  const features = emptyGraphFeatures();
+  const identities = new Set<number>();
+  const fraud: { applicationId: string; distance: number }[] = [];
+  let linked = 0;
+  let strong = 0;
+  let fresh = 0;
+  let strongFraud = 0;
+  for (const n of binding.neighbours) {
+    if (n.classes === 0 && !n.sameIdentity) continue;
+    linked++;
+    if (store.firstSeen(n.app) >= ctx.sinceS) fresh++;
+    if (!n.strong) {
+      // A contact in common or a family tie: not a shared possession, but a fraud label there is worth knowing.
+      if (store.isFraud(n.app) && !n.sameIdentity) fraud.push({ applicationId: store.applicationIdOf(n.app), distance: 1 });
+      continue;
+    }
+    strong++;
+    identities.add(store.identityOf(n.app));
+    if (store.isFraud(n.app)) {
+      strongFraud++;
+      fraud.push({ applicationId: store.applicationIdOf(n.app), distance: 1 });
     }
   }
-  return { depth, hubs, truncated };
-}
-
-export function analyseApplication(graph: LinkGraph, applicationId: string, opts: NeighbourhoodOptions): NeighbourhoodFindings {
-  const features = emptyGraphFeatures();
-  const start = appNode(applicationId);
-  if (!graph.hasNode(start)) return { applicationId, features, evidence: { shared: [], hubs: [], knownFraud: [], reasons: [] } };
-  const limits = opts.hubLimits ?? DEFAULT_HUB_LIMITS;
-  const weak = new Set<string>(opts.weakKinds ?? DEFAULT_WEAK_KINDS);
-  const { depth, hubs, truncated } = walk(graph, start, 2 * (opts.maxHops ?? 2), opts.maxNodes ?? 500, limits, weak);
-  const ownNid = graph.getNodeAttribute(start, 'nid');
-  const since = toGraphTime(opts.nowMs - (opts.growthWindowMs ?? 3_600_000));
-  const apps: string[] = [start];
-  const identities = new Set<string>();
-  const fraud: { applicationId: string; distance: number }[] = [];
-  let growth = 0;
-  for (const [node, d] of depth) {
-    if (!isAppNode(node) || node === start) continue;
-    apps.push(node);
-    const a = graph.getNodeAttributes(node);
-    const nid = a.nid ?? node;
-    if (nid !== ownNid) identities.add(nid);
-    if (a.fr !== undefined) fraud.push({ applicationId: applicationIdOf(node), distance: d / 2 });
-    if (a.f >= since) growth++;
+  const g = ctx.group;
+  const groupFraud = g ? g.fraud - (store.isFraud(app) ? 1 : 0) - strongFraud : 0;
+  const shared: SharedIdentifier[] = [];
+  const hubs: HubSkipped[] = [];
+  for (const o of binding.own) {
+    const kinds = kindsOfMask(o.kindBits);
+    if (o.hub) {
+      hubs.push({ kind: o.kind, node: store.keyOf(o.shared), masked: store.maskedOf(o.shared), degree: o.apps + 1 });
+      continue;
+    }
+    for (const k of kinds) features[SHARED_FEATURE[k]]++;
+    shared.push({ kinds, node: store.keyOf(o.shared), masked: store.maskedOf(o.shared), apps: o.apps, identities: o.identities, knownFraud: o.knownFraud, weak: o.weak });
   }
-  fraud.sort((x, y) => x.distance - y.distance || x.applicationId.localeCompare(y.applicationId));
-  const shared = sharedIdentifiers(graph, start, limits);
-  for (const s of shared) for (const kind of s.kinds) features[SHARED_FEATURE[kind]]++;
-  features['graph.linkedApps'] = apps.length - 1;
-  features['graph.linkedIdentities'] = identities.size;
-  features['graph.density'] = round3(pairDensity(graph, apps, [...depth.keys()].filter((n) => !isAppNode(n))));
-  features['graph.knownFraudNearby'] = fraud.length;
-  features['graph.knownFraudDistance'] = fraud[0]?.distance ?? null;
-  features['graph.growth1h'] = growth;
-  features['graph.hubsSkipped'] = hubs.size;
-  features['graph.truncated'] = truncated;
-  const hubList = [...hubs].map(([node, degree]) => ({ kind: nodeKindOf(node) as IdentifierKind, node, masked: graph.getNodeAttribute(node, 'm'), degree }));
-  hubList.sort((a, b) => b.degree - a.degree);
-  return { applicationId, features, evidence: describeNeighbourhood(features, shared, hubList, fraud) };
+  shared.sort((a, b) => Number(a.weak) - Number(b.weak) || b.identities - a.identities || b.apps - a.apps || a.node.localeCompare(b.node));
+  hubs.sort((a, b) => b.degree - a.degree);
+  features['graph.linkedApps'] = linked;
+  features['graph.strongLinks'] = strong;
+  features['graph.linkedIdentities'] = Math.max(identities.size, g ? g.nids.size - 1 : 0);
+  features['graph.density'] = g && g.members.size > 1 ? Math.round(Math.min(1, g.pairs / ((g.members.size * (g.members.size - 1)) / 2)) * 1000) / 1000 : 0;
+  features['graph.knownFraudNearby'] = fraud.length + Math.max(0, groupFraud);
+  features['graph.knownFraudDistance'] = fraud.length > 0 ? 1 : groupFraud > 0 ? 2 : null;
+  features['graph.growth1h'] = g ? Math.max(0, (ctx.groupGrowth ?? 0) - 1) : fresh;
+  features['graph.hubsSkipped'] = hubs.length;
+  features['graph.truncated'] = binding.truncated;
+  fraud.sort((a, b) => a.applicationId.localeCompare(b.applicationId));
+  return { applicationId: store.applicationIdOf(app), features, evidence: describeNeighbourhood(features, shared, hubs, fraud) };
 }
 
-const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+export const kindName = (index: number): IdentifierKind => IDENTIFIER_KINDS[index] as IdentifierKind;

@@ -1,46 +1,20 @@
-import type { LinkGraph } from './identity-graph.js';
-import {
-  appNode,
-  applicationIdOf,
-  DEFAULT_HUB_LIMITS,
-  DEFAULT_WEAK_KINDS,
-  fromGraphTime,
-  isAppNode,
-  isHub,
-  kindsOfMask,
-  nodeKindOf,
-  toGraphTime,
-  type HubLimits,
-  type IdentifierKind,
-  type LinkKind,
-} from './kinds.js';
-import { pairDensity } from './projection.js';
-import { splitComponent } from './ring-split.js';
+import type { BinderClass } from './binding.js';
+import type { Group, GroupRegistry } from './groups.js';
+import { fromGraphTime, IDENTIFIER_KINDS, type IdentifierKind } from './kinds.js';
+import type { IdentityStore } from './store.js';
 
 /**
- * Ring detection: connected components of applications joined by shared, non-hub, non-weak identifiers (BFS on
- * the bipartite graph, read off the application members), large components split into dense groups by
- * Louvain. Pure: returns rings, never writes. Incremental: with `changedApps`, only the components touching
- * those applications are recomputed.
+ * What makes a group a ring, its score, and the plain `Ring` record the pipeline and the alerts carry. Pure
+ * functions of a group's aggregates: O(1) for the decision and the score, O(binders) at most for a view
+ * (cached on the group, refreshed as it grows).
  */
 
-export interface RingOptions {
-  nowMs: number;
-  /** application ids whose links changed; absent = the whole graph */
-  changedApps?: Iterable<string>;
-  hubLimits?: HubLimits;
-  /** kinds that never join applications (default: ip, subnet, employer); still listed as binders */
-  weakKinds?: readonly IdentifierKind[];
-  /** minimum distinct national IDs in a ring (default 3) */
-  minIdentities?: number;
-  /** components with more applications are split by Louvain (default 30) */
-  splitAbove?: number;
-  /** window for `growth` (default 1 h) */
-  growthWindowMs?: number;
-}
+export type RingPattern = 'ring' | 'burst';
 
 export interface RingBinder {
-  kind: LinkKind;
+  kind: IdentifierKind;
+  /** how it binds: a shared possession, a co-listed contact, … */
+  class: BinderClass;
   node: string;
   masked?: string;
   /** ring members using it */
@@ -48,14 +22,18 @@ export interface RingBinder {
 }
 
 export interface Ring {
-  /** `ring:<oldest member's application id>`: stable while the ring grows */
+  /** `ring:<oldest member's application id>` when it formed: stable while it grows, kept through merges */
   id: string;
-  /** application ids, oldest first */
-  members: string[];
+  /** `ring`: bound by shared possessions or contacts; `burst`: linked within minutes (a graph bomb) */
+  pattern: RingPattern;
+  size: number;
   identities: number;
   binders: RingBinder[];
-  size: number;
+  /** share of member pairs that share a binder (an upper bound: pairs sharing several count once each) */
   density: number;
+  /** FRAUDAR-weighted binding evidence */
+  evidence: number;
+  strongBinders: number;
   growth: number;
   knownFraud: number;
   score: number;
@@ -63,104 +41,99 @@ export interface Ring {
   lastSeen: number;
 }
 
-const STRONG: ReadonlySet<LinkKind> = new Set(['device', 'bankAccount', 'nationalId', 'phone', 'email']);
-
-export function detectRings(graph: LinkGraph, opts: RingOptions): Ring[] {
-  const limits = opts.hubLimits ?? DEFAULT_HUB_LIMITS;
-  const weak = new Set<string>(opts.weakKinds ?? DEFAULT_WEAK_KINDS);
-  const binds = (node: string): boolean => {
-    const kind = nodeKindOf(node) as IdentifierKind;
-    const degree = graph.degree(node);
-    return degree >= 2 && !weak.has(kind) && !isHub(kind, degree, limits);
-  };
-  const seeds: string[] = [];
-  if (opts.changedApps) {
-    for (const id of opts.changedApps) if (graph.hasNode(appNode(id))) seeds.push(appNode(id));
-  } else graph.forEachNode((n) => isAppNode(n) && seeds.push(n));
-  const seen = new Set<string>();
-  const rings: Ring[] = [];
-  for (const seed of seeds) {
-    if (seen.has(seed)) continue;
-    const { apps, ids } = component(graph, seed, binds, seen);
-    if (apps.length < 2) continue;
-    const groups = apps.length > (opts.splitAbove ?? 30) ? splitComponent(graph, apps, ids) : [apps];
-    for (const group of groups) {
-      const ring = ringOf(graph, group, limits, weak, opts);
-      if (ring && ring.identities >= (opts.minIdentities ?? 3)) rings.push(ring);
-    }
-  }
-  return rings.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+/** A ring with its members named (for alerts): application ids in join order, at most `listed`. */
+export interface RingWithMembers extends Ring {
+  members: string[];
+  membersListed: number;
 }
 
-function component(graph: LinkGraph, seed: string, binds: (node: string) => boolean, seen: Set<string>): { apps: string[]; ids: string[] } {
-  const apps: string[] = [];
-  const ids: string[] = [];
-  const queue = [seed];
-  seen.add(seed);
-  for (let head = 0; head < queue.length; head++) {
-    const node = queue[head] as string;
-    if (isAppNode(node)) apps.push(node);
-    else ids.push(node);
-    graph.forEachNeighbor(node, (next) => {
-      if (seen.has(next) || (!isAppNode(next) && !binds(next))) return;
-      seen.add(next);
-      queue.push(next);
-    });
-  }
-  return { apps, ids };
+export interface RingCriteria {
+  /** distinct national IDs a ring needs (default 3) */
+  minIdentities: number;
+  /** …when its only strong binders are co-listed contacts (default 4) */
+  contactOnlyMinIdentities: number;
+  /** FRAUDAR-weighted evidence a ring needs (default 2) */
+  minEvidence: number;
+  /** distinct identities a burst needs (default 25) */
+  burstMinIdentities: number;
 }
 
-function ringOf(graph: LinkGraph, group: string[], limits: HubLimits, weak: ReadonlySet<string>, opts: RingOptions): Ring | null {
-  // Binders: identifiers (hubs aside) that two or more members use, weak kinds included for the analyst.
-  const uses = new Map<string, { count: number; mask: number }>();
-  for (const app of group) {
-    graph.forEachEdge(app, (_e, attrs, source, target) => {
-      const node = source === app ? target : source;
-      const u = uses.get(node);
-      if (u) {
-        u.count++;
-        u.mask |= attrs.k;
-      } else if (graph.degree(node) >= 2) uses.set(node, { count: 1, mask: attrs.k });
-    });
-  }
-  const binders: RingBinder[] = [];
-  const strongNodes: string[] = [];
-  for (const [node, { count, mask }] of uses) {
-    const kind = nodeKindOf(node) as IdentifierKind;
-    if (count < 2 || isHub(kind, graph.degree(node), limits)) continue;
-    const kinds = kindsOfMask(mask);
-    if (!weak.has(kind)) strongNodes.push(node);
-    binders.push({ kind: kinds.includes('phone') ? 'phone' : (kinds[0] ?? 'device'), node, masked: graph.getNodeAttribute(node, 'm'), members: count });
-  }
-  if (strongNodes.length === 0) return null;
-  binders.sort((a, b) => b.members - a.members || a.node.localeCompare(b.node));
-  const since = toGraphTime(opts.nowMs - (opts.growthWindowMs ?? 3_600_000));
-  const nids = new Set<string>();
-  let growth = 0;
-  let knownFraud = 0;
-  let firstSeen = Infinity;
-  let lastSeen = -Infinity;
-  const order = group.map((node) => {
-    const a = graph.getNodeAttributes(node);
-    nids.add(a.nid ?? node);
-    if (a.f >= since) growth++;
-    if (a.fr !== undefined) knownFraud++;
-    firstSeen = Math.min(firstSeen, a.f);
-    lastSeen = Math.max(lastSeen, a.l);
-    return { node, f: a.f };
-  });
-  order.sort((a, b) => a.f - b.f || (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
-  const ids = order.map((o) => applicationIdOf(o.node));
-  const density = Math.round(pairDensity(graph, group, strongNodes) * 1000) / 1000;
-  const strong = binders.filter((b) => STRONG.has(b.kind)).length;
-  const ring = { id: `ring:${ids[0]}`, members: ids, identities: nids.size, binders: binders.slice(0, 50), size: ids.length, density, growth, knownFraud, firstSeen: fromGraphTime(firstSeen), lastSeen: fromGraphTime(lastSeen) };
-  return { ...ring, score: ringScore({ ...ring, strongBinders: strong }) };
+export const DEFAULT_RING_CRITERIA: RingCriteria = Object.freeze({ minIdentities: 3, contactOnlyMinIdentities: 4, minEvidence: 2, burstMinIdentities: 25 });
+
+export function isRing(g: Group, c: RingCriteria): boolean {
+  const units = g.nids.size;
+  if (units < c.minIdentities || g.strongBinders < 1 || g.evidence < c.minEvidence) return false;
+  return units >= c.contactOnlyMinIdentities || hasPossessionBinder(g);
 }
 
-/** 0–100: how many identities, how tightly bound, by what, how fast it grows, whether it touches known fraud. */
-export function ringScore(r: { identities: number; density: number; growth: number; knownFraud: number; size: number; strongBinders: number }): number {
+export function isBurst(g: Group, c: RingCriteria): boolean {
+  return g.nids.size >= c.burstMinIdentities;
+}
+
+function hasPossessionBinder(g: Group): boolean {
+  for (const b of g.binders.values()) if (b.strong && b.cls !== 'coContact') return true;
+  return false;
+}
+
+/** 0–100: how many identities, how much evidence per identity, by how many strong binders, how fast, known fraud. */
+export function ringScore(r: { identities: number; evidence: number; strongBinders: number; growth: number; size: number; knownFraud: number }): number {
   const size = Math.min(1, (r.identities - 2) / 8);
+  const perIdentity = Math.min(1, r.evidence / Math.max(1, r.identities - 1) / 0.8);
   const strong = Math.min(1, r.strongBinders / 2);
   const growth = Math.min(1, r.growth / Math.max(3, r.size / 2));
-  return Math.round(25 * size + 20 * r.density + 20 * strong + 15 * growth + 20 * (r.knownFraud > 0 ? 1 : 0));
+  return Math.round(25 * size + 20 * perIdentity + 20 * strong + 15 * growth + 20 * (r.knownFraud > 0 ? 1 : 0));
+}
+
+/** A burst scores by its size alone: 60 at the threshold, 80 at ten times it. */
+export function burstScore(identities: number, threshold: number, knownFraud: number): number {
+  return Math.min(100, Math.round(60 + 20 * Math.min(1, Math.log10(identities / threshold)) + (knownFraud > 0 ? 20 : 0)));
+}
+
+const TOP_BINDERS = 50;
+
+/** The top binders, recomputed only when the group grew by an eighth since (so a 10,000-member burst costs little). */
+function topBinders(store: IdentityStore, g: Group): RingBinder[] {
+  if (g.top && g.members.size <= g.top.size * 1.125 && g.members.size >= g.top.size * 0.875) return g.top.list;
+  const stats = [...g.binders.values()].filter((b) => b.m >= 2 && store.hashOf(b.shared) === b.hash);
+  stats.sort((a, b) => Number(b.strong) - Number(a.strong) || b.m - a.m || b.contribution - a.contribution);
+  const list = stats.slice(0, TOP_BINDERS).map((b): RingBinder => {
+    const masked = store.maskedOf(b.shared);
+    const binder: RingBinder = { kind: IDENTIFIER_KINDS[b.kind] as IdentifierKind, class: b.cls, node: store.keyOf(b.shared), members: b.m };
+    if (masked !== undefined) binder.masked = masked;
+    return binder;
+  });
+  g.top = { size: g.members.size, list };
+  return list;
+}
+
+export function ringView(store: IdentityStore, registry: GroupRegistry, g: Group, pattern: RingPattern, nowS: number, c: RingCriteria): Ring {
+  const n = g.members.size;
+  const identities = g.nids.size;
+  const growth = registry.growth(g, nowS);
+  const base = {
+    id: g.ringId as string,
+    pattern,
+    size: n,
+    identities,
+    binders: topBinders(store, g),
+    density: n < 2 ? 0 : Math.round(Math.min(1, g.pairs / ((n * (n - 1)) / 2)) * 1000) / 1000,
+    evidence: Math.round(g.evidence * 100) / 100,
+    strongBinders: g.strongBinders,
+    growth,
+    knownFraud: g.fraud,
+    firstSeen: fromGraphTime(g.firstSeen),
+    lastSeen: fromGraphTime(g.lastSeen),
+  };
+  const score = pattern === 'burst' ? burstScore(identities, c.burstMinIdentities, g.fraud) : ringScore({ ...base });
+  return { ...base, score };
+}
+
+/** The ring with its members' application ids (join order, at most `listed`). */
+export function withMembers(store: IdentityStore, g: Group, ring: Ring, listed = 1000): RingWithMembers {
+  const members: string[] = [];
+  for (const m of g.members) {
+    if (members.length >= listed) break;
+    members.push(store.applicationIdOf(m));
+  }
+  return { ...ring, members, membersListed: members.length };
 }

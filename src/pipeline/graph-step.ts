@@ -7,6 +7,7 @@ import type { OutputRecord } from './ports.js';
 export function ringSummary(ring: Ring): RingSummary {
   return {
     id: ring.id,
+    pattern: ring.pattern,
     size: ring.size,
     identities: ring.identities,
     score: ring.score,
@@ -16,7 +17,7 @@ export function ringSummary(ring: Ring): RingSummary {
     binders: [...ring.binders]
       .sort((a, b) => b.members - a.members)
       .slice(0, 8)
-      .map((b) => ({ kind: b.kind, masked: b.masked ?? null, members: b.members })),
+      .map((b) => ({ kind: b.kind, class: b.class, masked: b.masked ?? null, members: b.members })),
   };
 }
 
@@ -30,21 +31,53 @@ export function graphFeatures(findings: NeighbourhoodFindings | null, ring: Ring
     out['ring.identities'] = ring.identities;
     out['ring.score'] = ring.score;
     out['ring.knownFraud'] = ring.knownFraud;
+    out['ring.burst'] = ring.pattern === 'burst';
+    out['ring.strongBinders'] = ring.strongBinders;
   }
   return out;
 }
 
 /** One alert per ring change, keyed by ring id, in the same transaction as the triggering assessments. */
-export function ringAlert(alertsTopic: string, event: RingEvent, triggeredBy: readonly string[], nowMs: number): OutputRecord {
+export function ringAlert(alertsTopic: string, event: RingEvent, nowMs: number): OutputRecord {
+  const r = event.ring;
   const value = {
     alertType: 'ring',
     event: event.type,
-    ringId: event.ring.id,
+    ringId: r.id,
+    pattern: r.pattern,
     detectedAt: new Date(nowMs).toISOString(),
-    triggeredBy,
+    triggeredBy: [event.triggeredBy],
     previousSize: event.previousSize ?? null,
-    newMembers: event.newMembers ?? [],
-    ring: { ...ringSummary(event.ring), members: event.ring.members, firstSeen: new Date(event.ring.firstSeen).toISOString(), lastSeen: new Date(event.ring.lastSeen).toISOString() },
+    newMembers: event.newMembers,
+    reason: ringReason(r),
+    ring: {
+      ...ringSummary(r),
+      evidence: r.evidence,
+      strongBinders: r.strongBinders,
+      members: r.members,
+      membersListed: r.membersListed,
+      firstSeen: new Date(r.firstSeen).toISOString(),
+      lastSeen: new Date(r.lastSeen).toISOString(),
+    },
   };
   return { topic: alertsTopic, key: event.ring.id, value: JSON.stringify(value) };
+}
+
+const CLASS_LABEL: Record<string, string> = {
+  bankAccount: 'bank accounts',
+  device: 'devices',
+  phone: 'phone numbers',
+  email: 'e-mails',
+  address: 'addresses',
+  coContact: 'contacts in common',
+  social: 'contacts',
+  household: 'household ties',
+};
+
+/** One sentence for the analyst: how many, bound by what. */
+export function ringReason(r: Ring): string {
+  const classes = [...new Set(r.binders.filter((b) => b.members >= 2).map((b) => CLASS_LABEL[b.class] ?? b.class))].slice(0, 3);
+  const by = classes.length > 0 ? classes.join(', ') : 'shared identifiers';
+  if (r.pattern === 'burst') return `${r.size} applications by ${r.identities} identities linked through ${by} within minutes of each other: a burst of new linked applications (graph bomb or scripted campaign)`;
+  return `${r.size} applications by ${r.identities} identities bound by shared ${by} (${r.strongBinders} strong binder${r.strongBinders === 1 ? '' : 's'}, score ${r.score})`;
 }

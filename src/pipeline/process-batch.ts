@@ -8,7 +8,7 @@ import { pseudonymiseApplication, type Pseudonymiser } from '../ingest/pseudonym
 import { decodeApplication } from '../ingest/validate.js';
 import type { GraphService } from '../graph/graph-service.js';
 import { encodeLinkRecord, ORIGIN_HEADER } from '../graph/link-record.js';
-import type { Ring } from '../graph/rings.js';
+import type { RingState } from '../graph/ring-events.js';
 import type { Clock } from '../platform/clock.js';
 import { asLendguardError, LendguardError } from '../platform/errors.js';
 import { assess, FULL_WORK, type AssessContext, type Degradation } from './assess.js';
@@ -50,7 +50,7 @@ export interface BatchResult {
   deadLettered: { code: string; source: SourceRef }[];
   ringEvents: { type: string; ringId: string; size: number }[];
   /** Rings as reported in this batch; hand them to `graph.acknowledge` once the batch commits. */
-  reportedRings: Map<string, Ring>;
+  reportedRings: Map<string, RingState>;
 }
 
 interface Accepted {
@@ -148,7 +148,7 @@ function scoreAll(
       result.outputs.push({ topic: linksTopic, key: a.app.applicationId, value: encodeLinkRecord(a.app.applicationId, seen.links), headers: { [ORIGIN_HEADER]: deps.processorId } });
     }
     for (const event of seen?.events ?? []) {
-      result.outputs.push(ringAlert(deps.topics.alerts, event, [a.app.applicationId], deps.clock.now()));
+      result.outputs.push(ringAlert(deps.topics.alerts, event, deps.clock.now()));
       result.ringEvents.push({ type: event.type, ringId: event.ring.id, size: event.ring.size });
     }
     let assessment: Assessment;

@@ -119,12 +119,15 @@ export const configSchema = z
         /** Links older than this are evicted from the graph. */
         horizonDays: z.number().positive().max(3650).default(90),
         evictEveryMs: z.number().int().positive().default(60_000),
-        /** Neighbourhood analysis bounds: application hops and nodes visited. */
-        maxHops: z.number().int().min(1).max(5).default(2),
-        maxNodes: z.number().int().min(10).max(100_000).default(500),
+        /** Work bound: member entries read per application at most (the hub limits bound it first). */
+        maxNodes: z.number().int().min(10).max(100_000).default(1000),
         growthWindowMs: z.number().int().positive().default(3_600_000),
         /** A ring needs at least this many distinct national IDs. */
         minIdentities: z.number().int().min(2).default(3),
+        /** Applications first seen this close in time and linked by anything join a burst (a graph bomb)… */
+        burstWindowMs: z.number().int().min(0).default(300_000),
+        /** …which is reported once it holds this many identities. */
+        burstMinIdentities: z.number().int().min(3).default(25),
         /** A ring alert says "grew" when it gained this many members, or this share of its size. */
         ringGrowBy: z.number().int().min(1).default(3),
         ringGrowRatio: z.number().positive().default(0.25),

@@ -58,6 +58,9 @@ export function parseLabel(value: Buffer | null): Label | string {
   }
 }
 
+/** Applications evicted per slice (a few ms of work), so eviction never blocks the stream for long. */
+const EVICT_SLICE = 5000;
+
 export function createGraphReplica(opts: GraphReplicaOptions): GraphReplica {
   const { graph, logger } = opts;
   const applyLinks = (records: readonly KafkaMessage[]): void => {
@@ -80,21 +83,28 @@ export function createGraphReplica(opts: GraphReplicaOptions): GraphReplica {
   const links = new TableConsumer({ ...opts, topic: opts.topics.graphLinks, groupPrefix: `${opts.groupPrefix}-links`, onRecords: applyLinks });
   const labels = new TableConsumer({ ...opts, topic: opts.topics.labels, groupPrefix: `${opts.groupPrefix}-labels`, onRecords: applyLabels });
   let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
   return {
     ready: Promise.all([links.caughtUp(), labels.caughtUp()]).then(() => undefined),
     async start() {
       const started = opts.now();
       await Promise.all([links.start(), labels.start()]);
       void Promise.all([links.caughtUp(), labels.caughtUp()]).then(() =>
-        logger.info({ links: links.count, labels: labels.count, ms: opts.now() - started, graph: graph.graph.stats() }, 'graph replica rebuilt'),
+        logger.info({ links: links.count, labels: labels.count, ms: opts.now() - started, graph: graph.stats() }, 'graph replica rebuilt'),
       );
-      timer = setInterval(() => {
-        const removed = graph.evictOlderThan(opts.now() - opts.horizonMs);
-        if (removed > 0) logger.info({ removed }, 'evicted graph links past the horizon');
-      }, opts.evictEveryMs);
+      // Eviction takes the oldest hours first, a slice at a time, yielding to the event loop between slices.
+      const evict = (total: { apps: number; links: number }): void => {
+        const r = graph.evictOlderThan(opts.now() - opts.horizonMs, EVICT_SLICE);
+        total.apps += r.apps;
+        total.links += r.links;
+        if (r.more && !stopped) setImmediate(() => evict(total));
+        else if (total.apps > 0) logger.info(total, 'evicted graph applications past the horizon');
+      };
+      timer = setInterval(() => evict({ apps: 0, links: 0 }), opts.evictEveryMs);
       timer.unref();
     },
     async stop() {
+      stopped = true;
       if (timer) clearInterval(timer);
       await Promise.allSettled([links.stop(), labels.stop()]);
     },

@@ -44,7 +44,8 @@ export function featureCatalogue(windows: readonly string[] = VELOCITY_WINDOWS):
 const OTHER_FEATURES: [string, FeatureKind][] = [
   // identity graph: the application's neighbourhood, and the ring it belongs to (absent when none)
   ...(Object.entries(GRAPH_FEATURES) as [string, FeatureKind][]),
-  ...numbers(['ring.size', 'ring.identities', 'ring.score', 'ring.knownFraud']),
+  ...numbers(['ring.size', 'ring.identities', 'ring.score', 'ring.knownFraud', 'ring.strongBinders']),
+  ...bools(['ring.burst']),
   ...strings(['ring.id']),
   // impossible travel between this application and the previous one of the same identity / device
   ...numbers(['travel.identity.speedKmh', 'travel.device.speedKmh', 'travel.identity.distanceKm', 'travel.device.distanceKm']),

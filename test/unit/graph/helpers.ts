@@ -1,6 +1,6 @@
 import type { Application, Pseudonym } from '../../../src/domain/application.js';
-import { IdentityGraph } from '../../../src/graph/identity-graph.js';
 import { linksFor } from '../../../src/graph/links.js';
+import { IdentityStore } from '../../../src/graph/store.js';
 
 export const T0 = Date.UTC(2026, 5, 1, 8, 0, 0);
 export const MIN = 60_000;
@@ -41,9 +41,9 @@ export function application(id: string, atMs: number, o: Parts = {}): Applicatio
   };
 }
 
-export function graphOf(apps: readonly Application[]): IdentityGraph {
-  const g = new IdentityGraph();
-  g.applyLinks(apps.flatMap(linksFor));
+export function storeOf(apps: readonly Application[]): IdentityStore {
+  const g = new IdentityStore();
+  for (const a of apps) g.applyLinks(linksFor(a));
   return g;
 }
 

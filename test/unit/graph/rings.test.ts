@@ -1,88 +1,173 @@
 import { describe, expect, it } from 'vitest';
+import type { Application } from '../../../src/domain/application.js';
+import { bindingOf } from '../../../src/graph/binding.js';
+import { GraphService, type GraphObservation } from '../../../src/graph/graph-service.js';
 import { DEFAULT_HUB_LIMITS } from '../../../src/graph/kinds.js';
-import { linksFor } from '../../../src/graph/links.js';
-import { detectRings } from '../../../src/graph/rings.js';
-import { application, graphOf, MIN, ringOfEight, T0 } from './helpers.js';
+import { loadConfig } from '../../../src/platform/config.js';
+import { application, MIN, ringOfEight, storeOf, T0 } from './helpers.js';
 
-const NOW = T0 + 30 * MIN;
+const settings = loadConfig({ env: {} }).graph;
+const HOUR = 60 * MIN;
 
-describe('detectRings', () => {
-  it('finds 8 applicants sharing 2 devices and a bank account as one ring, with its binders', () => {
+function run(apps: readonly Application[], g = new GraphService(settings)): { g: GraphService; seen: GraphObservation[] } {
+  const seen = apps.map((a) => {
+    const pending = new Map();
+    const s = g.observe(a, true, pending);
+    g.acknowledge(pending);
+    return s;
+  });
+  return { g, seen };
+}
+
+const ringsOf = (seen: readonly GraphObservation[]): Set<string> => new Set(seen.flatMap((s) => (s.ring ? [s.ring.id] : [])));
+
+describe('rings', () => {
+  it('finds 8 applicants sharing 2 devices and a bank account as one ring, with its binders, among clean traffic', () => {
     const clean = Array.from({ length: 50 }, (_, i) => application(`c${i}`, T0 + i));
-    const rings = detectRings(graphOf([...clean, ...ringOfEight()]).graph, { nowMs: NOW });
-    expect(rings).toHaveLength(1);
-    const [ring] = rings;
-    expect(ring).toMatchObject({ id: 'ring:r0', members: ['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7'], identities: 8, size: 8, density: 1, growth: 8, knownFraud: 0, firstSeen: T0 });
-    expect(ring?.binders).toEqual([
-      { kind: 'bankAccount', node: 'bankAccount:ba_r_mule', masked: 'ba_r****', members: 8 },
-      { kind: 'device', node: 'device:dev_r_A', masked: 'dev_****', members: 4 },
-      { kind: 'device', node: 'device:dev_r_B', masked: 'dev_****', members: 4 },
+    const { g, seen } = run([...clean, ...ringOfEight()]);
+    const last = seen[seen.length - 1]?.ring;
+    expect(last).toMatchObject({ id: 'ring:r0', pattern: 'ring', size: 8, identities: 8, knownFraud: 0, firstSeen: T0 });
+    expect(last?.binders.slice(0, 3).map((b) => [b.kind, b.class, b.members])).toEqual([
+      ['bankAccount', 'bankAccount', 8],
+      ['device', 'device', 4],
+      ['device', 'device', 4],
     ]);
-    expect(ring?.score).toBeGreaterThanOrEqual(60);
+    expect(last?.score).toBeGreaterThanOrEqual(60);
+    expect(seen.slice(0, 50).every((s) => s.ring === undefined)).toBe(true);
+    expect(g.ring('ring:r0')?.members).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7']);
   });
 
   it('does not make a ring of clean applicants behind one carrier-NAT IP, a big subnet or employer', () => {
-    const apps = Array.from({ length: 200 }, (_, i) => application(`n${i}`, T0 + i, { ip: 'ip_cgnat', subnet: `ip_net_${i % 3}`, employer: i % 2 ? 'emp_big' : 'emp_small' }));
-    expect(detectRings(graphOf(apps).graph, { nowMs: NOW })).toEqual([]);
+    const apps = Array.from({ length: 200 }, (_, i) => application(`n${i}`, T0 + i * MIN, { ip: 'ip_cgnat', subnet: `ip_net_${i % 3}`, employer: i % 2 ? 'emp_big' : 'emp_small' }));
+    expect(ringsOf(run(apps).seen).size).toBe(0);
   });
 
-  it('joins a chain (A–B via bank, B–C via device, C–D via contact) into one ring', () => {
+  it('does not make a ring of families: an address, a router, a tablet, a card and each other as contacts', () => {
+    const apps = Array.from({ length: 30 }, (_, f) =>
+      [0, 1, 2, 3].map((k) =>
+        application(`f${f}m${k}`, T0 + (f * 4 + k) * 7 * MIN, {
+          address: `adr_home${f}`,
+          ip: `ip_router${f}`,
+          device: k < 2 ? `dev_tablet${f}` : undefined,
+          bank: k === 3 ? `ba_f${f}m2` : undefined,
+          phone: `ph_f${f}m${k}`,
+          contacts: [`ph_f${f}m${(k + 1) % 4}`, `ph_f${f}m${(k + 2) % 4}`, `ph_granny${f}`],
+        }),
+      ),
+    ).flat();
+    // The fourth member pays into the third one's card (`ba_f<f>m2`): the family card.
+    const { seen } = run(apps);
+    expect(ringsOf(seen).size).toBe(0);
+  });
+
+  it('does not make a ring of people who list a popular contact and friends who are applicants themselves', () => {
+    const popular = Array.from({ length: 60 }, (_, i) => application(`p${i}`, T0 + i * 20 * MIN, { contacts: ['ph_shop', `ph_p${i % 7}`, `ph_p${(i + 1) % 60}`], phone: `ph_p${i}` }));
+    expect(ringsOf(run(popular).seen).size).toBe(0);
+  });
+
+  it('joins a chain (A–B bank, B–C device, C–D own phone, D–E e-mail) into one ring', () => {
     const apps = [
       application('A', T0, { bank: 'ba_1' }),
-      application('B', T0 + 1, { bank: 'ba_1', device: 'dev_1' }),
-      application('C', T0 + 2, { device: 'dev_1', contacts: ['ph_9'] }),
-      application('D', T0 + 3, { contacts: ['ph_9'] }),
+      application('B', T0 + HOUR, { bank: 'ba_1', device: 'dev_1' }),
+      application('C', T0 + 2 * HOUR, { device: 'dev_1', phone: 'ph_9' }),
+      application('D', T0 + 3 * HOUR, { phone: 'ph_9', email: 'em_9' }),
+      application('E', T0 + 4 * HOUR, { email: 'em_9' }),
     ];
-    const rings = detectRings(graphOf(apps).graph, { nowMs: NOW });
-    expect(rings.map((r) => [r.id, r.members, r.binders.map((b) => b.kind)])).toEqual([['ring:A', ['A', 'B', 'C', 'D'], ['bankAccount', 'device', 'contact']]]);
-    expect(rings[0]?.density).toBe(0.5);
+    const { seen } = run(apps);
+    const ring = seen[4]?.ring;
+    expect(ring).toMatchObject({ id: 'ring:A', size: 5, identities: 5 });
+    expect(new Set(ring?.binders.map((b) => b.class))).toEqual(new Set(['bankAccount', 'device', 'phone', 'email']));
+  });
+
+  it('bridges two strongly bound halves of a chain over a contact they have in common', () => {
+    const apps = [
+      application('A', T0, { bank: 'ba_1' }),
+      application('B', T0 + HOUR, { bank: 'ba_1', contacts: ['ph_mid'] }),
+      application('C', T0 + 2 * HOUR, { device: 'dev_2', contacts: ['ph_mid'] }),
+      application('D', T0 + 3 * HOUR, { device: 'dev_2' }),
+    ];
+    const { seen } = run(apps);
+    expect(seen[3]?.ring).toMatchObject({ id: 'ring:A', size: 4, identities: 4 });
   });
 
   it('needs three identities: one person applying three times is not a ring', () => {
-    const apps = ['a', 'b', 'c'].map((id) => application(id, T0, { nid: 'nid_same', device: 'dev_same' }));
-    expect(detectRings(graphOf(apps).graph, { nowMs: NOW })).toEqual([]);
+    const apps = ['a', 'b', 'c'].map((id, i) => application(id, T0 + i, { nid: 'nid_same', device: 'dev_same', bank: 'ba_same' }));
+    expect(ringsOf(run(apps).seen).size).toBe(0);
   });
 
-  it('is not hidden by camouflage: members with many clean unique identifiers', () => {
-    const ring = ringOfEight().map((a) => ({ ...a, applicant: { ...a.applicant, contacts: Array.from({ length: 40 }, (_, i) => ({ id: `ph_${a.applicationId}_${i}`, masked: 'x' })) } }));
-    const [found] = detectRings(graphOf(ring).graph, { nowMs: NOW });
-    expect(found).toMatchObject({ id: 'ring:r0', size: 8, density: 1 });
+  it('is not hidden by camouflage: members with many clean unique identifiers and a popular contact', () => {
+    const ring = ringOfEight().map((a) => ({ ...a, applicant: { ...a.applicant, contacts: [...Array.from({ length: 40 }, (_, i) => ({ id: `ph_${a.applicationId}_${i}`, masked: 'x' })), { id: 'ph_shop', masked: 'x' }] } }));
+    const crowd = Array.from({ length: 40 }, (_, i) => application(`crowd${i}`, T0 - HOUR + i, { contacts: ['ph_shop'] }));
+    const { seen } = run([...crowd, ...ring]);
+    expect(seen[seen.length - 1]?.ring).toMatchObject({ id: 'ring:r0', size: 8, identities: 8 });
   });
 
-  it('keeps the ring id as the ring grows, and recomputes only the touched component when asked', () => {
-    const g = graphOf([...ringOfEight('r'), ...ringOfEight('s')]);
-    expect(detectRings(g.graph, { nowMs: NOW }).map((r) => r.id)).toEqual(['ring:r0', 'ring:s0']);
-    const change = g.applyLinks([5, 6].flatMap((i) => linksFor(application(`r_late${i}`, T0 + 20 * MIN, { bank: 'ba_r_mule' }))));
-    const touched = detectRings(g.graph, { nowMs: NOW, changedApps: change.changedApps });
-    expect(touched.map((r) => [r.id, r.size])).toEqual([['ring:r0', 10]]);
-    expect(detectRings(g.graph, { nowMs: NOW }).map((r) => [r.id, r.size])).toEqual([['ring:r0', 10], ['ring:s0', 8]]);
-  });
-
-  it('splits a big sparse component into its dense rings', () => {
-    // Two rings of 20, each bound by shared devices and one bank account, bridged by one shared contact.
-    const ringOf = (p: string, first: number): ReturnType<typeof application>[] =>
-      Array.from({ length: 20 }, (_, i) => application(`${p}${String(i).padStart(2, '0')}`, T0 + first + i, { device: `dev_${p}${i % 4}`, address: `adr_${p}`, contacts: i === 0 ? ['ph_bridge'] : [`ph_${p}${i}`] }));
-    const apps = [...ringOf('a', 0), ...ringOf('b', 100)];
-    const rings = detectRings(graphOf(apps).graph, { nowMs: NOW, splitAbove: 30 });
-    expect(rings.map((r) => [r.id, r.size])).toEqual([['ring:a00', 20], ['ring:b00', 20]]);
-    const unsplit = detectRings(graphOf(apps).graph, { nowMs: NOW, splitAbove: 100 });
-    expect(unsplit.map((r) => r.size)).toEqual([40]);
+  it('keeps the ring id as the ring grows and through a merge with a younger ring', () => {
+    const { g, seen } = run([...ringOfEight('r'), ...ringOfEight('s', T0 + HOUR)]);
+    expect(ringsOf(seen)).toEqual(new Set(['ring:r0', 'ring:s0']));
+    // A late applicant uses both mule accounts: the rings merge under the older id.
+    const bridge = application('x', T0 + 2 * HOUR, { bank: 'ba_r_mule', device: 'dev_s_A' });
+    const joined = run([bridge], g).seen[0];
+    expect(joined?.ring).toMatchObject({ id: 'ring:r0', size: 17 });
+    expect(joined?.events.map((e) => e.type)).toEqual(['grew']);
   });
 
   it('does not walk through an identifier past its (configurable) hub limit', () => {
-    const rings = detectRings(graphOf(ringOfEight()).graph, { nowMs: NOW, hubLimits: { ...DEFAULT_HUB_LIMITS, bankAccount: 5 } });
-    expect(rings.map((r) => [r.id, r.size, r.binders.map((b) => b.kind)])).toEqual([
-      ['ring:r0', 4, ['device']],
-      ['ring:r4', 4, ['device']],
-    ]);
+    // Past three applications the mule account is a hub: from then on only the devices bind.
+    const g = new GraphService({ ...settings, hubLimits: { ...DEFAULT_HUB_LIMITS, bankAccount: 3 } });
+    const { seen } = run(ringOfEight(), g);
+    expect(seen[7]?.ring?.binders.map((b) => b.kind)).toEqual(['device']);
+    expect(ringsOf(seen)).toEqual(new Set(['ring:r0', 'ring:r4']));
   });
 
-  it('counts fraud-marked members', () => {
-    const g = graphOf(ringOfEight());
-    const before = detectRings(g.graph, { nowMs: NOW })[0];
-    g.markLabel('r5', 'fraud', NOW);
-    const after = detectRings(g.graph, { nowMs: NOW })[0];
+  it('counts fraud-marked members and scores them higher', () => {
+    const { g, seen } = run(ringOfEight().slice(0, 7));
+    const before = seen[6]?.ring;
+    g.label('r5', 'fraud', T0 + HOUR);
+    const after = run([ringOfEight()[7] as Application], g).seen[0]?.ring;
     expect(after?.knownFraud).toBe(1);
     expect(after?.score).toBeGreaterThan(before?.score ?? 100);
+  });
+
+  it('reports a burst: many identities linked through addresses and contacts within minutes (a graph bomb)', () => {
+    const bomb = Array.from({ length: 60 }, (_, i) => application(`b${i}`, T0 + i * 1000, { address: `adr_b${i >> 1}`, contacts: [`ph_c${i}`, `ph_c${i + 1}`] }));
+    const { g, seen } = run(bomb);
+    const last = seen[59]?.ring;
+    expect(last).toMatchObject({ pattern: 'burst', size: 60, identities: 60 });
+    expect(g.stats().rings).toBe(0);
+    // The same structure spread over days is the social graph, not a burst.
+    const slow = Array.from({ length: 60 }, (_, i) => application(`s${i}`, T0 + i * HOUR, { address: `adr_s${i >> 1}`, contacts: [`ph_d${i}`, `ph_d${i + 1}`] }));
+    expect(ringsOf(run(slow).seen).size).toBe(0);
+  });
+
+  it('drops evicted members from their ring, and the ring once it is empty', () => {
+    const { g } = run(ringOfEight());
+    expect(g.ring('ring:r0')?.size).toBe(8);
+    g.evictOlderThan(T0 + 30 * 86_400_000);
+    expect(g.ring('ring:r0')).toBeUndefined();
+    expect(g.stats()).toMatchObject({ applications: 0, rings: 0, sharedIdentifiers: 0 });
+  });
+});
+
+describe('bindingOf', () => {
+  it('binds by kind: a shared card or device strongly, one contact in common weakly, co-residents never strongly', () => {
+    const g = storeOf([
+      application('a', T0, { bank: 'ba_1', contacts: ['ph_x'], address: 'adr_home', phone: 'ph_a' }),
+      application('b', T0, { bank: 'ba_1' }),
+      application('c', T0, { contacts: ['ph_x'] }),
+      application('d', T0, { address: 'adr_home', contacts: ['ph_a'], device: 'dev_d' }),
+    ]);
+    g.applyLinks([{ app: 'a', node: 'device:dev_d', kind: 'device', atMs: T0 }]);
+    const b = bindingOf(g, g.appOf('a'));
+    const by = Object.fromEntries(b.neighbours.map((n) => [g.applicationIdOf(n.app), { strong: n.strong, coResident: n.coResident }]));
+    expect(by).toEqual({ b: { strong: true, coResident: false }, c: { strong: false, coResident: false }, d: { strong: false, coResident: true } });
+  });
+
+  it('reads at most the hub limits of member entries per identifier, whatever the size of the graph', () => {
+    const crowd = Array.from({ length: 2000 }, (_, i) => application(`n${i}`, T0 + i, { contacts: ['ph_shop', `ph_n${(i * 7) % 2000}`], phone: `ph_n${i}`, ip: 'ip_cgnat' }));
+    const g = storeOf(crowd);
+    const worst = Math.max(...crowd.map((a) => bindingOf(g, g.appOf(a.applicationId)).scanned));
+    // Own phone (listed by ~1 other) and one friend's phone: a handful of entries; the hubs are not read.
+    expect(worst).toBeLessThanOrEqual(10);
   });
 });

@@ -84,7 +84,7 @@ describe('lendguard replay (memory state)', () => {
       expect(a.latency.sinceRecordMs).toBe(Date.parse(a.assessedAt) - Date.parse(a.eventTime));
       // A backtest never sheds work, however old the traffic (sinceRecordMs is days here).
       expect(a.degraded).toBe(false);
-      expect(a.rulesVersion).toMatch(/^2026-11-28\.1\+[0-9a-f]{8}$/);
+      expect(a.rulesVersion).toMatch(/^2026-12-01\.1\+[0-9a-f]{8}$/);
     }
     // No raw identifier leaves the pipeline, here either; the label stays out of the output.
     const text = readFileSync(out, 'utf8');
