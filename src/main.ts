@@ -83,6 +83,7 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
   const onCommitted = (result: BatchResult): void => {
     graph?.acknowledge(result.reportedRings);
     budget.committed(result.assessments);
+    if (graph) recordGraphMetrics(graph, metrics);
   };
   const graph = config.graph.enabled ? new GraphService(config.graph) : undefined;
   const badRecords = new Map<string, number>();
@@ -240,4 +241,14 @@ function buildEnrichContext(config: Config, logger: Logger): EnrichContext {
   const { geo } = loaded.context;
   logger.info({ geo: geo.name, geoBuildDate: geo.buildDate, lists: loaded.lists }, 'enrichment data loaded');
   return loaded.context;
+}
+
+/** The graph's work counters and size, for /metrics (read after each committed batch). */
+function recordGraphMetrics(graph: GraphService, metrics: Metrics): void {
+  metrics.graphWorkMax.set(graph.work.maxScanned);
+  metrics.graphWork.set(graph.work.scanned);
+  const stats = graph.stats();
+  metrics.graphApplications.set(stats.applications);
+  metrics.graphRings.set({ pattern: 'ring' }, stats.rings);
+  metrics.graphRings.set({ pattern: 'burst' }, stats.bursts);
 }

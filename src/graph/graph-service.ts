@@ -38,7 +38,7 @@ export interface GraphSettings {
 export interface GraphObservation {
   /** The application's links, for replication. */
   links: GraphLink[];
-  findings: NeighbourhoodFindings | null;
+  findings: NeighbourhoodFindings;
   ring: Ring | undefined;
   /** Ring changes this application caused, to alert once. */
   events: RingEvent[];
@@ -75,13 +75,13 @@ export class GraphService {
 
   /**
    * One application, in stream order: its links go in first (read-your-writes), then it joins the rings it
-   * is bound to, then (unless `deep` is off: the optional work shed over the latency budget) its
-   * neighbourhood features are read. Ring changes are diffed against what was already reported.
+   * is bound to, then its neighbourhood features are read (cheap: the binding is done already); with `deep`
+   * off (the optional work shed over the latency budget) the evidence is not written out as reasons. Ring changes are diffed against what was already reported.
    */
   observe(app: Application, deep: boolean, pending: Map<string, RingState>): GraphObservation {
     const links = linksFor(app);
     const { ring, group, binding, events, work } = this.place(links, app.applicationId, app.eventTimeMs, pending);
-    const findings = deep ? neighbourhoodOf(this.store, this.store.appOf(app.applicationId), binding, this.featureContext(group, app.eventTimeMs)) : null;
+    const findings = neighbourhoodOf(this.store, this.store.appOf(app.applicationId), binding, { ...this.featureContext(group, app.eventTimeMs), reasons: deep });
     for (const e of events) {
       pending.set(e.ring.id, { size: e.ring.size, knownFraud: e.ring.knownFraud });
       this.inflight.set(e.ring.id, pending.get(e.ring.id) as RingState);

@@ -70,6 +70,8 @@ export interface FeatureContext {
   groupGrowth?: number;
   /** start of the growth window, graph seconds */
   sinceS: number;
+  /** write the evidence out as reasons (skipped when shedding load; default true) */
+  reasons?: boolean;
 }
 
 export function neighbourhoodOf(store: IdentityStore, app: number, binding: Binding, ctx: FeatureContext): NeighbourhoodFindings {
@@ -121,7 +123,8 @@ export function neighbourhoodOf(store: IdentityStore, app: number, binding: Bind
   features['graph.hubsSkipped'] = hubs.length;
   features['graph.truncated'] = binding.truncated;
   fraud.sort((a, b) => a.applicationId.localeCompare(b.applicationId));
-  return { applicationId: store.applicationIdOf(app), features, evidence: describeNeighbourhood(features, shared, hubs, fraud) };
+  const evidence = ctx.reasons === false ? { shared: shared.slice(0, 20), hubs: hubs.slice(0, 20), knownFraud: fraud.slice(0, 20), reasons: [] } : describeNeighbourhood(features, shared, hubs, fraud);
+  return { applicationId: store.applicationIdOf(app), features, evidence };
 }
 
 export const kindName = (index: number): IdentifierKind => IDENTIFIER_KINDS[index] as IdentifierKind;

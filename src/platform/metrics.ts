@@ -48,6 +48,14 @@ export function createMetrics() {
     }),
     ruleReloads: new Counter({ name: 'lendguard_rule_reloads_total', help: 'Rule file changes applied or refused', labelNames: ['result'], registers: [registry] }),
     heapUsedRatio: new Gauge({ name: 'lendguard_heap_used_ratio', help: 'V8 heap used as a share of its limit (--max-old-space-size)', registers: [registry] }),
+    graphWorkMax: new Gauge({
+      name: 'lendguard_graph_work_max_entries',
+      help: 'Most member entries the identity graph read for one application since start (bounded by the hub limits and graph.maxNodes)',
+      registers: [registry],
+    }),
+    graphWork: new Gauge({ name: 'lendguard_graph_work_entries', help: 'Member entries the identity graph read, in all, since start', registers: [registry] }),
+    graphApplications: new Gauge({ name: 'lendguard_graph_applications', help: 'Applications in the identity graph replica', registers: [registry] }),
+    graphRings: new Gauge({ name: 'lendguard_graph_rings', help: 'Rings (and bursts) the replica holds', labelNames: ['pattern'], registers: [registry] }),
     ready: new Gauge({ name: 'lendguard_ready', help: '1 when consuming normally, 0 when starting or backing off', registers: [registry] }),
   };
   return m;

@@ -18,7 +18,8 @@ describe('GraphService', () => {
       const last = seen[seen.length - 1];
       expect(last?.ring?.size).toBe(8);
       expect(seen.flatMap((s) => s.events).filter((e) => e.type === 'formed')).toHaveLength(1);
-      expect(last?.findings === null).toBe(!deep);
+      expect(last?.findings.features['graph.strongLinks']).toBeGreaterThan(0); // features either way
+      expect((last?.findings.evidence.reasons.length ?? 0) > 0).toBe(deep); // reasons only with the deep work
     }
   });
 
