@@ -16,6 +16,8 @@ export interface CampaignPlan {
   rng: Rng;
   /** Ring members (realistic profile; the simple profile derives them from `size`). */
   members?: number;
+  /** Records before this time are dropped anyway (endless streams): generators that can may skip building them. */
+  from?: number;
 }
 
 export interface KindSpec {
@@ -164,6 +166,7 @@ export function* endless(rng: Rng, engine: ProfileEngine, start: number, eps: nu
     while (attacking && nextStart <= Math.min(bgT, heap.peekTime())) {
       const plan = planNext();
       if (plan.startMs + plan.durationMs < start) continue;
+      plan.from = start;
       const gen = engine.campaign(plan);
       for (let r = gen.next(); !r.done; r = gen.next()) {
         if (r.value.t >= start) {

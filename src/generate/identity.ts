@@ -31,7 +31,7 @@ export function isValidNationalId(id: string): boolean {
 export function makeNationalId(rng: Rng, divisionCode: string, birth: Date, male: boolean): string {
   let seq = rng.int(0, 499) * 2 + (male ? 1 : 0);
   if (seq === 0) seq = 2;
-  const ymd = birth.toISOString().slice(0, 10).replace(/-/g, '');
+  const ymd = `${birth.getUTCFullYear()}${String(birth.getUTCMonth() + 1).padStart(2, '0')}${String(birth.getUTCDate()).padStart(2, '0')}`;
   const first17 = `${divisionCode}${ymd}${String(seq).padStart(3, '0')}`;
   return first17 + nationalIdCheckChar(first17);
 }
@@ -70,8 +70,10 @@ const BINS: readonly (readonly [string, number, number])[] = [
   ['621799', 19, 6], ['622155', 16, 2], ['621098', 19, 4], ['623058', 19, 2], ['622630', 16, 2],
 ];
 
+const BIN_WEIGHTS = BINS.map((b) => b[2]);
+
 export function makeBankCard(rng: Rng): string {
-  const [bin, len] = rng.weighted(BINS, BINS.map((b) => b[2]));
+  const [bin, len] = rng.weighted(BINS, BIN_WEIGHTS);
   const payload = bin + rng.digits(len - bin.length - 1);
   return payload + String(luhnCheckDigit(payload));
 }
@@ -163,7 +165,7 @@ export function makeAddress(rng: Rng, city: string, province: string): string {
   return city === province ? `${unit}, ${compound}, ${street}, ${city}` : `${unit}, ${compound}, ${street}, ${city}, ${province}`;
 }
 
-const BIG_EMPLOYERS = [
+export const BIG_EMPLOYERS = [
   'Foxconn Technology Group', 'Meituan', 'JD Logistics', 'SF Express', 'China Railway Construction', 'BYD Company',
   'Haier Group', 'Midea Group', 'China Post', 'Didi Chuxing', 'Ele.me', 'Hikvision', 'Luxshare Precision', 'Gree Electric',
   'China Mobile', 'Industrial and Commercial Bank of China', 'Yonghui Superstores', 'Sunning Appliance', 'Anta Sports',
@@ -173,5 +175,10 @@ const INDUSTRIES = ['Technology', 'Trading', 'Logistics', 'Construction', 'Cater
 
 export function makeEmployer(rng: Rng, city: string): string {
   if (rng.chance(0.25)) return rng.pick(BIG_EMPLOYERS);
+  return makeLocalEmployer(rng, city);
+}
+
+/** A local firm ("<city> <word> <industry> Co., Ltd."). */
+export function makeLocalEmployer(rng: Rng, city: string): string {
   return `${city} ${rng.pick(COMPANY_WORDS)} ${rng.pick(INDUSTRIES)} Co., Ltd.`;
 }

@@ -36,7 +36,7 @@ export const PARTNERS = [
   'partner-ecommerce-mall', 'partner-short-video', 'partner-ride-hailing', 'partner-food-delivery', 'partner-phone-maker',
   'partner-telco-wallet', 'partner-airline-installments', 'partner-travel-ota', 'direct-app',
 ] as const;
-const PARTNER_WEIGHTS = [25, 15, 12, 12, 8, 6, 4, 4, 14];
+export const PARTNER_WEIGHTS = [25, 15, 12, 12, 8, 6, 4, 4, 14];
 
 interface ProductSpec {
   product: string;
@@ -160,9 +160,13 @@ export function applicantOf(rng: Rng, p: Person): RawApplication['applicant'] {
   return a;
 }
 
+const RANGES = new Map<string, { first: number; size: number }>();
+
 /** A host address inside `cidr` (never .0 or .255). */
 export function ipIn(rng: Rng, cidr: string): string {
-  const { first, size } = cidrRange(cidr);
+  let range = RANGES.get(cidr);
+  if (range === undefined) RANGES.set(cidr, (range = cidrRange(cidr)));
+  const { first, size } = range;
   if (size <= 256) return numberToIpv4(first + rng.int(1, Math.min(254, size - 2)));
   const block = rng.int(0, size / 256 - 1);
   return numberToIpv4(first + block * 256 + rng.int(1, 254));

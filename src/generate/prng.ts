@@ -28,6 +28,8 @@ export function hash128(text: string): [number, number, number, number] {
   return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
 }
 
+const DIGITS = '0123456789';
+
 export class Rng {
   private a: number;
   private b: number;
@@ -120,7 +122,7 @@ export class Rng {
 
   digits(n: number): string {
     let s = '';
-    for (let i = 0; i < n; i++) s += String(this.int(0, 9));
+    for (let i = 0; i < n; i++) s += DIGITS[this.int(0, 9)];
     return s;
   }
 

@@ -1,6 +1,7 @@
 import { chunk, endless, type ProfileEngine } from './engine.js';
 import { Rng } from './prng.js';
 import { toRecord } from './records.js';
+import { realisticEngine } from './realistic/profile.js';
 import { simpleEngine, simpleKinds } from './simple/profile.js';
 import { ATTACK_KINDS, DEFAULT_START_MS, type GeneratedApplication, type TrafficOptions } from './types.js';
 
@@ -25,7 +26,7 @@ export function* generateTraffic(opts: TrafficOptions = {}): Generator<Generated
   const start = opts.startMs ?? DEFAULT_START_MS;
   const eps = opts.eventsPerSecond ?? 50;
   const share = Math.min(1, Math.max(0, opts.attackShare ?? 0.05));
-  const profile = opts.profile ?? 'simple'; // realistic becomes the default once it exists
+  const profile = opts.profile ?? 'realistic';
   const idPrefix = opts.idPrefix ?? `app-${root.fork('id').hex(6)}`;
   if (!(eps > 0)) throw new Error('eventsPerSecond must be > 0');
   let engine: ProfileEngine;
@@ -34,7 +35,7 @@ export function* generateTraffic(opts: TrafficOptions = {}): Generator<Generated
     kinds = simpleKinds(kinds);
     engine = simpleEngine(root.fork('population'));
   } else {
-    throw new Error('realistic profile: not yet');
+    engine = realisticEngine(root.fork('population'), root.fork('world'));
   }
   let seq = 0;
   const id = (): string => `${idPrefix}-${String(++seq).padStart(9, '0')}`;
