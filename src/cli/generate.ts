@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { batchSizeFor, createPacer, parseDuration } from '../generate/pacer.js';
-import { generateTraffic, parseAttackKinds, type GeneratedApplication, type TrafficOptions } from '../generate/traffic.js';
+import { generateTraffic, parseAttackKinds, parseProfile, type GeneratedApplication, type TrafficOptions } from '../generate/traffic.js';
 import { createKafka } from '../platform/clients.js';
 import type { Config } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
@@ -24,6 +24,10 @@ export interface GenerateCliOptions {
   eventRate?: string;
   truth?: string;
   progressEvery?: string;
+  /** `realistic` (default) or `simple`. */
+  profile?: string;
+  /** Mix a graph bomb of this many applications into the output (in addition to --count). */
+  bomb?: string;
 }
 
 export interface GenerateDeps {
@@ -80,7 +84,9 @@ export function planGenerate(o: GenerateCliOptions, nowMs: number): GeneratePlan
   if (Number.isNaN(startMs)) throw new Error(`--start must be an ISO date-time (got '${o.start ?? ''}')`);
   const spanMs = o.span === undefined ? 2 * 3_600_000 : parseDuration(o.span);
   const seed = o.seed ?? String(nowMs % 1_000_000_007);
-  const traffic: TrafficOptions = { seed, startMs, attacks: parseAttackKinds(o.attacks ?? 'all'), attackShare: share };
+  const profile = parseProfile(o.profile ?? 'realistic');
+  const bomb = o.bomb === undefined ? 0 : (positiveNumber('bomb', o.bomb, { integer: true, allowZero: true }) ?? 0);
+  const traffic: TrafficOptions = { seed, startMs, profile, attacks: parseAttackKinds(o.attacks ?? 'all', profile), attackShare: share };
   if (rate > 0) {
     // Event time advances with the offered rate.
     traffic.eventsPerSecond = rate;
@@ -96,8 +102,14 @@ export function planGenerate(o: GenerateCliOptions, nowMs: number): GeneratePlan
   } else {
     traffic.eventsPerSecond = positiveNumber('event-rate', o.eventRate) ?? 200;
   }
+  if (bomb > 0) {
+    // The bomb starts in the middle of the event-time span (--duration only: of the duration) and lasts up to an
+    // hour (at most the second half).
+    const eventSpan = traffic.spanMs ?? durationMs ?? 2 * 3_600_000;
+    traffic.bomb = { count: bomb, startMs: startMs + eventSpan / 2, durationMs: Math.max(1000, Math.min(3_600_000, eventSpan / 2)) };
+  }
   const plan: GeneratePlan = { rate, seed, traffic, progressEveryMs: positiveNumber('progress-every', o.progressEvery) ?? 5000 };
-  if (count !== undefined) plan.count = count;
+  if (count !== undefined) plan.count = count + bomb;
   if (durationMs !== undefined) plan.durationMs = durationMs;
   if (o.out !== undefined) plan.out = o.out;
   if (o.truth !== undefined) plan.truth = o.truth;
@@ -189,7 +201,8 @@ export async function runGenerate(o: GenerateCliOptions, deps: GenerateDeps = {}
   log(
     `generate: seed ${plan.seed}, ${plan.count !== undefined ? `${fmt(plan.count)} records` : ''}${plan.count !== undefined && plan.durationMs !== undefined ? ' or ' : ''}` +
       `${plan.durationMs !== undefined ? `${plan.durationMs / 1000}s` : ''}, ${plan.rate > 0 ? `${plan.rate}/s` : 'as fast as possible'} → ${sink.name}` +
-      `; attacks ${plan.traffic.attacks?.join(',') || 'none'} at ${((plan.traffic.attackShare ?? 0) * 100).toFixed(1)}%`,
+      `; profile ${plan.traffic.profile ?? 'realistic'}; attacks ${plan.traffic.attacks?.join(',') || 'none'} at ${((plan.traffic.attackShare ?? 0) * 100).toFixed(1)}%` +
+      `${plan.traffic.bomb ? `; graph bomb of ${fmt(plan.traffic.bomb.count)} at ${new Date(plan.traffic.bomb.startMs ?? 0).toISOString()}` : ''}`,
   );
 
   const it = generateTraffic(plan.traffic)[Symbol.iterator]();

@@ -1,3 +1,4 @@
+import { generateGraphBomb, mergeByTime } from './bomb.js';
 import { chunk, endless, type ProfileEngine } from './engine.js';
 import { Rng } from './prng.js';
 import { toRecord } from './records.js';
@@ -14,23 +15,40 @@ export {
   type TrafficOptions,
 } from './types.js';
 export { CHAIN_LINKS, type ChainLink } from './simple/rings.js';
+export { generateGraphBomb, type GraphBombOptions } from './bomb.js';
 
 /**
  * Generates applications in event-time order. Pure and deterministic: the same options give the same records.
- * With `count`, exactly `count` records spread over `spanMs` (exactly round(count·attackShare) of them attacks);
- * without, an endless stationary stream at `eventsPerSecond` (attack share right in expectation).
+ * With `count`, exactly `count` records spread over `spanMs` (round(count·attackShare) of them attacks, as far as
+ * campaign sizes allow); without, an endless stationary stream at `eventsPerSecond` (attack share right in
+ * expectation). With `bomb`, a graph bomb's records are mixed in on top.
  */
-export function* generateTraffic(opts: TrafficOptions = {}): Generator<GeneratedApplication> {
+export function generateTraffic(opts: TrafficOptions = {}): Generator<GeneratedApplication> {
   const seed = opts.seed ?? 1;
   const root = new Rng(`lendguard-generate:${String(seed)}`);
   const start = opts.startMs ?? DEFAULT_START_MS;
   const eps = opts.eventsPerSecond ?? 50;
-  const share = Math.min(1, Math.max(0, opts.attackShare ?? 0.05));
-  const profile = opts.profile ?? 'realistic';
   const idPrefix = opts.idPrefix ?? `app-${root.fork('id').hex(6)}`;
   if (!(eps > 0)) throw new Error('eventsPerSecond must be > 0');
-  let engine: ProfileEngine;
+  if (opts.count !== undefined && (!Number.isInteger(opts.count) || opts.count < 0)) throw new Error('count must be a non-negative integer');
+  const traffic = profileTraffic(opts, root, start, eps, idPrefix);
+  if (!opts.bomb || opts.bomb.count <= 0) return traffic;
+  const span = opts.count !== undefined ? (opts.spanMs ?? (opts.count / eps) * 1000) : 0;
+  const bomb = generateGraphBomb({
+    seed: `${String(seed)}/bomb`,
+    count: opts.bomb.count,
+    startMs: opts.bomb.startMs ?? start + span / 2,
+    durationMs: opts.bomb.durationMs ?? 3_600_000,
+    idPrefix: `${idPrefix}-bomb`,
+  });
+  return mergeByTime(traffic, bomb);
+}
+
+function* profileTraffic(opts: TrafficOptions, root: Rng, start: number, eps: number, idPrefix: string): Generator<GeneratedApplication> {
+  const share = Math.min(1, Math.max(0, opts.attackShare ?? 0.05));
+  const profile = opts.profile ?? 'realistic';
   let kinds = opts.attacks ?? ATTACK_KINDS;
+  let engine: ProfileEngine;
   if (profile === 'simple') {
     kinds = simpleKinds(kinds);
     engine = simpleEngine(root.fork('population'));
@@ -40,7 +58,6 @@ export function* generateTraffic(opts: TrafficOptions = {}): Generator<Generated
   let seq = 0;
   const id = (): string => `${idPrefix}-${String(++seq).padStart(9, '0')}`;
   if (opts.count !== undefined) {
-    if (!Number.isInteger(opts.count) || opts.count < 0) throw new Error('count must be a non-negative integer');
     const span = opts.spanMs ?? (opts.count / eps) * 1000;
     for (const d of chunk(root.fork('chunk-0'), engine, start, Math.max(1, span), opts.count, kinds, share)) yield toRecord(id(), d);
     return;

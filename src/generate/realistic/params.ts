@@ -9,6 +9,8 @@ export const REALISTIC = {
   attachEntries: 30_000,
   /** Households still waiting for members to apply, at most. */
   pendingHouseholds: 8_000,
+  /** National IDs remembered to keep new ones unique (random IDs would collide now and then). */
+  issuedIds: 300_000,
   /** Friends-to-be (listed, not yet applied) remembered, at most. */
   prospects: 4_000,
 

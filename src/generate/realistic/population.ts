@@ -8,7 +8,7 @@ import { Households, type Household, type RealPerson } from './households.js';
 import { newMember } from './person.js';
 import { whereFor } from './network.js';
 import { REALISTIC } from './params.js';
-import { RingBuffer } from './ring-buffer.js';
+import { BoundedSet, RingBuffer } from './ring-buffer.js';
 import { Social } from './social.js';
 import { pickPartner, type World } from './world.js';
 
@@ -20,6 +20,7 @@ import { pickPartner, type World } from './world.js';
 export class RealisticPopulation implements Background {
   readonly people = new RingBuffer<RealPerson>(REALISTIC.rememberedPeople);
   private readonly households = new Households();
+  private readonly issued = new BoundedSet(REALISTIC.issuedIds);
   private readonly social: Social;
 
   constructor(
@@ -84,7 +85,7 @@ export class RealisticPopulation implements Background {
 
   private member(hh: Household, member: number, t: number): RealPerson {
     const rng = this.rng;
-    const p = newMember(rng, t, hh, member, member > 0 && rng.chance(REALISTIC.sharedSurname) ? hh.surname : undefined);
+    const p = newMember(rng, t, hh, member, this.issued, member > 0 && rng.chance(REALISTIC.sharedSurname) ? hh.surname : undefined);
     if (member === 0) hh.surname = p.surname;
     if (rng.chance(REALISTIC.employed)) {
       p.office = this.world.hire(rng, hh.city);

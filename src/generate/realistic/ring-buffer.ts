@@ -41,3 +41,27 @@ export class RingBuffer<T> {
     return this.newest(Math.floor(rng.next() * Math.min(k, this.items.length)));
   }
 }
+
+/** A set that remembers only the `cap` most recently added values. */
+export class BoundedSet {
+  private readonly values = new Set<string>();
+  private readonly order: string[] = [];
+  private next = 0;
+
+  constructor(readonly cap: number) {}
+
+  has(v: string): boolean {
+    return this.values.has(v);
+  }
+
+  add(v: string): void {
+    if (this.values.has(v)) return;
+    if (this.order.length < this.cap) this.order.push(v);
+    else {
+      this.values.delete(this.order[this.next] as string);
+      this.order[this.next] = v;
+      this.next = (this.next + 1) % this.cap;
+    }
+    this.values.add(v);
+  }
+}
