@@ -92,6 +92,8 @@ program
   .option('--span <time>', 'as fast as possible with --count: event-time span to spread over (default 2h)')
   .option('--event-rate <perSecond>', 'as fast as possible with --duration only: event-time rate (default 200)')
   .option('--truth <file.jsonl>', 'also write {applicationId, fraud, pattern, ringId} lines here')
+  .option('--profile <name>', 'traffic model: realistic (default) or simple (the original mix, byte for byte)')
+  .option('--bomb <n>', 'also mix in a graph bomb of n applications, starting in the middle of the span')
   .action(async (opts: GenerateCliOptions) => {
     const stop = new AbortController();
     process.once('SIGINT', () => stop.abort());
