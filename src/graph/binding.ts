@@ -145,30 +145,64 @@ function classOf(kind: number, ua: number, ub: number, w: Walkable, r: Resolved)
 
 export function bindingOf(store: IdentityStore, app: number, opts: BindingOptions = {}): Binding {
   const r = resolveBindingOptions(opts);
-  const ownNid = store.identityOf(app);
-  const index = new Map<number, Neighbour>();
-  const own: OwnShared[] = [];
-  const walk: Walkable[] = [];
-  const out: Binding = { neighbours: [], own, scanned: 0, truncated: false };
-  const neighbour = (b: number): Neighbour => {
-    let n = index.get(b);
+  const b = new Builder(store, app, r);
+  // First pass: the application's shared identifiers, how popular they are, which ones to walk.
+  store.forEachShared(app, (shared, kindBits) => b.own(shared, kindBits));
+  // Co-residence only matters for pairs that share something walkable: only then are IPs read.
+  if (b.walk.length > 0) {
+    for (const ip of b.ips) b.readIp(ip);
+    for (const h of b.homes) b.markCoResidents(h);
+  }
+  // Second pass: the class each walkable identifier gives each pair.
+  for (const w of b.walk) b.pairs(w);
+  for (const n of b.out.neighbours) n.strong = !n.coResident && !n.sameIdentity && n.strength >= r.strongAt;
+  return b.out;
+}
+
+/** The working state of one binding (a class, not closures: this runs for every application). */
+class Builder {
+  readonly out: Binding = { neighbours: [], own: [], scanned: 0, truncated: false };
+  readonly walk: Walkable[] = [];
+  /** addresses and IPs small enough to be a home: their members are co-residents */
+  readonly homes: number[] = [];
+  /** the application's shared IPs (weak: read only when something walkable is shared too) */
+  readonly ips: OwnShared[] = [];
+  private readonly index = new Map<number, Neighbour>();
+  private readonly ownNid: number;
+
+  constructor(
+    private readonly store: IdentityStore,
+    private readonly app: number,
+    private readonly r: Resolved,
+  ) {
+    this.ownNid = store.identityOf(app);
+  }
+
+  neighbour(other: number): Neighbour {
+    let n = this.index.get(other);
     if (!n) {
-      n = { app: b, strength: 0, classes: 0, strong: false, coResident: false, sameIdentity: ownNid !== 0 && store.identityOf(b) === ownNid };
-      index.set(b, n);
-      out.neighbours.push(n);
+      n = { app: other, strength: 0, classes: 0, strong: false, coResident: false, sameIdentity: this.ownNid !== 0 && this.store.identityOf(other) === this.ownNid };
+      this.index.set(other, n);
+      this.out.neighbours.push(n);
     }
     return n;
-  };
-  // First pass: what the application's shared identifiers are, how popular, and who lives together.
-  store.forEachShared(app, (shared, kindBits) => {
+  }
+
+  own(shared: number, kindBits: number): void {
+    const { store, r, out } = this;
     const kind = store.kindOf(shared);
     const degree = store.degree(shared);
     const hub = degree > (r.limits[kind] as number);
     const weak = r.weak[kind] as boolean;
     const entry: OwnShared = { shared, kind: IDENTIFIER_KINDS[kind] as IdentifierKind, kindBits, apps: degree - 1, identities: 0, knownFraud: 0, hub, weak };
-    own.push(entry);
-    if (hub || out.scanned + degree > r.maxScan) {
-      if (!hub) out.truncated = true;
+    out.own.push(entry);
+    // Weak kinds are counted, not read (an IP is read only to find co-residents, and only if needed).
+    if (hub || weak) {
+      if (!hub && kind === IP) this.ips.push(entry);
+      return;
+    }
+    if (out.scanned + degree > r.maxScan) {
+      out.truncated = true;
       return;
     }
     const members = store.members(shared);
@@ -176,24 +210,44 @@ export function bindingOf(store: IdentityStore, app: number, opts: BindingOption
     const nids = new Set<number>();
     let owned = (kindBits & ~CONTACT_BIT) !== 0;
     for (const m of members) {
-      const b = m >> 2;
-      if (b === app) continue;
+      const other = m >> 2;
+      if (other === this.app) continue;
       if ((m & USE_OWN) !== 0) owned = true;
-      const nid = store.identityOf(b);
-      if (nid === 0 || nid !== ownNid) nids.add(nid === 0 ? -1 - b : nid);
-      if (store.isFraud(b)) entry.knownFraud++;
+      const nid = store.identityOf(other);
+      if (nid === 0 || nid !== this.ownNid) nids.add(nid === 0 ? -1 - other : nid);
+      if (store.isFraud(other)) entry.knownFraud++;
     }
     entry.identities = nids.size;
-    const household = (kind === ADDRESS || kind === IP) && nids.size + 1 <= r.householdMax;
-    if (household) for (const m of members) if (m >> 2 !== app) neighbour(m >> 2).coResident = true;
-    if (!weak && kind !== NATIONAL_ID) walk.push({ shared, kind, ua: ownUse(kindBits), identities: nids.size + 1, owned });
-  });
-  // Second pass: the class each walkable identifier gives each pair.
-  for (const w of walk) {
-    for (const m of store.members(w.shared)) {
-      const b = m >> 2;
-      if (b === app) continue;
-      const n = neighbour(b);
+    if (kind === ADDRESS && nids.size + 1 <= r.householdMax) this.homes.push(shared);
+    if (!weak && kind !== NATIONAL_ID) this.walk.push({ shared, kind, ua: ownUse(kindBits), identities: nids.size + 1, owned });
+  }
+
+  readIp(entry: OwnShared): void {
+    const members = this.store.members(entry.shared);
+    if (this.out.scanned + members.length > this.r.maxScan) {
+      this.out.truncated = true;
+      return;
+    }
+    this.out.scanned += members.length;
+    const nids = new Set<number>();
+    for (const m of members) {
+      const nid = this.store.identityOf(m >> 2);
+      if (m >> 2 !== this.app && (nid === 0 || nid !== this.ownNid)) nids.add(nid === 0 ? -1 - (m >> 2) : nid);
+    }
+    entry.identities = nids.size;
+    if (nids.size + 1 <= this.r.householdMax) this.homes.push(entry.shared);
+  }
+
+  markCoResidents(home: number): void {
+    for (const m of this.store.members(home)) if (m >> 2 !== this.app) this.neighbour(m >> 2).coResident = true;
+  }
+
+  pairs(w: Walkable): void {
+    const r = this.r;
+    for (const m of this.store.members(w.shared)) {
+      const other = m >> 2;
+      if (other === this.app) continue;
+      const n = this.neighbour(other);
       if (n.sameIdentity) continue;
       const c = classOf(w.kind, w.ua, m & 3, w, r);
       if (c === null) continue;
@@ -202,8 +256,6 @@ export function bindingOf(store: IdentityStore, app: number, opts: BindingOption
       n.strength += r.weights[cls];
     }
   }
-  for (const n of out.neighbours) n.strong = !n.coResident && !n.sameIdentity && n.strength >= r.strongAt;
-  return out;
 }
 
 const CONTACT_BIT = 1 << 9;

@@ -2,6 +2,7 @@ import type { Application } from '../domain/application.js';
 import { bindingOf, type Binding, type BindingOptions, type Neighbour } from './binding.js';
 import { GroupRegistry, type Group } from './groups.js';
 import { toGraphTime, type HubLimits, type IdentifierKind } from './kinds.js';
+import type { LinkRecord } from './link-record.js';
 import { linksFor, type GraphLink } from './links.js';
 import { neighbourhoodOf, type NeighbourhoodFindings } from './neighbourhood.js';
 import { diffRing, type RingEvent, type RingState } from './ring-events.js';
@@ -80,7 +81,8 @@ export class GraphService {
    */
   observe(app: Application, deep: boolean, pending: Map<string, RingState>): GraphObservation {
     const links = linksFor(app);
-    const { ring, group, binding, events, work } = this.place(links, app.applicationId, app.eventTimeMs, pending);
+    this.store.applyLinks(links);
+    const { ring, group, binding, events, work } = this.place(this.store.appOf(app.applicationId), app.applicationId, app.eventTimeMs, pending);
     const findings = neighbourhoodOf(this.store, this.store.appOf(app.applicationId), binding, { ...this.featureContext(group, app.eventTimeMs), reasons: deep });
     for (const e of events) {
       pending.set(e.ring.id, { size: e.ring.size, knownFraud: e.ring.knownFraud });
@@ -96,10 +98,20 @@ export class GraphService {
       if (i < links.length && links[i]?.app === links[start]?.app) continue;
       const run = links.slice(start, i);
       const first = run[0] as GraphLink;
-      const { events } = this.place(run, first.app, first.atMs, new Map());
-      for (const e of events) this.baseline.set(e.ring.id, { size: e.ring.size, knownFraud: e.ring.knownFraud });
+      this.store.applyLinks(run);
+      this.settle(this.place(this.store.appOf(first.app), first.app, first.atMs, new Map()).events);
       start = i;
     }
+  }
+
+  /** Link records as the replica reads them (triples, no link objects): the fast path of a rebuild. */
+  replicateRecords(records: readonly LinkRecord[]): void {
+    for (const r of records) this.settle(this.place(this.store.applyRecord(r.applicationId, r.atMs, r.links), r.applicationId, r.atMs, new Map()).events);
+  }
+
+  /** Replicated changes were reported by whichever instance processed them: the baseline moves, nothing is emitted. */
+  private settle(events: readonly RingEvent[]): void {
+    for (const e of events) this.baseline.set(e.ring.id, { size: e.ring.size, knownFraud: e.ring.knownFraud });
   }
 
   /** The baseline moves only once the batch that reported these rings committed. */
@@ -150,9 +162,8 @@ export class GraphService {
     return { ...this.store.stats(), rings: this.rings.rings.size, bursts: this.bursts.rings.size };
   }
 
-  private place(links: readonly GraphLink[], applicationId: string, atMs: number, pending: Map<string, RingState>): { ring: Ring | undefined; group: Group | undefined; binding: Binding; events: RingEvent[]; work: number } {
-    this.store.applyLinks(links);
-    const app = this.store.appOf(applicationId);
+  /** The application (its links applied) joins its rings; what changed is diffed against what was reported. */
+  private place(app: number, applicationId: string, atMs: number, pending: Map<string, RingState>): { ring: Ring | undefined; group: Group | undefined; binding: Binding; events: RingEvent[]; work: number } {
     const nowS = toGraphTime(atMs);
     const binding = bindingOf(this.store, app, this.binding);
     const group = this.joinRings(app, binding, nowS);

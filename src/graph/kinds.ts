@@ -36,8 +36,26 @@ export function nodeKindOf(node: string): NodeKind {
   return node.slice(0, node.indexOf(':')) as NodeKind;
 }
 
-/** Bit of a link kind inside an edge's kind mask: one edge may carry two links (phone and contact). */
-export const kindBit = (kind: LinkKind): number => 1 << LINK_KINDS.indexOf(kind);
+/** Per link kind, precomputed: its index, its bit in a kind mask, and its node kind's index (hot path). */
+export interface LinkKindInfo {
+  index: number;
+  bit: number;
+  nodeKind: number;
+  /** the node key's prefix, `phone:` for a contact */
+  prefix: string;
+}
+
+export const LINK_KIND_INFO: Readonly<Record<LinkKind, LinkKindInfo>> = Object.freeze(
+  Object.fromEntries(
+    LINK_KINDS.map((k, i) => {
+      const node = k === 'contact' ? 'phone' : k;
+      return [k, Object.freeze({ index: i, bit: 1 << i, nodeKind: ['device', 'ip', 'subnet', 'phone', 'email', 'nationalId', 'bankAccount', 'address', 'employer'].indexOf(node), prefix: `${node}:` })];
+    }),
+  ) as Record<LinkKind, LinkKindInfo>,
+);
+
+/** Bit of a link kind inside a kind mask: one application may use an identifier two ways (phone and contact). */
+export const kindBit = (kind: LinkKind): number => LINK_KIND_INFO[kind].bit;
 
 export function kindsOfMask(mask: number): LinkKind[] {
   return LINK_KINDS.filter((_, i) => (mask & (1 << i)) !== 0);

@@ -11,10 +11,12 @@ import { makeLink, type GraphLink } from './links.js';
  * earlier form, a list of full link objects ({id, app, node, kind, atMs, masked}), which is still
  * read, so a compacted topic written by an older version replays.
  */
+export type LinkTriple = [kind: LinkKind, pseudonymId: string, masked?: string];
+
 export interface LinkRecord {
   applicationId: string;
   atMs: number;
-  links: [kind: LinkKind, pseudonymId: string, masked?: string][];
+  links: LinkTriple[];
 }
 
 /** The header that names the instance which produced a record: its own records it skips on replay. */
@@ -48,11 +50,13 @@ interface LegacyLink {
 const isLegacyLink = (l: Partial<LegacyLink>): l is LegacyLink =>
   typeof l.id === 'string' && typeof l.app === 'string' && typeof l.node === 'string' && KINDS.has(l.kind as string) && typeof l.atMs === 'number';
 
-/** The earlier form named the application node (`app:<id>`) and carried a link id. */
-function fromLegacy(l: LegacyLink): GraphLink {
-  const link: GraphLink = { app: l.app.startsWith(APP_PREFIX) ? l.app.slice(APP_PREFIX.length) : l.app, node: l.node, kind: l.kind, atMs: l.atMs };
-  if (typeof l.masked === 'string') link.masked = l.masked;
-  return link;
+/** The earlier form: full link objects naming the application node (`app:<id>`) and the node key. */
+function legacyRecord(applicationId: string, links: readonly LegacyLink[]): LinkRecord {
+  const triples = links.map((l): LinkTriple => {
+    const id = l.node.slice(l.node.indexOf(':') + 1);
+    return typeof l.masked === 'string' ? [l.kind, id, l.masked] : [l.kind, id];
+  });
+  return { applicationId: links[0]?.app.startsWith(APP_PREFIX) ? (links[0].app.slice(APP_PREFIX.length)) : applicationId, atMs: links[0]?.atMs ?? 0, links: triples };
 }
 
 const isTriple = (l: unknown): l is LinkRecord['links'][number] =>
@@ -64,6 +68,12 @@ function fromTriples(applicationId: string, atMs: number, triples: LinkRecord['l
 
 /** Parses one record of the link topic (either form); a reason when it is not one. */
 export function parseLinkRecord(value: Buffer | null): GraphLink[] | string {
+  const r = readLinkRecord(value);
+  return typeof r === 'string' ? r : fromTriples(r.applicationId, r.atMs, r.links);
+}
+
+/** The record as triples (the legacy form converted), for `IdentityStore.applyRecord`; a reason when it is not one. */
+export function readLinkRecord(value: Buffer | null): LinkRecord | string {
   if (!value) return 'empty value';
   let r: { applicationId?: unknown; atMs?: unknown; links?: unknown };
   try {
@@ -74,7 +84,7 @@ export function parseLinkRecord(value: Buffer | null): GraphLink[] | string {
   const expected = 'not an application link set ({applicationId, atMs, links: [[kind, id, masked?]…]})';
   if (typeof r.applicationId !== 'string' || !Array.isArray(r.links)) return expected;
   const links = r.links as unknown[];
-  if (typeof r.atMs === 'number' && links.every(isTriple)) return fromTriples(r.applicationId, r.atMs, links);
-  if (links.every((l) => typeof l === 'object' && l !== null && isLegacyLink(l as Partial<LegacyLink>))) return (links as LegacyLink[]).map(fromLegacy);
+  if (typeof r.atMs === 'number' && links.every(isTriple)) return { applicationId: r.applicationId, atMs: r.atMs, links };
+  if (links.length > 0 && links.every((l) => typeof l === 'object' && l !== null && isLegacyLink(l as Partial<LegacyLink>))) return legacyRecord(r.applicationId, links as LegacyLink[]);
   return expected;
 }

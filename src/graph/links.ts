@@ -1,5 +1,5 @@
 import type { Application, Pseudonym } from '../domain/application.js';
-import { flatString, nodeKindOfLink, type LinkKind } from './kinds.js';
+import { nodeKindOfLink, type LinkKind } from './kinds.js';
 
 /**
  * One link: application → identifier node. Links are the unit of replication (compacted topic
@@ -18,8 +18,8 @@ export interface GraphLink {
   masked?: string;
 }
 
-/** The identifier node of a pseudonym used as `kind` (flat: the graph keeps it). */
-export const identifierNode = (kind: LinkKind, pseudonymId: string): string => flatString(`${nodeKindOfLink(kind)}:${pseudonymId}`);
+/** The identifier node of a pseudonym used as `kind` (the store flattens the few it keeps). */
+export const identifierNode = (kind: LinkKind, pseudonymId: string): string => `${nodeKindOfLink(kind)}:${pseudonymId}`;
 
 /** One link of application `app` to the identifier with pseudonym `p.id`; also rebuilds replicated links. */
 export function makeLink(app: string, kind: LinkKind, p: { id: string; masked?: string | undefined }, atMs: number): GraphLink {

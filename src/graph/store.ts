@@ -1,6 +1,7 @@
-import { IdTable, hashHi, hashLo } from './id-table.js';
-import { IDENTIFIER_KINDS, identifierKindIndex, kindBit, LINK_KINDS, nodeKindOfLink, popcount, toGraphTime, type IdentifierKind, type LinkKind } from './kinds.js';
+import { IdTable, hashed, hashKey, hashKey2 } from './id-table.js';
+import { flatString, IDENTIFIER_KINDS, identifierKindIndex, LINK_KIND_INFO, LINK_KINDS, nodeKindOfLink, popcount, toGraphTime, type IdentifierKind, type LinkKind, type LinkKindInfo } from './kinds.js';
 import type { GraphLink } from './links.js';
+import type { LinkTriple } from './link-record.js';
 import type { ChangeSet, GraphStats } from './model.js';
 import { Int32Vec, SegmentPool } from './typed.js';
 
@@ -27,7 +28,8 @@ export const NO_TIME = -2147483648;
 export const USE_OWN = 1;
 export const USE_CONTACT = 2;
 const BUCKET_SECONDS = 3600;
-const CONTACT_BIT = kindBit('contact');
+const CONTACT_BIT = LINK_KIND_INFO.contact.bit;
+const NID_KIND = LINK_KIND_INFO.nationalId.nodeKind;
 
 /** Packs a member: application index and use bits. */
 const member = (app: number, use: number): number => app * 4 + use;
@@ -139,7 +141,8 @@ export class IdentityStore {
 
   /** The shared identifier with this node key, or -1 (solo or unknown). */
   sharedOf(nodeKey: string): number {
-    const slot = this.table.find(hashHi(nodeKey), hashLo(nodeKey));
+    hashKey(nodeKey);
+    const slot = this.table.find(hashed.hi, hashed.lo);
     const v = slot < 0 ? 0 : this.table.value(slot);
     return v > 0 ? v - 1 : -1;
   }
@@ -172,15 +175,35 @@ export class IdentityStore {
           this.links.reserve(app, run);
         }
       } else this.touch(app, at);
-      const outcome = this.applyLink(app, link, changed);
-      if (outcome === 0) result.known++;
-      else {
-        result.added++;
-        if (outcome === 2) result.promoted++;
-      }
+      hashKey(link.node);
+      this.count(result, this.applyLink(app, LINK_KIND_INFO[link.kind], link.node, '', link.masked, changed));
     }
     for (const a of changed) result.changedApps.push(this.appIds[a] as string);
     return result;
+  }
+
+  /**
+   * One application's link set as the link topic carries it (`[kind, pseudonym, masked?]` triples): the same
+   * as `applyLinks`, without building a link object or a node key per link. Returns the application index.
+   */
+  applyRecord(applicationId: string, atMs: number, triples: readonly LinkTriple[]): number {
+    const at = toGraphTime(atMs);
+    const app = this.ensureApp(applicationId, at);
+    if (this.links.segment(app).length === 0) this.links.reserve(app, triples.length);
+    for (const [kind, id, masked] of triples) {
+      const info = LINK_KIND_INFO[kind];
+      hashKey2(info.prefix, id);
+      this.applyLink(app, info, undefined, id, masked, undefined);
+    }
+    return app;
+  }
+
+  private count(result: ChangeSet, outcome: 0 | 1 | 2): void {
+    if (outcome === 0) result.known++;
+    else {
+      result.added++;
+      if (outcome === 2) result.promoted++;
+    }
   }
 
   /** Analyst label: fraud marks the application, legit clears the mark; the latest label (by time) wins. */
@@ -238,27 +261,30 @@ export class IdentityStore {
     this.bucketKeys.splice(i, 0, key);
   }
 
-  /** 0 = known, 1 = added, 2 = added and promoted a solo. */
-  private applyLink(app: number, link: GraphLink, changed: Set<number>): 0 | 1 | 2 {
-    const hi = hashHi(link.node);
-    const lo = hashLo(link.node);
-    const bit = kindBit(link.kind);
-    if (link.kind === 'nationalId') this.aNid.set(app, lo === 0 ? 1 : lo);
+  /**
+   * One link of `app`, its identifier's hash in `hashed`; the node key is `node`, or `prefix + id` (built only
+   * if the identifier becomes shared). 0 = known, 1 = added, 2 = added and promoted a solo.
+   */
+  private applyLink(app: number, info: LinkKindInfo, node: string | undefined, id: string, masked: string | undefined, changed: Set<number> | undefined): 0 | 1 | 2 {
+    const hi = hashed.hi;
+    const lo = hashed.lo;
+    const bit = info.bit;
+    if (info.nodeKind === NID_KIND) this.aNid.set(app, lo === 0 ? 1 : lo);
     const own = this.links.find(app, hi, lo);
     if (own >= 0) {
       const bits = this.links.kind(own);
       if ((bits & bit) !== 0) return 0;
       this.links.setKind(own, bits | bit);
-      this.counts.links[LINK_KINDS.indexOf(link.kind)]!++;
+      this.counts.links[info.index]!++;
       this.widenUse(hi, lo, app, bits | bit);
       return 1;
     }
     this.links.append(app, hi, lo, bit);
-    this.counts.links[LINK_KINDS.indexOf(link.kind)]!++;
+    this.counts.links[info.index]!++;
     const slot = this.table.find(hi, lo);
     if (slot < 0) {
       this.table.insert(hi, lo, soloValue(app), bit);
-      this.counts.identifiers[identifierKindIndex(nodeKindOfLink(link.kind))]!++;
+      this.counts.identifiers[info.nodeKind]!++;
       return 1;
     }
     const v = this.table.value(slot);
@@ -267,26 +293,27 @@ export class IdentityStore {
       this.sDeg.set(s, this.sDeg.at(s) + 1);
       const list = this.sMembers[s] as number[];
       if (list.length < MEMBER_CAP) list.push(member(app, useOf(bit)));
-      if (this.sMasked[s] === undefined && link.masked !== undefined) this.sMasked[s] = link.masked;
-      changed.add(app);
+      if (this.sMasked[s] === undefined && masked !== undefined) this.sMasked[s] = masked;
+      changed?.add(app);
       return 1;
     }
     // A second application: the identifier now binds two and becomes shared.
     const other = -v - 2;
-    const s = this.newShared(link, hi, lo, [member(other, useOf(this.table.tagOf(slot))), member(app, useOf(bit))]);
+    const s = this.newShared(node ?? info.prefix + id, info.nodeKind, masked, hi, lo, [member(other, useOf(this.table.tagOf(slot))), member(app, useOf(bit))]);
     this.table.set(slot, s + 1, 0);
-    changed.add(other);
-    changed.add(app);
+    changed?.add(other);
+    changed?.add(app);
     return 2;
   }
 
-  private newShared(link: GraphLink, hi: number, lo: number, members: number[]): number {
+  private newShared(node: string, nodeKind: number, masked: string | undefined, hi: number, lo: number, members: number[]): number {
     const s = this.freeShared.pop() ?? this.sharedTop++;
-    this.sKey[s] = link.node;
-    this.sMasked[s] = link.masked;
+    // Kept for the life of the identifier: a flat copy, not a concatenation (see flatString).
+    this.sKey[s] = flatString(node);
+    this.sMasked[s] = masked;
     this.sMembers[s] = members;
     this.sDeg.set(s, members.length);
-    this.sKind.set(s, identifierKindIndex(nodeKindOfLink(link.kind)));
+    this.sKind.set(s, nodeKind);
     this.sHi.set(s, hi);
     this.sLo.set(s, lo);
     return s;

@@ -1,7 +1,6 @@
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import type { GraphService } from '../graph/graph-service.js';
-import type { GraphLink } from '../graph/links.js';
-import { ORIGIN_HEADER, parseLinkRecord } from '../graph/link-record.js';
+import { ORIGIN_HEADER, readLinkRecord, type LinkRecord } from '../graph/link-record.js';
 import type { Logger } from '../platform/logger.js';
 import { TableConsumer } from './table-consumer.js';
 
@@ -64,14 +63,14 @@ const EVICT_SLICE = 2000;
 export function createGraphReplica(opts: GraphReplicaOptions): GraphReplica {
   const { graph, logger } = opts;
   const applyLinks = (records: readonly KafkaMessage[]): void => {
-    const links: GraphLink[] = [];
+    const parsed: LinkRecord[] = [];
     for (const r of records) {
       if (opts.origin !== undefined && r.headers?.[ORIGIN_HEADER]?.toString() === opts.origin) continue;
-      const parsed = parseLinkRecord(r.value);
-      if (typeof parsed === 'string') opts.onBadRecord(opts.topics.graphLinks, parsed);
-      else for (const l of parsed) links.push(l);
+      const record = readLinkRecord(r.value);
+      if (typeof record === 'string') opts.onBadRecord(opts.topics.graphLinks, record);
+      else parsed.push(record);
     }
-    graph.replicate(links, opts.now());
+    graph.replicateRecords(parsed);
   };
   const applyLabels = (records: readonly KafkaMessage[]): void => {
     for (const r of records) {
