@@ -93,11 +93,36 @@ function meanSize(kinds: readonly AttackKind[]): number {
   return total / n;
 }
 
+/**
+ * A plan whose random stream is forked only when the campaign runs: an endless stream plans days of campaigns
+ * before its start and skips most of them (the same stream as an eager fork: it depends on the label only).
+ */
+class LazyPlan implements CampaignPlan {
+  private stream?: Rng;
+  members?: number;
+  from?: number;
+
+  constructor(
+    readonly kind: AttackKind,
+    readonly pattern: Pattern,
+    readonly size: number,
+    readonly durationMs: number,
+    readonly startMs: number,
+    private readonly parent: Rng,
+    private readonly label: string,
+  ) {}
+
+  get rng(): Rng {
+    this.stream ??= this.parent.fork(this.label);
+    return this.stream;
+  }
+}
+
 function planNext(rng: Rng, kinds: readonly AttackKind[], startMs: number, index: number): CampaignPlan {
   const { kind, pattern } = draw(rng, kinds);
   const spec = REALISTIC_KINDS[kind];
   const shape = spec.shape(rng, pattern);
-  const plan: CampaignPlan = { kind, pattern, size: shape.size, durationMs: spec.duration(rng), startMs, rng: rng.fork(`campaign-${index}`) };
+  const plan = new LazyPlan(kind, pattern, shape.size, spec.duration(rng), startMs, rng, `campaign-${index}`);
   if (shape.members !== undefined) plan.members = shape.members;
   return plan;
 }

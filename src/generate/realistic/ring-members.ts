@@ -83,10 +83,14 @@ export interface Slot {
 /** `size` applications over `n` members, 1..maxPer each (needs n <= size <= n·maxPer), in time order over the span. */
 export function ringSlots(rng: Rng, size: number, n: number, start: number, dur: number, maxPer = 3): Slot[] {
   const counts = Array.from({ length: n }, () => 1);
-  for (let extra = size - n; extra > 0; extra--) {
-    const open = counts.flatMap((c, i) => (c < maxPer ? [i] : []));
-    if (open.length === 0) break;
-    counts[rng.pick(open)]! += 1;
+  const open = counts.map((_, i) => i); // members with fewer than maxPer applications
+  for (let extra = size - n; extra > 0 && open.length > 0; extra--) {
+    const k = Math.floor(rng.next() * open.length);
+    const m = open[k] as number;
+    if (++counts[m]! >= maxPer) {
+      open[k] = open[open.length - 1] as number;
+      open.pop();
+    }
   }
   const slots: Slot[] = [];
   counts.forEach((k, m) => {

@@ -76,7 +76,7 @@ export function ringFakeAddress(plan: CampaignPlan, world: World): Generator<Dra
   );
 }
 
-/** 2–3 studio phones; each studio application uses one at random, from the member's own home broadband. */
+/** 2–3 studio phones; every member applies from one at least once, from their own home broadband. */
 export function ringSharedDevice(plan: CampaignPlan, world: World): Generator<Draft> {
   const b = ringBase(plan, world, membersOf(plan, 5, 12));
   const studios = Array.from({ length: plan.rng.int(2, 3) }, () => makeDevice(plan.rng, { platform: 'android', rooted: plan.rng.chance(0.3) }));
@@ -84,7 +84,9 @@ export function ringSharedDevice(plan: CampaignPlan, world: World): Generator<Dr
     b,
     'ring-shared-device',
     (rng, s, m) => {
-      const device = s.nth === 0 || rng.chance(0.5) ? rng.pick(studios) : m.device;
+      // First application: round-robin over the studio phones (each then used by 2+ members); later ones: any.
+      const first = studios[s.member % Math.max(1, Math.min(studios.length, Math.floor(b.n / 2)))] as Device;
+      const device = s.nth === 0 ? first : rng.chance(0.5) ? rng.pick(studios) : m.device;
       return { device, where: memberWhere(rng, b, m, device, true) };
     },
     true,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +38,20 @@ describe('lendguard generate --out', () => {
     const again = join(dir, 'again.jsonl');
     await runGenerate({ count: '3000', out: again, seed: '42', start: '2026-11-28T02:00:00Z', attackShare: '0.1' }, { log: () => undefined });
     expect(readFileSync(again, 'utf8')).toBe(readFileSync(out, 'utf8'));
+  });
+
+  it('--profile simple writes the original generator\'s bytes (hashes taken at b00f709)', async () => {
+    const out = join(dir, 'simple.jsonl');
+    const truth = join(dir, 'simple-truth.jsonl');
+    const log: string[] = [];
+    await runGenerate(
+      { count: '4000', out, truth, seed: '42', start: '2026-11-28T02:00:00Z', attackShare: '0.1', profile: 'simple' },
+      { log: (l) => log.push(l) },
+    );
+    const sha = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+    expect(sha(out)).toBe('e74c5e8c59ac18e1b3735b16d060d866c9f033ddaa480152d68a0eace3431846');
+    expect(sha(truth)).toBe('0e5b4f091fde69ab666219ae46a2936fcc820c151eda00be5391ad2ae5c88bc8');
+    expect(log[0]).toMatch(/profile simple/);
   });
 
   it('paces to --rate with event times that advance at that rate (fake clock)', async () => {

@@ -38,16 +38,15 @@ describe('generateTraffic (simple)', () => {
   });
 
   it('national IDs have valid dates and check digits; bank cards pass Luhn; phones are mainland mobiles', () => {
+    const bad: string[] = [];
     for (const r of sample) {
-      expect(isValidNationalId(r.applicant.nationalId), r.applicant.nationalId).toBe(true);
-      if (r.applicant.bankAccount !== undefined) {
-        expect(r.applicant.bankAccount.startsWith('62')).toBe(true);
-        expect(isLuhnValid(r.applicant.bankAccount), r.applicant.bankAccount).toBe(true);
-      }
-      expect(isMainlandMobile(r.applicant.phone), r.applicant.phone).toBe(true);
-      for (const c of r.applicant.contacts ?? []) expect(isMainlandMobile(c)).toBe(true);
-      expect(r.applicant.contacts?.length ?? 0).toBeLessThanOrEqual(6);
+      if (!isValidNationalId(r.applicant.nationalId)) bad.push(r.applicant.nationalId);
+      if (r.applicant.bankAccount !== undefined && !(r.applicant.bankAccount.startsWith('62') && isLuhnValid(r.applicant.bankAccount))) bad.push(r.applicant.bankAccount);
+      if (!isMainlandMobile(r.applicant.phone)) bad.push(r.applicant.phone);
+      for (const c of r.applicant.contacts ?? []) if (!isMainlandMobile(c)) bad.push(c);
+      if ((r.applicant.contacts?.length ?? 0) > 6) bad.push(`${r.applicationId}: ${r.applicant.contacts?.length} contacts`);
     }
+    expect(bad).toEqual([]);
   });
 
   it('attack share is as requested and ground truth is consistent', () => {
@@ -217,7 +216,7 @@ describe('endless stream (no count, simple)', () => {
   it('has the requested attack share from the start, advances at eventsPerSecond, and is deterministic', () => {
     const first = (n: number, seed: number): GeneratedApplication[] => {
       const out: GeneratedApplication[] = [];
-      for (const r of generateTraffic({ profile: 'simple', seed, startMs: START, eventsPerSecond: 100, attackShare: 0.05 })) {
+      for (const r of generateTraffic({ profile: 'simple', seed, startMs: START, eventsPerSecond: 50, attackShare: 0.05 })) {
         out.push(r);
         if (out.length >= n) break;
       }
@@ -225,8 +224,8 @@ describe('endless stream (no count, simple)', () => {
     };
     let fraud = 0;
     let total = 0;
-    for (const seed of [1, 2, 3, 4, 5, 6]) {
-      const rs = first(6000, seed); // 60 s of event time each
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const rs = first(3000, seed); // 60 s of event time each
       fraud += rs.filter((r) => r._truth.fraud).length;
       total += rs.length;
       const span = (Date.parse(rs[rs.length - 1]!.eventTime) - START) / 1000;
