@@ -60,6 +60,10 @@ export interface Neighbour {
   strong: boolean;
   coResident: boolean;
   sameIdentity: boolean;
+  /** the household-sized address it shares (co-resident if the applicant is tied to someone living there) */
+  sameHome?: number;
+  /** identifiers shared, by class, before co-residence is decided */
+  counts?: number[];
 }
 
 export interface OwnShared {
@@ -87,7 +91,8 @@ export interface Binding {
 const PHONE = identifierKindIndex('phone');
 const ADDRESS = identifierKindIndex('address');
 const IP = identifierKindIndex('ip');
-const NATIONAL_ID = identifierKindIndex('nationalId');
+const SOCIAL_I = BINDER_CLASSES.indexOf('social');
+const CO_CONTACT_I = BINDER_CLASSES.indexOf('coContact');
 const KIND_CLASS: (BinderClass | null)[] = IDENTIFIER_KINDS.map((k) => (k === 'bankAccount' || k === 'device' || k === 'email' ? k : null));
 
 interface Walkable {
@@ -138,8 +143,8 @@ function classOf(kind: number, ua: number, ub: number, w: Walkable, r: Resolved)
     if ((ua & USE_CONTACT) !== 0 && (ub & USE_CONTACT) !== 0 && !w.owned) return w.identities <= r.coContactMax ? 'coContact' : null;
     return 'social';
   }
-  const identities = w.identities;
-  if (kind === ADDRESS) return identities > r.householdMax ? 'address' : 'household';
+  // A household-sized address shared by people with no other tie is not a home they share.
+  if (kind === ADDRESS) return 'address';
   return KIND_CLASS[kind] ?? null;
 }
 
@@ -153,9 +158,10 @@ export function bindingOf(store: IdentityStore, app: number, opts: BindingOption
     for (const ip of b.ips) b.readIp(ip);
     for (const h of b.homes) b.markCoResidents(h);
   }
-  // Second pass: the class each walkable identifier gives each pair.
+  // Second pass: the class each walkable identifier gives each pair; then who lives together.
   for (const w of b.walk) b.pairs(w);
-  for (const n of b.out.neighbours) n.strong = !n.coResident && !n.sameIdentity && n.strength >= r.strongAt;
+  const tied = b.tiedHomes();
+  for (const n of b.out.neighbours) b.settle(n, tied);
   return b.out;
 }
 
@@ -219,7 +225,7 @@ class Builder {
     }
     entry.identities = nids.size;
     if (kind === ADDRESS && nids.size + 1 <= r.householdMax) this.homes.push(shared);
-    if (!weak && kind !== NATIONAL_ID) this.walk.push({ shared, kind, ua: ownUse(kindBits), identities: nids.size + 1, owned });
+    if (!weak) this.walk.push({ shared, kind, ua: ownUse(kindBits), identities: nids.size + 1, owned });
   }
 
   readIp(entry: OwnShared): void {
@@ -238,8 +244,49 @@ class Builder {
     if (nids.size + 1 <= this.r.householdMax) this.homes.push(entry.shared);
   }
 
+  /** A home router (a small IP) makes co-residents; a small address only marks a shared home. */
   markCoResidents(home: number): void {
-    for (const m of this.store.members(home)) if (m >> 2 !== this.app) this.neighbour(m >> 2).coResident = true;
+    const router = this.store.kindOf(home) === IP;
+    for (const m of this.store.members(home)) {
+      if (m >> 2 === this.app) continue;
+      const n = this.neighbour(m >> 2);
+      if (router) n.coResident = true;
+      else n.sameHome = home;
+    }
+  }
+
+  /** Homes the applicant belongs to: a household-sized address where it is tied to somebody (router, contact). */
+  tiedHomes(): Set<number> {
+    const tied = new Set<number>();
+    for (const n of this.out.neighbours) {
+      if (n.sameHome === undefined) continue;
+      const c = n.counts;
+      if (n.coResident || (c && ((c[SOCIAL_I] ?? 0) > 0 || (c[CO_CONTACT_I] ?? 0) > 0))) tied.add(n.sameHome);
+    }
+    return tied;
+  }
+
+  /**
+   * Co-residents (a router; or a household-sized address where the applicant is tied to somebody by a
+   * contact, so it is the applicant's home and everybody there its household) share everything and are
+   * bound only as a household; a stranger who gives the same address, and anyone else, by their classes.
+   */
+  settle(n: Neighbour, tied: ReadonlySet<number>): void {
+    const r = this.r;
+    const counts = n.counts;
+    if (n.sameHome !== undefined && tied.has(n.sameHome)) n.coResident = true;
+    n.classes = 0;
+    n.strength = 0;
+    if (counts) {
+      for (let c = 0; c < counts.length; c++) {
+        const k = counts[c] as number;
+        if (k === 0) continue;
+        const cls = n.coResident ? 'household' : (BINDER_CLASSES[c] as BinderClass);
+        n.classes |= classBit(cls);
+        n.strength += k * r.weights[cls];
+      }
+    }
+    n.strong = !n.coResident && !n.sameIdentity && n.strength >= r.strongAt;
   }
 
   pairs(w: Walkable): void {
@@ -251,9 +298,8 @@ class Builder {
       if (n.sameIdentity) continue;
       const c = classOf(w.kind, w.ua, m & 3, w, r);
       if (c === null) continue;
-      const cls = n.coResident ? 'household' : c;
-      n.classes |= classBit(cls);
-      n.strength += r.weights[cls];
+      const counts = (n.counts ??= new Array<number>(BINDER_CLASSES.length).fill(0));
+      counts[BINDER_CLASSES.indexOf(c)]!++;
     }
   }
 }

@@ -1,5 +1,10 @@
 import type { Application } from '../domain/application.js';
-import { bindingOf, type Binding, type BindingOptions, type Neighbour } from './binding.js';
+import { bindingOf, classBit, type Binding, type BindingOptions, type Neighbour } from './binding.js';
+
+const CO_CONTACT = classBit('coContact');
+const SOCIAL = classBit('social');
+/** A burst needs this much history before it can stand out (graph seconds). */
+const BURST_WARMUP_S = 3600;
 import { GroupRegistry, type Group } from './groups.js';
 import { toGraphTime, type HubLimits, type IdentifierKind } from './kinds.js';
 import type { LinkRecord } from './link-record.js';
@@ -170,7 +175,7 @@ export class GraphService {
     const burst = this.joinBurst(app, binding.neighbours, nowS);
     const events: RingEvent[] = [];
     let ring: Ring | undefined;
-    if (group && isRing(group, this.criteria)) ring = this.report(group, this.rings, 'ring', nowS, applicationId, pending, events);
+    if (group && isRing(group, this.rings, this.criteria)) ring = this.report(group, this.rings, 'ring', nowS, applicationId, pending, events);
     if (burst && isBurst(burst, this.criteria)) {
       const b = this.report(burst, this.bursts, 'burst', nowS, applicationId, pending, events);
       if (!ring || b.score > ring.score) ring = b;
@@ -183,11 +188,14 @@ export class GraphService {
   }
 
   /**
-   * Strong links always unite; a weak link (a contact in common, not co-residents) bridges two groups that
+   * Strong links always unite; a contact in common (not between co-residents) bridges two groups that
    * both already hold two identities or more, which is what joins the halves of a chain but not two families.
    */
   private joinRings(app: number, binding: Binding, nowS: number): Group | undefined {
-    const strong = binding.neighbours.filter((n) => n.strong).map((n) => n.app);
+    // Strongly bound applications, and the same person's other applications (one unit, whatever they used).
+    // (The same person alone makes no group: only when one of them is bound to somebody else.)
+    const bound = binding.neighbours.some((n) => n.strong) || binding.neighbours.some((n) => n.sameIdentity && this.rings.groupOf(n.app) !== undefined);
+    const strong = bound ? binding.neighbours.filter((n) => n.strong || n.sameIdentity).map((n) => n.app) : [];
     // Applications in no group until now: their weak links may bridge too, now that they have a group.
     const loose = strong.filter((x) => this.rings.groupOf(x) === undefined);
     let g = this.rings.join(app, strong, nowS);
@@ -201,15 +209,22 @@ export class GraphService {
   }
 
   private bridges(n: Neighbour, g: Group): boolean {
-    if (n.strong || n.coResident || n.sameIdentity || n.strength === 0) return false;
+    // Only a contact in common (the same number nobody applies with) bridges: listing each other's phones is
+    // the social graph itself, and bridging over it joined unrelated possession pairs into false rings.
+    if (n.strong || n.coResident || n.sameIdentity || (n.classes & CO_CONTACT) === 0) return false;
     const other = this.rings.groupOf(n.app);
     return other !== undefined && other !== g && other.nids.size >= 2;
   }
 
   /** Links between applications first seen within the burst window of each other: a burst (a graph bomb). */
   private joinBurst(app: number, neighbours: readonly Neighbour[], nowS: number): Group | undefined {
+    // Until the graph holds an hour of history, everything in it is new: no burst can stand out yet.
+    if (!this.store.hasHistory(BURST_WARMUP_S)) return this.bursts.groupOf(app);
     const first = this.store.firstSeen(app);
-    const fresh = neighbours.filter((n) => n.strength > 0 && !n.sameIdentity && Math.abs(this.store.firstSeen(n.app) - first) <= this.burstWindowS).map((n) => n.app);
+    // Listing each other's phones is the social graph (friends refer friends within minutes): not a burst link.
+    const fresh = neighbours
+      .filter((n) => (n.classes & ~SOCIAL) !== 0 && !n.sameIdentity && Math.abs(this.store.firstSeen(n.app) - first) <= this.burstWindowS)
+      .map((n) => n.app);
     return this.bursts.join(app, fresh, nowS);
   }
 
@@ -228,7 +243,7 @@ export class GraphService {
 
   private featureContext(group: Group | undefined, atMs: number): Parameters<typeof neighbourhoodOf>[3] {
     const nowS = toGraphTime(atMs);
-    const inRing = group && isRing(group, this.criteria) ? group : undefined;
+    const inRing = group && isRing(group, this.rings, this.criteria) ? group : undefined;
     return { group: inRing, groupGrowth: inRing ? this.rings.growth(inRing, nowS) : 0, sinceS: nowS - Math.round(this.settings.growthWindowMs / 1000) };
   }
 }

@@ -20,7 +20,7 @@ export interface BinderStat {
   hash: number;
   kind: number;
   cls: BinderClass;
-  /** members of the group using it */
+  /** identities in the group using it */
   m: number;
   degree: number;
   contribution: number;
@@ -43,6 +43,9 @@ export interface Group {
   recent: number[];
   ringId?: string;
   formedAt?: number;
+  /** households (see `households`), and the member count they were computed at */
+  units?: number;
+  unitsAt?: number;
   /** the view's top binders, and the size they were computed at (rings.ts) */
   top?: { size: number; list: RingBinder[] };
 }
@@ -144,6 +147,41 @@ export class GroupRegistry {
     return g.ringId;
   }
 
+  /**
+   * Independent parties in the group: identities, with everyone at one household-sized address counted as one
+   * household (a family's card, tablet and address bind a family, not a ring). Exact for groups of up to
+   * 12 identities (a few dozen applications' identifiers); a larger group counts its identities.
+   */
+  households(g: Group): number {
+    if (g.nids.size > 12) return g.nids.size;
+    if (g.unitsAt === g.members.size) return g.units ?? g.nids.size;
+    const r = resolveBindingOptions(this.settings);
+    const parent = new Map<number, number>();
+    const find = (x: number): number => {
+      let root = x;
+      while (parent.has(root) && parent.get(root) !== root) root = parent.get(root) as number;
+      return root;
+    };
+    for (const app of g.members) {
+      const nid = this.nidOf(app);
+      if (!parent.has(nid)) parent.set(nid, nid);
+      this.store.forEachShared(app, (shared) => {
+        if (this.store.kindOf(shared) !== ADDRESS || this.store.degree(shared) > (r.limits[ADDRESS] as number)) return;
+        const ids = new Set<number>();
+        for (const e of this.store.members(shared)) ids.add(this.nidOf(e >> 2));
+        if (ids.size > r.householdMax) return;
+        const home = -0x40000000 - (this.store.hashOf(shared) & 0x3fffffff);
+        if (!parent.has(home)) parent.set(home, home);
+        parent.set(find(nid), find(home));
+      });
+    }
+    const roots = new Set<number>();
+    for (const nid of g.nids.keys()) roots.add(find(nid));
+    g.units = roots.size;
+    g.unitsAt = g.members.size;
+    return roots.size;
+  }
+
   /** Members that joined within the growth window before `nowS`. */
   growth(g: Group, nowS: number): number {
     const since = nowS - this.settings.growthWindowS;
@@ -233,30 +271,35 @@ export class GroupRegistry {
     const degree = this.store.degree(shared);
     const hash = this.store.hashOf(shared);
     const old = g.binders.get(hash);
-    let m = 0;
-    let own = 0;
-    let contact = 0;
+    // Counted in identities, not applications: one person re-applying on their own device binds nobody.
+    let apps = 0;
     let owned = false;
     const nids = new Set<number>();
+    const inGroup = new Set<number>();
+    const own = new Set<number>();
+    const contact = new Set<number>();
     if (degree <= (r.limits[kind] as number)) {
       for (const e of this.store.members(shared)) {
         const x = e >> 2;
         if (x === except) continue;
-        nids.add(this.nidOf(x));
+        const nid = this.nidOf(x);
+        nids.add(nid);
         if ((e & USE_OWN) !== 0) owned = true;
         if (this.groupOfApp.get(x) !== g) continue;
-        m++;
-        if ((e & USE_OWN) !== 0) own++;
-        if ((e & USE_CONTACT) !== 0) contact++;
+        apps++;
+        inGroup.add(nid);
+        if ((e & USE_OWN) !== 0) own.add(nid);
+        if ((e & USE_CONTACT) !== 0) contact.add(nid);
       }
     }
+    const m = inGroup.size;
     if (old) this.subtract(g, old);
     if (m < 2) {
-      if (m === 0) g.binders.delete(hash);
+      if (apps === 0) g.binders.delete(hash);
       else g.binders.set(hash, { shared, hash, kind, cls: 'household', m, degree, contribution: 0, strong: false });
       return;
     }
-    const cls = binderClass(kind, own, contact, nids.size, owned, r);
+    const cls = binderClass(kind, own.size, contact.size, nids.size, m, owned, r);
     const weight = cls === null ? 0 : r.weights[cls];
     const stat: BinderStat = {
       shared, hash, kind, cls: cls ?? 'social', m, degree,
@@ -276,14 +319,15 @@ export class GroupRegistry {
   }
 }
 
-function binderClass(kind: number, own: number, contact: number, identities: number, ownedByApplicant: boolean, r: ReturnType<typeof resolveBindingOptions>): BinderClass | null {
+function binderClass(kind: number, own: number, contact: number, identities: number, inGroup: number, ownedByApplicant: boolean, r: ReturnType<typeof resolveBindingOptions>): BinderClass | null {
   if (kind === PHONE) {
     if (own >= 2) return 'phone';
     // Listing the same applicant's number is knowing the same person; the same unknown number is more.
     if (contact >= 2 && !ownedByApplicant) return identities <= r.coContactMax ? 'coContact' : null;
     return 'social';
   }
-  if (kind === ADDRESS) return identities > r.householdMax ? 'address' : 'household';
+  // Group members were bound without co-residence, so an address two of them give is not their home.
+  if (kind === ADDRESS) return inGroup >= 2 || identities > r.householdMax ? 'address' : 'household';
   const name = IDENTIFIER_KINDS[kind];
   return (BINDER_CLASSES as readonly string[]).includes(name as string) ? (name as BinderClass) : null;
 }

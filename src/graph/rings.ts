@@ -60,9 +60,11 @@ export interface RingCriteria {
 
 export const DEFAULT_RING_CRITERIA: RingCriteria = Object.freeze({ minIdentities: 3, contactOnlyMinIdentities: 4, minEvidence: 2, burstMinIdentities: 25 });
 
-export function isRing(g: Group, c: RingCriteria): boolean {
-  const units = g.nids.size;
-  if (units < c.minIdentities || g.strongBinders < 1 || g.evidence < c.minEvidence) return false;
+/** A ring: enough independent households (identities, a family counted once), strong binders and evidence. */
+export function isRing(g: Group, registry: GroupRegistry, c: RingCriteria): boolean {
+  if (g.nids.size < c.minIdentities || g.strongBinders < 1 || g.evidence < c.minEvidence) return false;
+  const units = registry.households(g);
+  if (units < c.minIdentities) return false;
   return units >= c.contactOnlyMinIdentities || hasPossessionBinder(g);
 }
 

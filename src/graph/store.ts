@@ -147,6 +147,12 @@ export class IdentityStore {
     return v > 0 ? v - 1 : -1;
   }
 
+  /** The store holds applications first seen at least `seconds` apart (oldest hour bucket to newest). */
+  hasHistory(seconds: number): boolean {
+    const keys = this.bucketKeys;
+    return keys.length > 0 && ((keys[keys.length - 1] as number) - (keys[0] as number)) * BUCKET_SECONDS >= seconds;
+  }
+
   hasApplication(applicationId: string): boolean {
     return this.appIndex.has(applicationId);
   }
