@@ -58,6 +58,7 @@ export interface GroupSettings extends BindingOptions {
 const NID = identifierKindIndex('nationalId');
 const PHONE = identifierKindIndex('phone');
 const ADDRESS = identifierKindIndex('address');
+const IP = identifierKindIndex('ip');
 const POSSESSIONS: ReadonlySet<BinderClass> = new Set(['bankAccount', 'device', 'phone', 'email', 'address']);
 const LN7 = Math.log(7);
 
@@ -167,9 +168,16 @@ export class GroupRegistry {
       if (!parent.has(nid)) parent.set(nid, nid);
       this.store.forEachShared(app, (shared) => {
         if (this.store.kindOf(shared) !== ADDRESS || this.store.degree(shared) > (r.limits[ADDRESS] as number)) return;
+        // A household: a household-sized address that three or more of the group's identities give (two
+        // strangers at one address are a link of a chain, as likely as a couple).
         const ids = new Set<number>();
-        for (const e of this.store.members(shared)) ids.add(this.nidOf(e >> 2));
-        if (ids.size > r.householdMax) return;
+        let inGroup = 0;
+        for (const e of this.store.members(shared)) {
+          const x = this.nidOf(e >> 2);
+          if (!ids.has(x) && this.groupOfApp.get(e >> 2) === g) inGroup++;
+          ids.add(x);
+        }
+        if (ids.size > r.householdMax || inGroup < 3 || !this.tied(shared)) return;
         const home = -0x40000000 - (this.store.hashOf(shared) & 0x3fffffff);
         if (!parent.has(home)) parent.set(home, home);
         parent.set(find(nid), find(home));
@@ -180,6 +188,30 @@ export class GroupRegistry {
     g.units = roots.size;
     g.unitsAt = g.members.size;
     return roots.size;
+  }
+
+  /**
+   * Whether the people at a household-sized address are tied to each other the way a family is: two of them
+   * on one phone node (one lists the other, or both list the same number) or behind one small IP (a router).
+   * Strangers giving one fake address are not.
+   */
+  private tied(address: number): boolean {
+    const users = this.store.members(address);
+    const at = new Map<number, number>();
+    for (const e of users) at.set(e >> 2, this.nidOf(e >> 2));
+    for (const [app, nid] of at) {
+      let tie = false;
+      this.store.forEachShared(app, (shared) => {
+        const kind = this.store.kindOf(shared);
+        if (tie || (kind !== PHONE && kind !== IP) || this.store.degree(shared) > 30) return;
+        for (const e of this.store.members(shared)) {
+          const other = at.get(e >> 2);
+          if (other !== undefined && other !== nid) tie = true;
+        }
+      });
+      if (tie) return true;
+    }
+    return false;
   }
 
   /** Members that joined within the growth window before `nowS`. */

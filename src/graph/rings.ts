@@ -52,13 +52,13 @@ export interface RingCriteria {
   minIdentities: number;
   /** …when its only strong binders are co-listed contacts (default 4) */
   contactOnlyMinIdentities: number;
-  /** FRAUDAR-weighted evidence a ring needs (default 2) */
+  /** FRAUDAR-weighted evidence a ring needs (default 1.5) */
   minEvidence: number;
   /** distinct identities a burst needs (default 25) */
   burstMinIdentities: number;
 }
 
-export const DEFAULT_RING_CRITERIA: RingCriteria = Object.freeze({ minIdentities: 3, contactOnlyMinIdentities: 4, minEvidence: 2, burstMinIdentities: 25 });
+export const DEFAULT_RING_CRITERIA: RingCriteria = Object.freeze({ minIdentities: 3, contactOnlyMinIdentities: 4, minEvidence: 1.5, burstMinIdentities: 25 });
 
 /** A ring: enough independent households (identities, a family counted once), strong binders and evidence. */
 export function isRing(g: Group, registry: GroupRegistry, c: RingCriteria): boolean {
@@ -77,13 +77,17 @@ function hasPossessionBinder(g: Group): boolean {
   return false;
 }
 
-/** 0–100: how many identities, how much evidence per identity, by how many strong binders, how fast, known fraud. */
+/**
+ * 50–100 for a ring (anything that qualifies is a ring: 50), more for more identities (15, full at 10),
+ * evidence per identity (15, full at 0.8), strong binders (5, full at 3), growth within the window (5, full at
+ * half the ring) and known fraud (10). RING_MEMBER fires from 50; an analyst can ask for stronger rings.
+ */
 export function ringScore(r: { identities: number; evidence: number; strongBinders: number; growth: number; size: number; knownFraud: number }): number {
-  const size = Math.min(1, (r.identities - 2) / 8);
+  const size = Math.min(1, Math.max(0, r.identities - 3) / 7);
   const perIdentity = Math.min(1, r.evidence / Math.max(1, r.identities - 1) / 0.8);
-  const strong = Math.min(1, r.strongBinders / 2);
+  const strong = Math.min(1, r.strongBinders / 3);
   const growth = Math.min(1, r.growth / Math.max(3, r.size / 2));
-  return Math.round(25 * size + 20 * perIdentity + 20 * strong + 15 * growth + 20 * (r.knownFraud > 0 ? 1 : 0));
+  return Math.round(50 + 15 * size + 15 * perIdentity + 5 * strong + 5 * growth + 10 * (r.knownFraud > 0 ? 1 : 0));
 }
 
 /** A burst scores by its size alone: 60 at the threshold, 80 at ten times it. */
