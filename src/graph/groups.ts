@@ -335,7 +335,8 @@ export class GroupRegistry {
     const weight = cls === null ? 0 : r.weights[cls];
     const stat: BinderStat = {
       shared, hash, kind, cls: cls ?? 'social', m, degree,
-      contribution: (weight * (m - 1) * linkWeight(degree)) * LN7,
+      // FRAUDAR's column weight, by identities: a person re-applying on their own device does not dilute it.
+      contribution: weight * (m - 1) * linkWeight(nids.size) * LN7,
       strong: cls !== null && (POSSESSIONS.has(cls) || (cls === 'coContact' && m >= 3)),
     };
     g.binders.set(hash, stat);

@@ -52,13 +52,13 @@ export interface RingCriteria {
   minIdentities: number;
   /** …when its only strong binders are co-listed contacts (default 4) */
   contactOnlyMinIdentities: number;
-  /** FRAUDAR-weighted evidence a ring needs (default 1.5) */
+  /** FRAUDAR-weighted evidence a ring needs (default 1.2: a device or card of three strangers) */
   minEvidence: number;
   /** distinct identities a burst needs (default 25) */
   burstMinIdentities: number;
 }
 
-export const DEFAULT_RING_CRITERIA: RingCriteria = Object.freeze({ minIdentities: 3, contactOnlyMinIdentities: 4, minEvidence: 1.5, burstMinIdentities: 25 });
+export const DEFAULT_RING_CRITERIA: RingCriteria = Object.freeze({ minIdentities: 3, contactOnlyMinIdentities: 4, minEvidence: 1.2, burstMinIdentities: 25 });
 
 /** A ring: enough independent households (identities, a family counted once), strong binders and evidence. */
 export function isRing(g: Group, registry: GroupRegistry, c: RingCriteria): boolean {
