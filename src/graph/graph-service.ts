@@ -3,6 +3,8 @@ import { bindingOf, classBit, type Binding, type BindingOptions, type Neighbour 
 
 const CO_CONTACT = classBit('coContact');
 const SOCIAL = classBit('social');
+/** Evidence a group needs before a contact in common may bridge it to another (one strong pair: 0.8). */
+const BRIDGE_EVIDENCE = 0.75;
 /** A burst needs this much history before it can stand out (graph seconds). */
 const BURST_WARMUP_S = 3600;
 import { GroupRegistry, type Group } from './groups.js';
@@ -212,8 +214,9 @@ export class GraphService {
     // Only a contact in common (the same number nobody applies with) bridges: listing each other's phones is
     // the social graph itself, and bridging over it joined unrelated possession pairs into false rings.
     if (n.strong || n.coResident || n.sameIdentity || (n.classes & CO_CONTACT) === 0) return false;
+    // Both sides must hold evidence of their own (more than a household's): family pairs do not bridge.
     const other = this.rings.groupOf(n.app);
-    return other !== undefined && other !== g && other.nids.size >= 2;
+    return other !== undefined && other !== g && other.nids.size >= 2 && other.evidence >= BRIDGE_EVIDENCE && g.evidence >= BRIDGE_EVIDENCE;
   }
 
   /** Links between applications first seen within the burst window of each other: a burst (a graph bomb). */

@@ -331,7 +331,9 @@ export class GroupRegistry {
       else g.binders.set(hash, { shared, hash, kind, cls: 'household', m, degree, contribution: 0, strong: false });
       return;
     }
-    const cls = binderClass(kind, own.size, contact.size, nids.size, m, owned, r);
+    // Three or more strangers (no ties among them) giving one household-sized address: a fake address.
+    const strangers = kind === ADDRESS && nids.size <= r.householdMax && m >= 3 && !this.tied(shared);
+    const cls = binderClass(kind, own.size, contact.size, nids.size, strangers, owned, r);
     const weight = cls === null ? 0 : r.weights[cls];
     const stat: BinderStat = {
       shared, hash, kind, cls: cls ?? 'social', m, degree,
@@ -352,15 +354,16 @@ export class GroupRegistry {
   }
 }
 
-function binderClass(kind: number, own: number, contact: number, identities: number, inGroup: number, ownedByApplicant: boolean, r: ReturnType<typeof resolveBindingOptions>): BinderClass | null {
+function binderClass(kind: number, own: number, contact: number, identities: number, strangers: boolean, ownedByApplicant: boolean, r: ReturnType<typeof resolveBindingOptions>): BinderClass | null {
   if (kind === PHONE) {
     if (own >= 2) return 'phone';
     // Listing the same applicant's number is knowing the same person; the same unknown number is more.
     if (contact >= 2 && !ownedByApplicant) return identities <= r.coContactMax ? 'coContact' : null;
     return 'social';
   }
-  // Group members were bound without co-residence, so an address two of them give is not their home.
-  if (kind === ADDRESS) return inGroup >= 2 || identities > r.householdMax ? 'address' : 'household';
+  // An address binds as evidence when more people give it than a household has, or when three strangers
+  // do; two people at one address are as likely a couple as a link of a chain (they still unite a group).
+  if (kind === ADDRESS) return strangers || identities > r.householdMax ? 'address' : 'household';
   const name = IDENTIFIER_KINDS[kind];
   return (BINDER_CLASSES as readonly string[]).includes(name as string) ? (name as BinderClass) : null;
 }
