@@ -3,8 +3,8 @@ import { bindingOf, classBit, type Binding, type BindingOptions, type Neighbour 
 
 const CO_CONTACT = classBit('coContact');
 const SOCIAL = classBit('social');
-/** Evidence a group needs before a contact in common may bridge it to another (one strong pair: 0.8). */
-const BRIDGE_EVIDENCE = 0.75;
+/** Evidence a group needs before a contact in common may bridge it to another (one strong pair: 0.6 or more). */
+const BRIDGE_EVIDENCE = 0.55;
 /** A burst needs this much history before it can stand out (graph seconds). */
 const BURST_WARMUP_S = 3600;
 import { GroupRegistry, type Group } from './groups.js';

@@ -331,8 +331,8 @@ export class GroupRegistry {
       else g.binders.set(hash, { shared, hash, kind, cls: 'household', m, degree, contribution: 0, strong: false });
       return;
     }
-    // Three or more strangers (no ties among them) giving one household-sized address: a fake address.
-    const strangers = kind === ADDRESS && nids.size <= r.householdMax && m >= 3 && !this.tied(shared);
+    // Strangers (no ties among them: no phone node, no router) giving one household-sized address.
+    const strangers = kind === ADDRESS && nids.size <= r.householdMax && m >= 2 && !this.tied(shared);
     const cls = binderClass(kind, own.size, contact.size, nids.size, strangers, owned, r);
     const weight = cls === null ? 0 : r.weights[cls];
     const stat: BinderStat = {
@@ -361,8 +361,8 @@ function binderClass(kind: number, own: number, contact: number, identities: num
     if (contact >= 2 && !ownedByApplicant) return identities <= r.coContactMax ? 'coContact' : null;
     return 'social';
   }
-  // An address binds as evidence when more people give it than a household has, or when three strangers
-  // do; two people at one address are as likely a couple as a link of a chain (they still unite a group).
+  // An address binds as evidence when more people give it than a household has, or when strangers do
+  // (people at one address with no tie to each other); a tied household binds as a household.
   if (kind === ADDRESS) return strangers || identities > r.householdMax ? 'address' : 'household';
   const name = IDENTIFIER_KINDS[kind];
   return (BINDER_CLASSES as readonly string[]).includes(name as string) ? (name as BinderClass) : null;
