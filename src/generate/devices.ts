@@ -1,5 +1,5 @@
 import UserAgent, { type UserAgentData } from 'user-agents';
-import { WeightedTable, type Rng } from './prng.js';
+import { FixedWeights, WeightedTable, type Rng } from './prng.js';
 
 /**
  * Devices and user agents. UAs come from the `user-agents` corpus (real browser UAs with observed weights), read once
@@ -85,15 +85,19 @@ export function makeDeviceId(rng: Rng, platform: DevicePlatform): string {
   return `fp_${rng.hex(32)}`;
 }
 
+const ANDROID_WIDTHS = new FixedWeights([1080, 1440, 720], [85, 10, 5]);
+const LANGUAGES = new FixedWeights(['zh-CN', 'zh-Hans-CN', 'en-US', 'zh-TW'], [92, 4, 3, 1]);
+const PLATFORMS = new FixedWeights<DevicePlatform>(['android', 'ios', 'web'], [60, 30, 10]);
+
 function physicalScreen(rng: Rng, d: UaEntry, platform: DevicePlatform): string {
   if (platform === 'web' && d.deviceCategory === 'desktop') return `${d.screenWidth}x${d.screenHeight}`;
-  const targetWidth = platform === 'ios' ? (d.screenWidth <= 375 ? d.screenWidth * 2 : d.screenWidth * 3) : rng.weighted([1080, 1440, 720], [85, 10, 5]);
+  const targetWidth = platform === 'ios' ? (d.screenWidth <= 375 ? d.screenWidth * 2 : d.screenWidth * 3) : ANDROID_WIDTHS.pick(rng);
   const dpr = targetWidth / d.screenWidth;
   return `${Math.round(d.screenWidth * dpr)}x${Math.round(d.screenHeight * dpr)}`;
 }
 
 function language(rng: Rng): string {
-  return rng.weighted(['zh-CN', 'zh-Hans-CN', 'en-US', 'zh-TW'], [92, 4, 3, 1]);
+  return LANGUAGES.pick(rng);
 }
 
 export interface DeviceOptions {
@@ -107,7 +111,7 @@ export interface DeviceOptions {
 
 /** A believable consumer device: the UA family matches the platform. */
 export function makeDevice(rng: Rng, opts: DeviceOptions = {}): Device {
-  const platform = opts.platform ?? rng.weighted<DevicePlatform>(['android', 'ios', 'web'], [60, 30, 10]);
+  const platform = opts.platform ?? PLATFORMS.pick(rng);
   const p = uaPools();
   let data: UaEntry;
   if (platform === 'ios') data = p.ios.pick(rng);

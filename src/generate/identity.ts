@@ -1,4 +1,4 @@
-import type { Rng } from './prng.js';
+import { FixedWeights, type Rng } from './prng.js';
 
 /**
  * Believable synthetic personal identifiers (pure). Formats are real; values are random, so any collision with a
@@ -70,10 +70,10 @@ const BINS: readonly (readonly [string, number, number])[] = [
   ['621799', 19, 6], ['622155', 16, 2], ['621098', 19, 4], ['623058', 19, 2], ['622630', 16, 2],
 ];
 
-const BIN_WEIGHTS = BINS.map((b) => b[2]);
+const BIN_TABLE = new FixedWeights(BINS, BINS.map((b) => b[2]));
 
 export function makeBankCard(rng: Rng): string {
-  const [bin, len] = rng.weighted(BINS, BIN_WEIGHTS);
+  const [bin, len] = BIN_TABLE.pick(rng);
   const payload = bin + rng.digits(len - bin.length - 1);
   return payload + String(luhnCheckDigit(payload));
 }
@@ -116,8 +116,7 @@ const SURNAMES: readonly (readonly [string, number])[] = [
   ['Pan', 5], ['Yuan', 4], ['Cai', 4], ['Jiang', 4], ['Yu', 4], ['Du', 4], ['Ye', 4], ['Cheng', 4], ['Wei', 3],
   ['Su', 3], ['Lu', 3], ['Ding', 3], ['Ren', 3], ['Shen', 3], ['Yao', 3], ['Fang', 3], ['Jin', 3], ['Tan', 3],
 ];
-const SURNAME_NAMES = SURNAMES.map((s) => s[0]);
-const SURNAME_WEIGHTS = SURNAMES.map((s) => s[1]);
+const SURNAME_TABLE = new FixedWeights(SURNAMES.map((s) => s[0]), SURNAMES.map((s) => s[1]));
 const GIVEN_MALE = [
   'Wei', 'Qiang', 'Lei', 'Jun', 'Yong', 'Jie', 'Tao', 'Ming', 'Chao', 'Hao', 'Peng', 'Bin', 'Hui', 'Gang', 'Hua',
   'Jian', 'Bo', 'Long', 'Fei', 'Kai', 'Xin', 'Yu', 'Zhiqiang', 'Jianguo', 'Haitao', 'Zhiwei', 'Jianjun', 'Xiaolong',
@@ -130,7 +129,7 @@ const GIVEN_FEMALE = [
 ] as const;
 
 export function makeSurname(rng: Rng): string {
-  return rng.weighted(SURNAME_NAMES, SURNAME_WEIGHTS);
+  return SURNAME_TABLE.pick(rng);
 }
 
 export function makeGivenName(rng: Rng, male: boolean): string {
@@ -138,11 +137,11 @@ export function makeGivenName(rng: Rng, male: boolean): string {
 }
 
 const MAIL_DOMAINS = ['qq.com', '163.com', '126.com', 'sina.com', 'foxmail.com', 'outlook.com', 'hotmail.com', 'gmail.com', 'aliyun.com', '139.com'] as const;
-const MAIL_WEIGHTS = [40, 22, 9, 4, 5, 6, 3, 2, 2, 4];
+const MAIL_TABLE = new FixedWeights(MAIL_DOMAINS, [40, 22, 9, 4, 5, 6, 3, 2, 2, 4]);
 
 /** Most Chinese e-mail addresses are QQ numbers or pinyin + digits. */
 export function makeEmail(rng: Rng, surname: string, given: string, birthYear: number): string {
-  const domain = rng.weighted(MAIL_DOMAINS, MAIL_WEIGHTS);
+  const domain = MAIL_TABLE.pick(rng);
   if (domain === 'qq.com' && rng.chance(0.8)) return `${rng.int(1, 9)}${rng.digits(rng.int(7, 9))}@qq.com`;
   if (domain === '139.com') return `${makeMobile(rng)}@139.com`;
   const base = rng.chance(0.5) ? `${given}${surname}` : `${surname}${given}`;

@@ -167,3 +167,30 @@ export class WeightedTable<T> {
     return this.items[lo] as T;
   }
 }
+
+/**
+ * `rng.weighted(items, weights)` for a fixed list: the same picks from the same draws (the total is summed once, in
+ * the same order), without summing the weights on every call.
+ */
+export class FixedWeights<T> {
+  private readonly total: number;
+
+  constructor(
+    readonly items: readonly T[],
+    readonly weights: readonly number[],
+  ) {
+    let total = 0;
+    for (const w of weights) total += w;
+    this.total = total;
+  }
+
+  pick(rng: Rng): T {
+    let x = rng.next() * this.total;
+    const { items, weights } = this;
+    for (let i = 0; i < items.length; i++) {
+      x -= weights[i] ?? 0;
+      if (x < 0) return items[i] as T;
+    }
+    return items[items.length - 1] as T;
+  }
+}

@@ -2,7 +2,7 @@ import { makeDevice, type Device } from '../devices.js';
 import type { CityEntry } from '../geo-table.js';
 import { makeAddress, makeMobile } from '../identity.js';
 import { CITY_TABLE, ipIn, type Person } from '../people.js';
-import type { Rng } from '../prng.js';
+import { FixedWeights, type Rng } from '../prng.js';
 import { REALISTIC } from './params.js';
 import type { Office } from './world.js';
 
@@ -12,6 +12,8 @@ import type { Office } from './world.js';
  * who applies later (or never). Members apply one by one: a new applicant joins a household that still has members
  * to come with probability pending / (pending + joinScale), which keeps the size mix in the output.
  */
+
+const SIZES = new FixedWeights(REALISTIC.householdSizes, REALISTIC.householdWeights);
 
 export interface Household {
   city: CityEntry;
@@ -54,15 +56,18 @@ export class Households {
 
   create(rng: Rng): Household {
     const city = CITY_TABLE.pick(rng);
-    const size = rng.weighted(REALISTIC.householdSizes, REALISTIC.householdWeights);
+    const size = SIZES.pick(rng);
     const hh: Household = {
       city,
+      router: undefined,
+      sharedDevice: undefined,
       address: makeAddress(rng, city.city, city.province),
       surname: '',
       size,
       phones: Array.from({ length: size }, () => makeMobile(rng)),
       joined: 0,
       shareCard: size > 1 && rng.chance(REALISTIC.familyCard),
+      familyCard: undefined,
       slot: -1,
     };
     if (rng.chance(REALISTIC.broadband)) hh.router = ipIn(rng, rng.pick(city.prefixes));

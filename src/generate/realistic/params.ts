@@ -77,13 +77,13 @@ export const REALISTIC = {
 /** Numbers many applicants list: each new applicant lists popular contact k with probability `share`. */
 export const POPULAR_CONTACTS: readonly { role: string; share: number }[] = [
   { role: 'corner shop owner', share: 0.015 },
-  { role: 'landlord', share: 0.017 },
-  { role: 'express delivery station', share: 0.019 },
-  { role: 'primary school office', share: 0.021 },
-  { role: 'community clinic', share: 0.022 },
-  { role: 'property management', share: 0.024 },
-  { role: 'driving school', share: 0.026 },
-  { role: 'labour agency', share: 0.028 },
+  { role: 'landlord', share: 0.0165 },
+  { role: 'express delivery station', share: 0.018 },
+  { role: 'primary school office', share: 0.0195 },
+  { role: 'community clinic', share: 0.021 },
+  { role: 'property management', share: 0.0225 },
+  { role: 'driving school', share: 0.024 },
+  { role: 'labour agency', share: 0.026 },
 ];
 
 /** Partners of the realistic profile: the simple profile's nine plus lenders a 多头 borrower tries next. */

@@ -1,7 +1,7 @@
 import { CN_CITIES, type CityEntry } from '../geo-table.js';
 import { makeMobile } from '../identity.js';
 import { CITY_TABLE } from '../people.js';
-import type { Rng } from '../prng.js';
+import { FixedWeights, type Rng } from '../prng.js';
 import type { RealPerson } from './households.js';
 import { REALISTIC } from './params.js';
 import { RingBuffer } from './ring-buffer.js';
@@ -25,6 +25,8 @@ function addContact(out: string[], p: RealPerson, x: string): void {
   if (out.length < 5 && x !== p.phone && !out.includes(x)) out.push(x);
 }
 
+const CONTACT_COUNTS = new FixedWeights(REALISTIC.contactCounts, REALISTIC.contactWeights);
+const FRIEND_COUNTS = new FixedWeights(REALISTIC.friendCounts, REALISTIC.friendWeights);
 const TOTAL_WEIGHT = CN_CITIES.reduce((s, c) => s + c.weight, 0);
 
 export class Social {
@@ -53,7 +55,7 @@ export class Social {
 
   /** The contact list of a new applicant (at most 5: family first, then popular numbers, friends, others), and their `friends`. */
   contactsFor(rng: Rng, p: RealPerson, office: Office | undefined, extra?: string): string[] {
-    const want = rng.weighted(REALISTIC.contactCounts, REALISTIC.contactWeights);
+    const want = CONTACT_COUNTS.pick(rng);
     const out: string[] = [];
     const hh = p.household;
     if (hh.size > 1) {
@@ -69,7 +71,7 @@ export class Social {
   }
 
   private friends(rng: Rng, p: RealPerson, office: Office | undefined): string[] {
-    const n = rng.weighted(REALISTIC.friendCounts, REALISTIC.friendWeights);
+    const n = FRIEND_COUNTS.pick(rng);
     const out: string[] = [];
     let last: RealPerson | undefined;
     for (let i = 0; i < n; i++) {

@@ -1,7 +1,7 @@
 import { CN_CITIES, type CityEntry } from '../geo-table.js';
 import { BIG_EMPLOYERS, makeLocalEmployer, makeMobile } from '../identity.js';
 import { ipIn, PARTNER_WEIGHTS, PARTNERS } from '../people.js';
-import type { Rng } from '../prng.js';
+import { FixedWeights, type Rng } from '../prng.js';
 import { EXTRA_PARTNER_WEIGHTS, EXTRA_PARTNERS, POPULAR_CONTACTS, REALISTIC } from './params.js';
 
 /**
@@ -10,10 +10,10 @@ import { EXTRA_PARTNER_WEIGHTS, EXTRA_PARTNERS, POPULAR_CONTACTS, REALISTIC } fr
  */
 
 export const REAL_PARTNERS: readonly string[] = [...PARTNERS, ...EXTRA_PARTNERS];
-const REAL_PARTNER_WEIGHTS: readonly number[] = [...PARTNER_WEIGHTS, ...EXTRA_PARTNER_WEIGHTS];
+const PARTNER_TABLE = new FixedWeights(REAL_PARTNERS, [...PARTNER_WEIGHTS, ...EXTRA_PARTNER_WEIGHTS]);
 
 export function pickPartner(rng: Rng): string {
-  return rng.weighted(REAL_PARTNERS, REAL_PARTNER_WEIGHTS);
+  return PARTNER_TABLE.pick(rng);
 }
 
 export interface Office {
@@ -36,6 +36,8 @@ export class World {
   readonly popular: { role: string; share: number; phone: string }[];
   private readonly cgnat = new Map<CityEntry, CgnatPool>();
   private readonly offices = new Map<CityEntry, Office[]>();
+  /** Total capacity of each city's active offices. */
+  private readonly capacity = new Map<CityEntry, number>();
 
   constructor(private readonly rng: Rng) {
     this.popular = POPULAR_CONTACTS.map((p) => ({ ...p, phone: makeMobile(rng) }));
@@ -45,7 +47,9 @@ export class World {
       let sum = 0;
       this.cgnat.set(city, { ips, cumulative: ips.map((_, k) => (sum += 1 / (k + 1))) });
       const k = Math.max(6, Math.round(REALISTIC.officesPerWeight * city.weight));
-      this.offices.set(city, Array.from({ length: k }, () => this.newOffice(city)));
+      const offices = Array.from({ length: k }, () => this.newOffice(city));
+      this.offices.set(city, offices);
+      this.capacity.set(city, offices.reduce((sum, o) => sum + o.capacity, 0));
     }
   }
 
@@ -65,9 +69,7 @@ export class World {
   /** An office in `city` that takes on one more employee (chosen by size: big offices hire most). */
   hire(rng: Rng, city: CityEntry): Office {
     const list = this.offices.get(city) as Office[];
-    let total = 0;
-    for (const o of list) total += o.capacity;
-    let x = rng.next() * total;
+    let x = rng.next() * (this.capacity.get(city) as number);
     let i = 0;
     for (; i < list.length - 1; i++) {
       x -= (list[i] as Office).capacity;
@@ -75,7 +77,11 @@ export class World {
     }
     const office = list[i] as Office;
     office.hired++;
-    if (office.hired >= office.capacity) list[i] = this.newOffice(city);
+    if (office.hired >= office.capacity) {
+      const next = this.newOffice(city);
+      list[i] = next;
+      this.capacity.set(city, (this.capacity.get(city) as number) - office.capacity + next.capacity);
+    }
     return office;
   }
 
