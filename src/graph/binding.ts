@@ -28,7 +28,7 @@ export const DEFAULT_CLASS_WEIGHTS: Readonly<Record<BinderClass, number>> = Obje
   device: 0.8,
   email: 0.8,
   /** an address given by more identities than a household has */
-  address: 0.6,
+  address: 0.7,
   /** both list the same contact number */
   coContact: 0.3,
   /** one lists the other's own phone as a contact */

@@ -130,14 +130,19 @@ describe('rings', () => {
   });
 
   it('reports a burst: many identities linked through addresses and contacts within minutes (a graph bomb)', () => {
+    // Some history first: a burst can only stand out against an hour or more of earlier traffic.
+    const earlier = Array.from({ length: 5 }, (_, i) => application(`old${i}`, T0 - 3 * HOUR + i));
     const bomb = Array.from({ length: 60 }, (_, i) => application(`b${i}`, T0 + i * 1000, { address: `adr_b${i >> 1}`, contacts: [`ph_c${i}`, `ph_c${i + 1}`] }));
-    const { g, seen } = run(bomb);
-    const last = seen[59]?.ring;
+    const { g, seen } = run([...earlier, ...bomb]);
+    const last = seen[64]?.ring;
     expect(last).toMatchObject({ pattern: 'burst', size: 60, identities: 60 });
     expect(g.stats().rings).toBe(0);
     // The same structure spread over days is the social graph, not a burst.
     const slow = Array.from({ length: 60 }, (_, i) => application(`s${i}`, T0 + i * HOUR, { address: `adr_s${i >> 1}`, contacts: [`ph_d${i}`, `ph_d${i + 1}`] }));
     expect(ringsOf(run(slow).seen).size).toBe(0);
+    // And so is a crowd of friends listing each other's phones within minutes (friends refer friends).
+    const friends = Array.from({ length: 60 }, (_, i) => application(`f${i}`, T0 + i * 1000, { phone: `ph_f${i}`, contacts: [`ph_f${Math.max(0, i - 1)}`, `ph_f${Math.max(0, i - 2)}`] }));
+    expect(ringsOf(run([...earlier, ...friends]).seen).size).toBe(0);
   });
 
   it('drops evicted members from their ring, and the ring once it is empty', () => {
