@@ -14,6 +14,7 @@ import { linksFor, type GraphLink } from './links.js';
 import { neighbourhoodOf, type NeighbourhoodFindings } from './neighbourhood.js';
 import { diffRing, type RingEvent, type RingState } from './ring-events.js';
 import { DEFAULT_RING_CRITERIA, isBurst, isRing, ringView, withMembers, type Ring, type RingCriteria } from './rings.js';
+import { ringGraph } from './ring-graph.js';
 import { IdentityStore } from './store.js';
 
 /**
@@ -163,6 +164,12 @@ export class GraphService {
     if (!g) return undefined;
     const view = ringView(this.store, this.rings.rings.has(id) ? this.rings : this.bursts, g, this.rings.rings.has(id) ? 'ring' : 'burst', nowS, this.criteria);
     return withMembers(this.store, g, view, listed);
+  }
+
+  /** The ring as a graphology graph (members and the identifiers binding them), for drawing. */
+  ringGraph(id: string, maxMembers?: number): ReturnType<typeof ringGraph> | undefined {
+    const g = this.rings.rings.get(id) ?? this.bursts.rings.get(id);
+    return g ? ringGraph(this.store, g, maxMembers) : undefined;
   }
 
   stats(): ReturnType<IdentityStore['stats']> & { rings: number; bursts: number } {

@@ -37,6 +37,14 @@ describe('rings', () => {
     expect(g.ring('ring:r0')?.members).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7']);
   });
 
+  it('exports a ring as a graphology graph of its members and binders, for drawing', () => {
+    const { g } = run(ringOfEight());
+    const drawn = g.ringGraph('ring:r0');
+    expect(drawn?.filterNodes((_, a) => a.type === 'application')).toHaveLength(8);
+    expect(drawn?.filterNodes((_, a) => a.type === 'identifier').map((n) => drawn.getNodeAttribute(n, 'kind')).sort()).toEqual(['bankAccount', 'device', 'device']);
+    expect(drawn?.size).toBe(16);
+  });
+
   it('does not make a ring of clean applicants behind one carrier-NAT IP, a big subnet or employer', () => {
     const apps = Array.from({ length: 200 }, (_, i) => application(`n${i}`, T0 + i * MIN, { ip: 'ip_cgnat', subnet: `ip_net_${i % 3}`, employer: i % 2 ? 'emp_big' : 'emp_small' }));
     expect(ringsOf(run(apps).seen).size).toBe(0);
