@@ -23,8 +23,12 @@ const PREFIX: Record<IdentifierKind, string> = {
 export function normalise(kind: IdentifierKind, raw: string): string {
   const value = raw.trim();
   switch (kind) {
-    case 'phone':
-      return value.replace(/[\s\-().]/g, '').replace(/^00/, '+');
+    case 'phone': {
+      // One number, however it is written: a mainland mobile with or without +86 / 0086 / 86 is one value.
+      const compact = value.replace(/[\s\-().]/g, '').replace(/^00/, '+');
+      const mainland = /^(?:\+?86)?(1\d{10})$/.exec(compact);
+      return mainland ? `+86${mainland[1]}` : compact;
+    }
     case 'email':
     case 'employer':
       return value.toLowerCase();

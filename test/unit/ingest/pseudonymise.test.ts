@@ -7,6 +7,9 @@ const p = createPseudonymiser('test-key-0123456789');
 describe('pseudonymisation', () => {
   it('is keyed: same input, same key → same id; another key → another id', () => {
     expect(p('phone', '+8613812345678').id).toBe(p('phone', '+86 138-1234-5678').id);
+    // A mainland mobile written with or without the country code is one number.
+    for (const form of ['13812345678', '8613812345678', '008613812345678', '138 1234 5678']) expect(p('phone', form).id, form).toBe(p('phone', '+8613812345678').id);
+    expect(p('phone', '+85291234567').id).not.toBe(p('phone', '91234567').id); // not a mainland mobile: left as written
     expect(createPseudonymiser('another-key-0123456789')('phone', '+8613812345678').id).not.toBe(p('phone', '+8613812345678').id);
   });
 
