@@ -73,8 +73,11 @@ class Heap {
     let i = a.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!this.less(a[i] as Source, a[p] as Source)) break;
-      [a[i], a[p]] = [a[p] as Source, a[i] as Source];
+      const child = a[i] as Source;
+      const parent = a[p] as Source;
+      if (!this.less(child, parent)) break;
+      a[i] = parent;
+      a[p] = child;
       i = p;
     }
   }
@@ -92,7 +95,9 @@ class Heap {
         if (l < a.length && this.less(a[l] as Source, a[m] as Source)) m = l;
         if (r < a.length && this.less(a[r] as Source, a[m] as Source)) m = r;
         if (m === i) break;
-        [a[i], a[m]] = [a[m] as Source, a[i] as Source];
+        const tmp = a[i] as Source;
+        a[i] = a[m] as Source;
+        a[m] = tmp;
         i = m;
       }
     }
@@ -119,13 +124,13 @@ export function* chunk(rng: Rng, engine: ProfileEngine, start: number, span: num
   };
   let bgT = nextBg();
   for (;;) {
-    const top = heap.size > 0 ? heap.pop() : undefined;
-    if (bgT !== undefined && (top === undefined || bgT <= top.t)) {
-      if (top) heap.push(top);
+    // Keys (t, order) are unique (one entry per campaign), so peeking gives the same order as pop-and-push-back.
+    if (bgT !== undefined && bgT <= heap.peekTime()) {
       yield engine.background.draft(bgT);
       bgT = nextBg();
       continue;
     }
+    const top = heap.pop();
     if (top === undefined) return;
     if (top.plan) {
       const gen = engine.campaign(top.plan);

@@ -29,6 +29,7 @@ export function hash128(text: string): [number, number, number, number] {
 }
 
 const DIGITS = '0123456789';
+const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export class Rng {
   private a: number;
@@ -116,8 +117,11 @@ export class Rng {
 
   hex(chars: number): string {
     let s = '';
-    while (s.length < chars) s += this.u32().toString(16).padStart(8, '0');
-    return s.slice(0, chars);
+    while (s.length < chars) {
+      const x = this.u32(); // 8 hex digits, most significant first (as toString(16).padStart(8, '0'))
+      s += (HEX2[x >>> 24] as string) + (HEX2[(x >>> 16) & 255] as string) + (HEX2[(x >>> 8) & 255] as string) + (HEX2[x & 255] as string);
+    }
+    return s.length === chars ? s : s.slice(0, chars);
   }
 
   digits(n: number): string {

@@ -24,6 +24,23 @@ export interface Draft {
   truth: GroundTruth;
 }
 
+let dayStart = Number.NaN;
+let dayPrefix = '';
+const pad = (n: number, w: number): string => String(n).padStart(w, '0');
+
+/** `new Date(Math.floor(t)).toISOString()` (same string), with the date part cached per UTC day. */
+export function isoTime(t: number): string {
+  const ms = Math.floor(t);
+  if (!(ms >= 0 && ms < 253_402_300_800_000)) return new Date(ms).toISOString(); // outside 1970–9999
+  const day = ms - (ms % 86_400_000);
+  if (day !== dayStart) {
+    dayStart = day;
+    dayPrefix = new Date(day).toISOString().slice(0, 11);
+  }
+  const r = ms - day;
+  return `${dayPrefix}${pad(Math.floor(r / 3_600_000), 2)}:${pad(Math.floor(r / 60_000) % 60, 2)}:${pad(Math.floor(r / 1000) % 60, 2)}.${pad(r % 1000, 3)}Z`;
+}
+
 export function toRecord(id: string, d: Draft): GeneratedApplication {
   const device: RawApplication['device'] = {
     deviceId: d.device.deviceId,
@@ -40,7 +57,7 @@ export function toRecord(id: string, d: Draft): GeneratedApplication {
   return {
     schemaVersion: 1,
     applicationId: id,
-    eventTime: new Date(Math.floor(d.t)).toISOString(),
+    eventTime: isoTime(d.t),
     partnerId: d.loan.partnerId,
     product: d.loan.product,
     amount: d.loan.amount,

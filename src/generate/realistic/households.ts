@@ -64,12 +64,13 @@ export class Households {
       address: makeAddress(rng, city.city, city.province),
       surname: '',
       size,
-      phones: Array.from({ length: size }, () => makeMobile(rng)),
+      phones: [],
       joined: 0,
       shareCard: size > 1 && rng.chance(REALISTIC.familyCard),
       familyCard: undefined,
       slot: -1,
     };
+    for (let i = 0; i < size; i++) hh.phones.push(makeMobile(rng));
     if (rng.chance(REALISTIC.broadband)) hh.router = ipIn(rng, rng.pick(city.prefixes));
     if (size > 1 && rng.chance(REALISTIC.sharedDevice)) hh.sharedDevice = makeDevice(rng, { platform: rng.chance(0.6) ? 'android' : 'ios' });
     if (size > 1) hh.slot = this.pending.push(hh) - 1;

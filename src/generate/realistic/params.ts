@@ -10,7 +10,7 @@ export const REALISTIC = {
   /** Households still waiting for members to apply, at most. */
   pendingHouseholds: 8_000,
   /** National IDs remembered to keep new ones unique (random IDs would collide now and then). */
-  issuedIds: 300_000,
+  issuedIds: 100_000,
   /** Friends-to-be (listed, not yet applied) remembered, at most. */
   prospects: 4_000,
 
