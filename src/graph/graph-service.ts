@@ -122,6 +122,11 @@ export class GraphService {
     for (const e of events) this.baseline.set(e.ring.id, { size: e.ring.size, knownFraud: e.ring.knownFraud });
   }
 
+  /** A rebuild of this many applications is coming: size the store for it once. */
+  reserve(applications: number): void {
+    this.store.reserve(applications);
+  }
+
   /** The baseline moves only once the batch that reported these rings committed. */
   acknowledge(reported: ReadonlyMap<string, RingState>): void {
     for (const [id, state] of reported) {

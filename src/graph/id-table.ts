@@ -79,6 +79,13 @@ export class IdTable {
     return this.mask + 1;
   }
 
+  /** Grows the table now, once, to hold `entries` (a rebuild knows how many are coming: no doubling on the way). */
+  reserve(entries: number): void {
+    let cap = this.mask + 1;
+    while (entries * 10 > cap * 7) cap *= 2;
+    if (cap > this.mask + 1) this.rehash(cap);
+  }
+
   /** The slot holding this key, or -1. */
   find(hi: number, lo: number): number {
     const d = this.data;

@@ -163,6 +163,11 @@ export class IdentityStore {
 
   // ---------------------------------------------------------------------------------------------- writes
 
+  /** Room for this many more applications (about 6 identifiers each) before a rebuild starts. */
+  reserve(applications: number): void {
+    this.table.reserve(this.table.size + applications * 6);
+  }
+
   /** Idempotent and order-tolerant: times widen (min/max), a link counts once. */
   applyLinks(links: readonly GraphLink[]): ChangeSet {
     const result: ChangeSet = { added: 0, known: 0, promoted: 0, changedApps: [] };

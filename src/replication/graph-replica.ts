@@ -87,6 +87,9 @@ export function createGraphReplica(opts: GraphReplicaOptions): GraphReplica {
     ready: Promise.all([links.caughtUp(), labels.caughtUp()]).then(() => undefined),
     async start() {
       const started = opts.now();
+      // Size the graph once for what the link topic holds (a table that doubles on the way pauses for a second).
+      const offsets = await opts.admin.fetchTopicOffsets(opts.topics.graphLinks).catch(() => []);
+      graph.reserve(offsets.reduce((n, p) => n + Math.max(0, Number(p.high) - Number(p.low)), 0));
       await Promise.all([links.start(), labels.start()]);
       void Promise.all([links.caughtUp(), labels.caughtUp()]).then(() =>
         logger.info({ links: links.count, labels: labels.count, ms: opts.now() - started, graph: graph.stats() }, 'graph replica rebuilt'),
