@@ -141,7 +141,7 @@ function fileSink(path: string): Sink {
   return {
     name: `file ${path}`,
     open: async () => undefined,
-    write: (batch) => writeText(stream, batch.map((r) => `${JSON.stringify(r)}\n`).join('')),
+    write: (batch) => writeText(stream, `${batch.map((r) => JSON.stringify(r)).join('\n')}\n`),
     close: () => closeStream(stream),
   };
 }

@@ -53,7 +53,7 @@ export function toRecord(id: string, d: Draft): GeneratedApplication {
   if (d.where.gps) device.gps = d.where.gps;
   device.rooted = d.device.rooted;
   device.emulator = d.device.emulator;
-  for (const k of d.omit ?? []) delete device[k];
+  if (d.omit) for (const k of d.omit) delete device[k];
   return {
     schemaVersion: 1,
     applicationId: id,

@@ -42,26 +42,34 @@ export class RingBuffer<T> {
   }
 }
 
-/** A set that remembers only the `cap` most recently added values. */
+/** 32-bit FNV-1a of a string (a compact set key: a false "seen" only costs a retry). */
+function fnv1a(v: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < v.length; i++) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** A set of strings (kept as 32-bit hashes) that remembers only the `cap` most recently added values. */
 export class BoundedSet {
-  private readonly values = new Set<string>();
-  private readonly order: string[] = [];
+  private readonly values = new Set<number>();
+  private readonly order: number[] = [];
   private next = 0;
 
   constructor(readonly cap: number) {}
 
   has(v: string): boolean {
-    return this.values.has(v);
+    return this.values.has(fnv1a(v));
   }
 
   add(v: string): void {
-    if (this.values.has(v)) return;
-    if (this.order.length < this.cap) this.order.push(v);
+    const h = fnv1a(v);
+    if (this.values.has(h)) return;
+    if (this.order.length < this.cap) this.order.push(h);
     else {
-      this.values.delete(this.order[this.next] as string);
-      this.order[this.next] = v;
+      this.values.delete(this.order[this.next] as number);
+      this.order[this.next] = h;
       this.next = (this.next + 1) % this.cap;
     }
-    this.values.add(v);
+    this.values.add(h);
   }
 }

@@ -62,7 +62,15 @@ export class Social {
       addContact(out, p, hh.phones[p.member === 0 ? 1 : 0] as string); // spouse / parent
       if (hh.size > 2 && rng.chance(0.35)) addContact(out, p, hh.phones[rng.int(0, hh.size - 1)] as string); // a child / sibling
     }
-    for (const pc of this.world.popular) if (rng.chance(pc.share)) addContact(out, p, pc.phone);
+    // At most one popular number (listing two of them is rare enough to leave out): one draw instead of eight.
+    let x = rng.next();
+    for (const pc of this.world.popular) {
+      x -= pc.share;
+      if (x < 0) {
+        addContact(out, p, pc.phone);
+        break;
+      }
+    }
     if (extra !== undefined) addContact(out, p, extra);
     p.friends = this.friends(rng, p, office);
     for (const f of p.friends) addContact(out, p, f);
