@@ -10,7 +10,7 @@ import { pickPartner } from './world.js';
  * A new background applicant, member `member` of `hh`: the same identity rules as `makePerson` (national ID of the
  * birthplace, 30 % registered elsewhere; 15 % with two devices; 60 % with e-mail, 90 % with a card), but number and
  * address come from the household, and contacts and employer are filled in by the caller. `issued` holds the
- * national IDs given out lately: a new one is never one of them.
+ * national IDs and e-mail addresses given out lately: a new one is never one of them.
  */
 export function newMember(rng: Rng, t: number, hh: Household, member: number, issued: BoundedSet, surname?: string): RealPerson {
   const home = hh.city;
@@ -25,13 +25,17 @@ export function newMember(rng: Rng, t: number, hh: Household, member: number, is
   let nationalId = makeNationalId(rng, birthplace.divisionCode, born, male);
   for (let i = 0; i < 8 && issued.has(nationalId); i++) nationalId = makeNationalId(rng, birthplace.divisionCode, born, male);
   issued.add(nationalId);
+  // Name-based addresses collide for common names (two Zhang Weis given weizhang@163.com); a real mailbox has one owner.
+  let email = rng.chance(0.6) ? makeEmail(rng, sn, given, born.getUTCFullYear()) : undefined;
+  for (let i = 0; i < 8 && email !== undefined && issued.has(email); i++) email = makeEmail(rng, sn, given, born.getUTCFullYear());
+  if (email !== undefined) issued.add(email);
   const p: RealPerson = {
     surname: sn,
     given,
     male,
     nationalId,
     phone: hh.phones[member] as string,
-    email: rng.chance(0.6) ? makeEmail(rng, sn, given, born.getUTCFullYear()) : undefined,
+    email,
     bankAccount: rng.chance(0.9) ? makeBankCard(rng) : undefined,
     address: hh.address,
     employer: undefined,

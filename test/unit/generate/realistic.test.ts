@@ -166,6 +166,12 @@ describe('realistic profile: structure', () => {
     expect(across((r) => r.device.deviceId)).toBeGreaterThan(devicesAcrossHomes + 50); // shared tablets at home
   });
 
+  it('an e-mail address belongs to one person (name-based addresses do not collide between namesakes)', () => {
+    const owners = new Map<string, Set<string>>();
+    for (const r of legit) if (r.applicant.email) (owners.get(r.applicant.email) ?? owners.set(r.applicant.email, new Set()).get(r.applicant.email))?.add(r.applicant.nationalId);
+    expect([...owners.values()].filter((ids) => ids.size > 1).length).toBe(0);
+  });
+
   it('travellers: a little over 1 % apply from another city, 0.3 % from abroad', () => {
     const abroad = legit.filter((r) => r.device.timezone !== 'Asia/Shanghai' && r.device.timezone !== 'Asia/Urumqi').length / legit.length;
     expect(abroad).toBeGreaterThan(0.0005);
