@@ -12,29 +12,16 @@
  *
  * Writes bench/results/bomb.{json,md}.
  */
-import { fileURLToPath } from 'node:url';
 import type { Assessment } from '../src/domain/assessment.js';
-import { createGeoProvider, DeviceParser, enrich, NO_IP_LISTS } from '../src/enrich/index.js';
-import { DEFAULT_VELOCITY } from '../src/features/velocity.js';
 import { generateTraffic, type GeneratedApplication } from '../src/generate/index.js';
-import { GraphService } from '../src/graph/graph-service.js';
-import { createPseudonymiser } from '../src/ingest/pseudonymise.js';
-import { processBatch, type InputRecord, type PipelineDeps } from '../src/pipeline/process-batch.js';
-import { systemClock } from '../src/platform/clock.js';
-import { loadConfig } from '../src/platform/config.js';
-import { KNOWN_FEATURES } from '../src/rules/features.js';
-import { loadRuleSetFile } from '../src/rules/file.js';
-import { createMemoryStateStore } from '../src/state/memory-state-store.js';
+import { processBatch, type InputRecord } from '../src/pipeline/process-batch.js';
+import { inProcessDeps } from './in-process.js';
 import { machine, record, summarise } from './lib.js';
 
 const NORMAL = Number(process.argv[2] ?? 50_000);
 const BOMB = Number(process.argv[3] ?? 10_000);
 const SEED = process.argv[4] ?? '5';
 const SPAN_MS = 24 * 3600_000;
-const config = loadConfig({ env: {} });
-const ruleSet = loadRuleSetFile(fileURLToPath(new URL('../config/rules.yaml', import.meta.url)), { knownFeatures: KNOWN_FEATURES });
-const geo = createGeoProvider('dbip');
-const parser = new DeviceParser(50_000);
 
 interface Run {
   normalPerSecond: number;
@@ -45,20 +32,8 @@ interface Run {
 }
 
 async function run(traffic: readonly GeneratedApplication[]): Promise<Run> {
-  const graph = new GraphService(config.graph);
-  const deps: PipelineDeps = {
-    assess: { ruleSet: () => ruleSet, alertLevel: 'high', budgetMs: 100 },
-    velocitySpecs: DEFAULT_VELOCITY,
-    store: createMemoryStateStore(),
-    pseudonymise: createPseudonymiser('bench-key-0123456789abcdef'),
-    enrich: (app) => enrich(app, { geo, lists: NO_IP_LISTS, ua: parser }),
-    travel: { maxSpeedKmh: 900 },
-    graph,
-    clock: systemClock,
-    maxRecordBytes: 65536,
-    topics: { assessments: 'a', alerts: 'b', dlq: 'c' },
-    processorId: 'bomb',
-  };
+  const deps = inProcessDeps('bomb');
+  const graph = deps.graph;
   const isBomb = new Set(traffic.filter((a) => a._truth.pattern === 'graph-bomb').map((a) => a.applicationId));
   let normalMs = 0;
   let normalCount = 0;

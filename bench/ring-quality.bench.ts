@@ -11,19 +11,10 @@
  *
  * Writes bench/results/ring-quality.{json,md}.
  */
-import { fileURLToPath } from 'node:url';
 import type { Assessment } from '../src/domain/assessment.js';
-import { createGeoProvider, DeviceParser, enrich, NO_IP_LISTS } from '../src/enrich/index.js';
-import { DEFAULT_VELOCITY } from '../src/features/velocity.js';
 import { generateTraffic, type GeneratedApplication } from '../src/generate/index.js';
-import { GraphService } from '../src/graph/graph-service.js';
-import { createPseudonymiser } from '../src/ingest/pseudonymise.js';
-import { processBatch, type InputRecord, type PipelineDeps } from '../src/pipeline/process-batch.js';
-import { systemClock } from '../src/platform/clock.js';
-import { loadConfig } from '../src/platform/config.js';
-import { KNOWN_FEATURES } from '../src/rules/features.js';
-import { loadRuleSetFile } from '../src/rules/file.js';
-import { createMemoryStateStore } from '../src/state/memory-state-store.js';
+import { processBatch, type InputRecord } from '../src/pipeline/process-batch.js';
+import { benchConfig, benchRules, inProcessDeps } from './in-process.js';
 import { legitHubs, type HubClass } from './hubs.js';
 import { machine, record } from './lib.js';
 
@@ -33,24 +24,10 @@ const SEED = process.argv[4] ?? '7';
 const PROFILE = (process.argv[5] ?? 'realistic') as 'realistic' | 'simple';
 const SPAN_H = Number(process.argv[6] ?? 24);
 const BOMB = Number(process.argv[7] ?? 0);
-const config = loadConfig({ env: {} });
-const ruleSet = loadRuleSetFile(process.env.RULES_FILE ?? fileURLToPath(new URL('../config/rules.yaml', import.meta.url)), { knownFeatures: KNOWN_FEATURES });
-const parser = new DeviceParser(50_000);
-const geo = createGeoProvider('dbip');
-const graph = new GraphService(config.graph);
-const deps: PipelineDeps = {
-  assess: { ruleSet: () => ruleSet, alertLevel: 'high', budgetMs: 100 },
-  velocitySpecs: DEFAULT_VELOCITY,
-  store: createMemoryStateStore(),
-  pseudonymise: createPseudonymiser('bench-key-0123456789abcdef'),
-  enrich: (app) => enrich(app, { geo, lists: NO_IP_LISTS, ua: parser }),
-  travel: { maxSpeedKmh: 900 },
-  graph,
-  clock: systemClock,
-  maxRecordBytes: 65536,
-  topics: { assessments: 'a', alerts: 'b', dlq: 'c' },
-  processorId: 'ring-quality',
-};
+const config = benchConfig;
+const ruleSet = benchRules;
+const deps = inProcessDeps('ring-quality');
+const graph = deps.graph;
 
 interface TruthRing {
   pattern: string;
