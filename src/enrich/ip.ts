@@ -50,3 +50,38 @@ export function classifyIp(ip: string): IpInfo {
   const parts = (addr as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16));
   return { version: 6, ipClass, subnet: `${parts.join(':')}::/64` };
 }
+
+/**
+ * One spelling per address: IPv4 dotted, IPv4-mapped IPv6 as IPv4, IPv6 in RFC 5952 form (lower case, zeros
+ * compressed) without a zone id (`fe80::1%eth0` is `fe80::1`). Anything that is not an address (a subnet key)
+ * is only trimmed and lower-cased.
+ */
+export function canonicalIp(ip: string): string {
+  const text = ip.trim();
+  try {
+    const addr = ipaddr.parse(text);
+    if (addr.kind() === 'ipv4') return addr.toString();
+    const v6 = addr as ipaddr.IPv6;
+    if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().toString();
+    return new ipaddr.IPv6(v6.parts).toRFC5952String();
+  } catch {
+    return text.toLowerCase();
+  }
+}
+
+/** What analysts may see of an address: its /24 (IPv4) or /48 (IPv6) network, never the host part. */
+export function maskIp(ip: string): string {
+  // A subnet key (`1.2.3.0/24`) is masked by its network address.
+  const canonical = canonicalIp(ip.split('/')[0] ?? ip);
+  try {
+    const addr = ipaddr.parse(canonical);
+    if (addr.kind() === 'ipv4') {
+      const o = (addr as ipaddr.IPv4).octets;
+      return `${o[0]}.${o[1]}.${o[2]}.*`;
+    }
+    const parts = (addr as ipaddr.IPv6).parts.slice(0, 3).map((p) => p.toString(16));
+    return `${parts.join(':')}::/48`;
+  } catch {
+    return '*';
+  }
+}

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Application, IdentifierKind, Pseudonym, RawApplication } from '../domain/application.js';
-import { classifyIp } from '../enrich/ip.js';
+import { canonicalIp, classifyIp, maskIp } from '../enrich/ip.js';
 
 /**
  * The ingest boundary: every personal identifier becomes a keyed HMAC plus a masked display form.
@@ -38,6 +38,8 @@ export function normalise(kind: IdentifierKind, raw: string): string {
       return value.replace(/[\s-]/g, '');
     case 'address':
       return value.toLowerCase().replace(/\s+/g, ' ');
+    case 'ip':
+      return canonicalIp(value);
     default:
       return value;
   }
@@ -70,15 +72,7 @@ export function mask(kind: IdentifierKind, normalised: string): string {
   }
 }
 
-/** Keeps the /24 (IPv4) or /48 (IPv6) network, enough for analysts, not the host. */
-export function maskIp(ip: string): string {
-  if (ip.includes(':')) {
-    const groups = ip.split(':').filter((g, i, a) => g !== '' || i < a.length - 1);
-    return `${groups.slice(0, 3).join(':')}::*`;
-  }
-  const parts = ip.split('.');
-  return `${parts.slice(0, 3).join('.')}.*`;
-}
+export { maskIp };
 
 export type Pseudonymiser = (kind: IdentifierKind, raw: string) => Pseudonym;
 

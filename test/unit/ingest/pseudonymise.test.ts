@@ -25,7 +25,7 @@ describe('pseudonymisation', () => {
     expect(mask('bankAccount', '6222020200112233445')).toBe('**********3445');
     expect(mask('email', 'zhangsan@example.com')).toBe('z***@example.com');
     expect(maskIp('123.123.123.123')).toBe('123.123.123.*');
-    expect(maskIp('2408:8207:1:2::1')).toBe('2408:8207:1::*');
+    expect(maskIp('2408:8207:1:2::1')).toBe('2408:8207:1::/48');
   });
 
   it('leaves no raw identifier in what crosses the boundary (apart from IP/GPS kept in memory)', () => {
@@ -47,5 +47,22 @@ describe('pseudonymisation', () => {
       expect(text).not.toContain(value as string);
     }
     expect(app.applicant.nameMasked).toBe('Z******');
+  });
+
+  it('masks IPv6 to its /48 and never shows the host; one pseudonym per address however it is written', () => {
+    expect(maskIp('fe80::1%eth0')).toBe('fe80:0:0::/48');
+    expect(maskIp('FE80::ABCD')).toBe('fe80:0:0::/48');
+    expect(maskIp('::1')).toBe('0:0:0::/48');
+    expect(maskIp('2001:db8:85a3:8d3:1319:8a2e:370:7348')).toBe('2001:db8:85a3::/48');
+    expect(maskIp('123.45.67.89')).toBe('123.45.67.*');
+    expect(maskIp('123.45.67.0/24')).toBe('123.45.67.*');
+    expect(maskIp('::ffff:123.45.67.89')).toBe('123.45.67.*');
+    for (const leak of ['fe80::1%eth0', 'FE80::ABCD', '::1']) expect(maskIp(leak)).not.toContain(leak.toLowerCase().replace(/%.*/, ''));
+    const id = (ip: string): string => p('ip', ip).id;
+    expect(id('::')).toBe(id('0:0:0:0:0:0:0:0'));
+    expect(id('FE80::ABCD')).toBe(id('fe80:0:0:0:0:0:0:abcd'));
+    expect(id('fe80::1%eth0')).toBe(id('fe80::1'));
+    expect(id('::ffff:1.2.3.4')).toBe(id('1.2.3.4'));
+    expect(id(' 1.2.3.4 ')).toBe(id('1.2.3.4'));
   });
 });
