@@ -126,6 +126,7 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
     pseudonymise: createPseudonymiser(piiKey),
     clock,
     maxRecordBytes: config.processing.maxRecordBytes,
+    eventTime: config.processing.eventTime,
     topics: graph ? config.topics : { ...config.topics, graphLinks: undefined },
     processorId,
   };

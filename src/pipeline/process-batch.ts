@@ -5,6 +5,7 @@ import { bestLocation, sightingOf, sightingTargets } from '../features/sightings
 import { travelFeatures } from '../features/travel-features.js';
 import { countersFor, velocityFeatures, windowMasks, type VelocitySpec, type WindowDef } from '../features/velocity.js';
 import { pseudonymiseApplication, type Pseudonymiser } from '../ingest/pseudonymise.js';
+import { checkEventTime, DEFAULT_EVENT_TIME_POLICY, type EventTimePolicy } from '../ingest/event-time.js';
 import { decodeApplication } from '../ingest/validate.js';
 import type { GraphService } from '../graph/graph-service.js';
 import { encodeLinkRecord, ORIGIN_HEADER } from '../graph/link-record.js';
@@ -38,6 +39,8 @@ export interface PipelineDeps {
   graph?: GraphService;
   clock: Clock;
   maxRecordBytes: number;
+  /** Bounds of eventTime around the record's Kafka timestamp (default: −7 d / +5 min, dead-letter). */
+  eventTime?: EventTimePolicy;
   /** `graphLinks` set: each application's links are published there, in the same transaction. */
   topics: { assessments: string; alerts: string; dlq: string; graphLinks?: string };
   /** Unique per process: dead letters name it, and link records carry it (ORIGIN_HEADER). */
@@ -66,7 +69,16 @@ const num = (v: EvidenceValue | undefined): number | null => (typeof v === 'numb
 function accept(record: InputRecord, deps: PipelineDeps, specs: readonly VelocitySpec[], masks: ReadonlyMap<string, number>): Accepted {
   const raw = decodeApplication(record.value, { maxRecordBytes: deps.maxRecordBytes });
   const app = pseudonymiseApplication(raw, deps.pseudonymise);
+  const time = checkEventTime(app.eventTimeMs, record.source.timestampMs, deps.clock.now(), deps.eventTime ?? DEFAULT_EVENT_TIME_POLICY);
+  if (time.clampedByMs !== undefined) {
+    app.eventTimeMs = time.eventTimeMs;
+    app.eventTime = new Date(time.eventTimeMs).toISOString();
+  }
   const enrichment = deps.enrich(app);
+  if (time.clampedByMs !== undefined) {
+    enrichment['app.eventTimeClamped'] = true;
+    enrichment['app.eventTimeSkewMs'] = time.clampedByMs;
+  }
   const where = bestLocation(app, { lat: num(enrichment['ip.lat']), lon: num(enrichment['ip.lon']), accuracyKm: num(enrichment['ip.accuracyKm']) });
   const state: ApplicationState = {
     applicationId: app.applicationId,

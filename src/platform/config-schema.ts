@@ -170,6 +170,15 @@ export const configSchema = z
         partitionsConsumedConcurrently: z.number().int().min(1).max(64).default(3),
         /** Fetch wait: low keeps latency low when traffic is light. */
         maxWaitTimeMs: z.number().int().min(0).max(10000).default(50),
+        /** Event times are bounded against the record's Kafka timestamp (they drive every sliding window). */
+        eventTime: z
+          .object({
+            maxPastMs: z.number().int().min(0).default(7 * 86_400_000),
+            maxFutureMs: z.number().int().min(0).default(300_000),
+            outOfRange: z.enum(['dead-letter', 'clamp']).default('dead-letter'),
+          })
+          .strict()
+          .prefault({}),
         retryInitialMs: z.number().int().positive().default(200),
         retryMaxMs: z.number().int().positive().default(10000),
       })

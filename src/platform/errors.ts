@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   SCHEMA_VIOLATION: 'poison',
   INVALID_IP: 'poison',
   INVALID_EVENT_TIME: 'poison',
+  EVENT_TIME_OUT_OF_RANGE: 'poison',
   PROCESSING_FAILED: 'poison',
   DUPLICATE_APPLICATION: 'poison',
   // retriable: dependencies

@@ -80,6 +80,7 @@ export function createReplayDeps(config: Config, opts: ReplayDepsOptions): Pipel
     pseudonymise: createPseudonymiser(opts.piiKey),
     clock: opts.clock ?? systemClock,
     maxRecordBytes: config.processing.maxRecordBytes,
+    eventTime: config.processing.eventTime,
     topics: { ...config.topics, graphLinks: undefined },
     processorId: `replay@${hostname()}/${process.pid}`,
   };

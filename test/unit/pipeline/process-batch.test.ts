@@ -117,4 +117,32 @@ describe('processBatch', () => {
     const store = { apply: async () => Promise.reject(new LendguardError('REDIS_UNAVAILABLE', 'down')) };
     await expect(processBatch([record(bytes(exampleApp()))], deps({ store }))).rejects.toMatchObject({ code: 'REDIS_UNAVAILABLE', policy: 'retriable' });
   });
+
+  it('does not let a far-future eventTime wipe a device\'s windows: it is dead-lettered and the count goes on', async () => {
+    const d = deps();
+    const onDevice = (i: number, eventTime: string): Buffer =>
+      bytes(
+        exampleApp((a) => {
+          a.applicationId = `dev-${i}`;
+          a.applicant.nationalId = `11010119900307${String(2000 + i)}`;
+          a.applicant.phone = `+861391234${String(2000 + i)}`;
+          a.device.deviceId = 'the-farm-device';
+          a.eventTime = eventTime;
+        }),
+      );
+    const at = (i: number): string => new Date(T0 - 3_600_000 + i * 1000).toISOString();
+    await processBatch([1, 2, 3, 4, 5, 6].map((i) => record(onDevice(i, at(i)))), d);
+    const bomb = await processBatch([record(onDevice(7, '2999-01-01T00:00:00Z'))], d);
+    expect(bomb.deadLettered.map((x) => x.code)).toEqual(['EVENT_TIME_OUT_OF_RANGE']);
+    const next = await processBatch([8, 9, 10].map((i) => record(onDevice(i, at(i)))), d);
+    expect(next.assessments.map((a) => a.features['device.identities.24h'])).toEqual([7, 8, 9]);
+    expect(next.assessments.every((a) => a.flags.some((f) => f.code === 'DEVICE_MANY_IDENTITIES'))).toBe(true);
+  });
+
+  it('clamps an out-of-range eventTime when so configured, and says so on the assessment', async () => {
+    const d = deps({ eventTime: { maxPastMs: 7 * 86_400_000, maxFutureMs: 300_000, outOfRange: 'clamp' } });
+    const batch = await processBatch([record(bytes(exampleApp((a) => (a.eventTime = '2999-01-01T00:00:00Z'))))], d);
+    expect(batch.assessments[0]?.eventTime).toBe(new Date(T0 + 300_000).toISOString());
+    expect(batch.assessments[0]?.enrichment['app.eventTimeClamped']).toBe(true);
+  });
 });

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { checkEventTime, DEFAULT_EVENT_TIME_POLICY as P } from '../../../src/ingest/event-time.js';
+
+const TS = Date.parse('2026-12-01T10:00:00Z');
+const DAY = 86_400_000;
+
+describe('checkEventTime', () => {
+  it('accepts event times from 7 days before to 5 minutes after the Kafka timestamp', () => {
+    for (const t of [TS, TS - 7 * DAY, TS + 300_000, TS - 1000]) expect(checkEventTime(t, TS, TS + 50, P)).toEqual({ eventTimeMs: t });
+  });
+
+  it('refuses far-future and ancient times with a reason (years 2999, 9999, 0000 and 0001 included)', () => {
+    for (const iso of ['2999-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '0000-01-01T00:00:00Z', '0001-01-01T00:00:00Z', '2100-01-01T00:00:00Z']) {
+      expect(() => checkEventTime(Date.parse(iso), TS, TS, P), iso).toThrow(/EVENT_TIME|allowed range/);
+    }
+    expect(() => checkEventTime(TS + 301_000, TS, TS, P)).toThrow(/1 s after the allowed range/);
+  });
+
+  it('trusts the processor clock over a producer-set timestamp from the future', () => {
+    expect(() => checkEventTime(TS + 2 * DAY, TS + 2 * DAY, TS, P)).toThrow(/after the allowed range/);
+  });
+
+  it('clamps to the bound instead when asked, saying by how much', () => {
+    const clamp = { ...P, outOfRange: 'clamp' as const };
+    expect(checkEventTime(TS + DAY, TS, TS, clamp)).toEqual({ eventTimeMs: TS + 300_000, clampedByMs: DAY - 300_000 });
+    expect(checkEventTime(TS - 8 * DAY, TS, TS, clamp)).toEqual({ eventTimeMs: TS - 7 * DAY, clampedByMs: -DAY });
+  });
+});
