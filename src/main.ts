@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { PartitionTransactions } from './emit/partition-transactions.js';
-import { ensureTopics } from './emit/topics.js';
+import { checkDeadLetterTopic, ensureTopics } from './emit/topics.js';
 import { parseWindow, velocitySpecs } from './features/velocity.js';
 import { knownFeatures } from './rules/features.js';
 import { ApplicationConsumer } from './ingest/consumer.js';
@@ -195,6 +195,7 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
       await retryUntilReady('connect to Redis', redisReady, { ...retryOpts, code: 'REDIS_UNAVAILABLE', onRetry });
       await retryUntilReady('connect to Kafka', () => admin.connect(), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
       await retryUntilReady('ensure topics', () => ensureTopics(admin, config, logger), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
+      await retryUntilReady('check the dead-letter topic', () => checkDeadLetterTopic(admin, config, logger), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
       if (replica) {
         await retryUntilReady('start graph replica', () => replica.start(), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
         health.set('starting', 'rebuilding the identity graph from the link topic');

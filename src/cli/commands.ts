@@ -5,10 +5,13 @@ import { createProcessor } from '../main.js';
 import { createKafka } from '../platform/clients.js';
 import type { Config } from '../platform/config.js';
 import { ensureTopics } from '../emit/topics.js';
-import { LendguardError } from '../platform/errors.js';
+import { exitCodeOf, findLendguardError, LendguardError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { formatAssessment } from './format.js';
 import { buildSample } from './sample.js';
+
+const CLOSE_TIMEOUT_MS = 30_000;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
 
 /** `start`: run the processor until SIGTERM/SIGINT. Resolves with the exit code. */
 export async function runStart(config: Config, logger: Logger): Promise<number> {
@@ -33,11 +36,12 @@ export async function runStart(config: Config, logger: Logger): Promise<number> 
     resolveDone();
   });
   await done;
-  await processor.close();
-  await started;
+  // Every consumer and client is closed; a close that hangs (a broker gone) is given up on after 30 s.
+  await Promise.race([Promise.allSettled([processor.close(), started]), sleep(CLOSE_TIMEOUT_MS).then(() => logger.warn({ timeoutMs: CLOSE_TIMEOUT_MS }, 'close did not finish in time; exiting anyway'))]);
   if (fatalError) {
-    logger.fatal({ err: fatalError.message, code: (fatalError as LendguardError).code }, 'exiting with failure');
-    return 1;
+    const code = exitCodeOf(fatalError);
+    logger.fatal({ err: fatalError.message, code: findLendguardError(fatalError)?.code, exitCode: code }, 'exiting with failure');
+    return code;
   }
   return 0;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { loadConfig } from '../platform/config.js';
-import { LendguardError } from '../platform/errors.js';
+import { exitCodeOf, findLendguardError } from '../platform/errors.js';
 import { createLogger } from '../platform/logger.js';
 import { createKafka } from '../platform/clients.js';
 import { produceSample, runDemo, runStart, tailAssessments } from './commands.js';
@@ -28,7 +28,9 @@ program
   .description('run the processor until SIGTERM/SIGINT')
   .action(async () => {
     const cfg = config();
-    process.exitCode = await runStart(cfg, createLogger(cfg.log.level));
+    const logger = createLogger(cfg.log.level);
+    process.exitCode = await runStart(cfg, logger);
+    exitSoon(process.exitCode, (ms) => logger.warn({ afterMs: ms }, 'handles still open after stopping; forcing the exit'));
   });
 
 program
@@ -101,11 +103,20 @@ program
     await runGenerate(opts, { config, signal: stop.signal });
   });
 
+/**
+ * The process exits once nothing is left to do; if something still holds it (a client that would not let go),
+ * it is made to exit after a few seconds, with a log line, rather than linger for minutes.
+ */
+function exitSoon(code: number, onForced: (ms: number) => void, ms = 5000): void {
+  setTimeout(() => {
+    onForced(ms);
+    process.exit(code);
+  }, ms).unref();
+}
+
 program.parseAsync().catch((err: unknown) => {
-  if (err instanceof LendguardError) {
-    process.stderr.write(`lendguard: ${err.code}: ${err.message}\n`);
-    process.exit(err.code === 'CONFIG_INVALID' ? 78 : 1);
-  }
-  process.stderr.write(`lendguard: ${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
+  const e = findLendguardError(err);
+  if (e) process.stderr.write(`lendguard: ${e.code}: ${e.message}\n`);
+  else process.stderr.write(`lendguard: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(exitCodeOf(err));
 });

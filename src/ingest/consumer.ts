@@ -3,7 +3,7 @@ import type { PartitionTransactions } from '../emit/partition-transactions.js';
 import type { BatchResult, InputRecord } from '../pipeline/process-batch.js';
 import { backoffDelay, sleep } from '../platform/backoff.js';
 import type { Config } from '../platform/config.js';
-import { asLendguardError, LendguardError } from '../platform/errors.js';
+import { asLendguardError, findLendguardError, LendguardError } from '../platform/errors.js';
 import type { Health } from '../platform/health.js';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
@@ -77,9 +77,14 @@ export class ApplicationConsumer {
       deps.logger.error({ err: error.message, restart }, 'consumer crashed');
       deps.health.set('backing-off', `consumer crashed: ${error.message}`);
       deps.metrics.ready.set(0);
+      // kafkajs wraps what the batch handler threw (KafkaJSNonRetriableError): look inside for the policy.
+      const inner = findLendguardError(error);
+      if (inner?.policy === 'fatal') {
+        deps.onFatal(inner);
+        return;
+      }
       if (restart || this.stopping.signal.aborted) return; // kafkajs restarts it itself
-      if (error instanceof LendguardError && error.policy === 'fatal') deps.onFatal(error);
-      else void this.restartAfterCrash(error);
+      void this.restartAfterCrash(error);
     });
     return consumer;
   }

@@ -4,7 +4,10 @@ import type { OutputRecord } from './ports.js';
 
 /**
  * A dead-letter record keeps the original bytes as its value, untouched, so it can be replayed;
- * the reason and provenance travel in headers (the Kafka Connect DLQ convention).
+ * the reason and provenance travel in headers (the Kafka Connect DLQ convention). A value over
+ * `maxValueBytes` (an oversized record) keeps only its first `maxValueBytes`, with headers that say
+ * so and how large it was: the source topic/partition/offset still point at the whole record, and a
+ * dead letter the broker would refuse can never block its partition.
  */
 export function deadLetter(
   dlqTopic: string,
@@ -13,12 +16,17 @@ export function deadLetter(
   error: LendguardError,
   nowMs: number,
   processor: string,
+  maxValueBytes = Number.POSITIVE_INFINITY,
 ): OutputRecord {
+  const value = original.value ?? Buffer.alloc(0);
+  const truncated = value.length > maxValueBytes;
+  const key = original.key !== null && original.key.length > 1024 ? original.key.slice(0, 1024) : original.key;
   return {
     topic: dlqTopic,
-    key: original.key,
-    value: original.value ?? Buffer.alloc(0),
+    key,
+    value: truncated ? value.subarray(0, maxValueBytes) : value,
     headers: {
+      ...(truncated ? { 'dlq.value.truncated': 'true', 'dlq.value.bytes': String(value.length) } : {}),
       'dlq.error.code': error.code,
       'dlq.error.message': error.message,
       'dlq.error.policy': error.policy,

@@ -105,7 +105,7 @@ export async function processBatch(records: readonly InputRecord[], deps: Pipeli
   const accepted: Accepted[] = [];
   const result: BatchResult = { outputs: [], assessments: [], deadLettered: [], ringEvents: [], reportedRings: new Map() };
   const reject = (record: InputRecord, err: LendguardError): void => {
-    result.outputs.push(deadLetter(deps.topics.dlq, record, record.source, err, deps.clock.now(), deps.processorId));
+    result.outputs.push(deadLetter(deps.topics.dlq, record, record.source, err, deps.clock.now(), deps.processorId, deps.maxRecordBytes));
     result.deadLettered.push({ code: err.code, source: record.source });
   };
 

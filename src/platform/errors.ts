@@ -49,9 +49,33 @@ export class LendguardError extends Error {
   }
 }
 
-/** Wraps anything thrown by a dependency into an error with a policy. */
+/**
+ * The LendguardError inside whatever was thrown: itself, or its cause (kafkajs wraps what a handler throws
+ * in KafkaJSNonRetriableError / KafkaJSError, keeping it as `cause` or `originalError`), a few levels deep.
+ */
+export function findLendguardError(err: unknown): LendguardError | undefined {
+  let e: unknown = err;
+  for (let depth = 0; depth < 5 && e !== null && e !== undefined; depth++) {
+    if (e instanceof LendguardError) return e;
+    const next = (e as { cause?: unknown; originalError?: unknown }).cause ?? (e as { originalError?: unknown }).originalError;
+    if (next === e) break;
+    e = next;
+  }
+  return undefined;
+}
+
+/** Exit codes, one table for every CLI path: configuration problems 78 (EX_CONFIG), any other failure 1. */
+export const EXIT_CODES: Readonly<Partial<Record<ErrorCode, number>>> = Object.freeze({ CONFIG_INVALID: 78, PII_KEY_MISSING: 78 });
+
+export function exitCodeOf(err: unknown): number {
+  const e = findLendguardError(err);
+  return e ? (EXIT_CODES[e.code] ?? 1) : 1;
+}
+
+/** Wraps anything thrown by a dependency into an error with a policy (a wrapped LendguardError keeps its own). */
 export function asLendguardError(err: unknown, fallback: ErrorCode): LendguardError {
-  if (err instanceof LendguardError) return err;
+  const inner = findLendguardError(err);
+  if (inner) return inner;
   const message = err instanceof Error ? err.message : String(err);
   return new LendguardError(fallback, message, { cause: err });
 }

@@ -10,3 +10,17 @@ describe('error catalogue', () => {
     }
   });
 });
+
+describe('error policy through wrappers', () => {
+  it('finds a LendguardError inside the errors kafkajs wraps it in, and maps exit codes from one table', async () => {
+    const { findLendguardError, exitCodeOf, asLendguardError, LendguardError: E } = await import('../../../src/platform/errors.js');
+    const fatal = new E('CONFIG_INVALID', 'bad');
+    const wrapped = Object.assign(new Error('KafkaJSNonRetriableError'), { cause: Object.assign(new Error('KafkaJSError'), { originalError: fatal }) });
+    expect(findLendguardError(wrapped)).toBe(fatal);
+    expect(asLendguardError(wrapped, 'INTERNAL')).toBe(fatal);
+    expect(exitCodeOf(wrapped)).toBe(78);
+    expect(exitCodeOf(new E('PII_KEY_MISSING', 'no key'))).toBe(78);
+    expect(exitCodeOf(new E('INTERNAL', 'bug'))).toBe(1);
+    expect(exitCodeOf(new TypeError('x'))).toBe(1);
+  });
+});
