@@ -56,7 +56,12 @@ export class TableConsumer {
 
   private async run(): Promise<void> {
     const { kafka, topic, logger } = this.opts;
-    const consumer = kafka.consumer({ groupId: this.groupId, readUncommitted: false, maxWaitTimeInMs: 100 });
+    if (this.stopped) return;
+    // A start that is tried again (after a failure) replaces the consumer; it never leaves one behind.
+    const previous = this.consumer;
+    this.consumer = undefined;
+    await previous?.disconnect().catch(() => undefined);
+    const consumer = kafka.consumer({ groupId: this.groupId, readUncommitted: false, maxWaitTimeInMs: 100, maxBytesPerPartition: 8 * 1024 * 1024 });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, (e) => {
       if (e.payload.restart || this.stopped) return;
@@ -73,6 +78,8 @@ export class TableConsumer {
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({ eachBatch: (payload) => this.eachBatch(payload) });
+    // Stopped while starting: the consumer that just started must not outlive the stop.
+    if (this.stopped || this.consumer !== consumer) await consumer.disconnect().catch(() => undefined);
   }
 
   /** Rebuilds the consumer after a crash kafkajs gave up on, backing off for as long as it takes. */
@@ -101,6 +108,8 @@ export class TableConsumer {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.consumer?.disconnect();
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    await consumer?.disconnect();
   }
 }
