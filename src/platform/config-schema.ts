@@ -6,7 +6,12 @@ import { LEVELS } from '../domain/assessment.js';
  * (README "Configuration"); config/default.yaml only restates them for people to copy.
  */
 const brokerList = z
-  .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each broker must look like host:port, e.g. 127.0.0.1:9092'))
+  .array(
+    z
+      .string()
+      .regex(/^[^\s:]+:\d{1,5}$/, 'each broker must look like host:port, e.g. 127.0.0.1:9092')
+      .refine((b) => { const port = Number(b.slice(b.lastIndexOf(':') + 1)); return port >= 1 && port <= 65535; }, 'a port is 1–65535'),
+  )
   .min(1, 'give at least one broker, e.g. 127.0.0.1:9092');
 
 const topicName = z
@@ -62,7 +67,11 @@ export const configSchema = z
       .prefault({}),
     redis: z
       .object({
-        url: z.string().regex(/^rediss?:\/\//, 'the Redis URL starts with redis:// or rediss://').default('redis://127.0.0.1:6379'),
+        url: z
+          .string()
+          .regex(/^rediss?:\/\//, 'the Redis URL starts with redis:// or rediss://')
+          .refine((u) => { try { const port = new URL(u).port; return port === '' || (Number(port) >= 1 && Number(port) <= 65535); } catch { return false; } }, 'not a valid URL, or its port is not 1–65535')
+          .default('redis://127.0.0.1:6379'),
         keyPrefix: z.string().min(1).max(64).default('lg:'),
         commandTimeoutMs: z.number().int().positive().default(2000),
       })

@@ -46,6 +46,26 @@ function formatIssues(issues: z.core.$ZodIssue[], envSources: Map<string, string
     .join('\n');
 }
 
+/** Unwraps defaults, optionals and the like down to the schema that says what the value is. */
+function inner(schema: z.ZodType): z.ZodType {
+  let s = schema as { def: { type: string; innerType?: z.ZodType } };
+  while (s.def.innerType && ['default', 'prefault', 'optional', 'nullable', 'pipe', 'readonly'].includes(s.def.type)) s = s.def.innerType as unknown as typeof s;
+  return s as unknown as z.ZodType;
+}
+
+/** Keys the schema does not know, anywhere in the tree (a misspelt `kafka.brokerz` is an error, not ignored). */
+function unknownKeys(schema: z.ZodType, value: unknown, path: string[] = []): string[] {
+  const s = inner(schema) as unknown as { def: { type: string; shape?: Record<string, z.ZodType>; options?: z.ZodType[] } };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
+  if (s.def.type === 'union') {
+    const objects = (s.def.options ?? []).filter((o) => (inner(o) as unknown as { def: { type: string } }).def.type === 'object');
+    return objects.length > 0 ? unknownKeys(objects[0] as z.ZodType, value, path) : [];
+  }
+  if (s.def.type !== 'object' || !s.def.shape) return [];
+  const shape = s.def.shape;
+  return Object.entries(value as Tree).flatMap(([key, v]) => (key in shape ? unknownKeys(shape[key] as z.ZodType, v, [...path, key]) : [[...path, key].join('.')]));
+}
+
 export interface LoadOptions {
   file?: string;
   env?: NodeJS.ProcessEnv;
@@ -60,10 +80,17 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   const env = opts.env ?? process.env;
   const file = opts.file ?? env.LENDGUARD_CONFIG;
   const tree: Tree = file ? readFileConfig(file) : {};
+  const problems: string[] = [];
+  const secretInFile = typeof (tree.pii as Tree | undefined)?.key === 'string';
   const envSources = new Map<string, string>();
   for (const spec of ENV_VARS) {
     const raw = env[spec.name];
-    if (raw === undefined || raw === '') continue;
+    if (raw === undefined) continue;
+    if (raw.trim() === '') {
+      // Set but empty is a mistake, not "use the default" (an empty broker list must not mean 127.0.0.1).
+      problems.push(`  - ${spec.path.join('.')} (from ${spec.name}): is set but empty; give a value or unset it to use the default`);
+      continue;
+    }
     if (spec.path[0] === 'kafka' && spec.path[1] === 'ssl' && spec.path.length === 3) {
       const current = (tree.kafka as Tree | undefined)?.ssl;
       if (typeof current !== 'object' || current === null) setPath(tree, ['kafka', 'ssl'], {});
@@ -72,12 +99,14 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     envSources.set(spec.path.join('.'), spec.name);
   }
   for (const [key, value] of Object.entries(opts.overrides ?? {})) setPath(tree, key.split('.'), value);
+  for (const key of unknownKeys(configSchema, tree)) problems.push(`  - ${key}: unknown key (see config/default.yaml for every key)`);
   const result = configSchema.safeParse(tree);
-  if (!result.success) {
-    throw new LendguardError(
-      'CONFIG_INVALID',
-      `configuration is invalid${file ? ` (file ${file})` : ''}:\n${formatIssues(result.error.issues, envSources)}`,
-    );
+  if (!result.success) problems.push(formatIssues(result.error.issues, envSources));
+  if (result.success && result.data.mode === 'production' && secretInFile) {
+    problems.push('  - pii.key: a secret in a plain config file is refused in production; set LENDGUARD_PII_KEY from your secret store instead');
+  }
+  if (problems.length > 0 || !result.success) {
+    throw new LendguardError('CONFIG_INVALID', `configuration is invalid${file ? ` (file ${file})` : ''}:\n${problems.join('\n')}`);
   }
   return result.data;
 }

@@ -77,3 +77,41 @@ describe('config', () => {
     for (const v of ENV_VARS) expect(readme, v.name).toContain(`\`${v.name}\``);
   });
 });
+
+describe('configuration holes a hostile probe found', () => {
+  const fails = (opts: Parameters<typeof loadConfig>[0]): string => {
+    try {
+      loadConfig(opts);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    return 'accepted';
+  };
+
+  it('refuses an empty LENDGUARD_KAFKA_BROKERS instead of using the default broker', () => {
+    expect(fails({ env: { LENDGUARD_KAFKA_BROKERS: '' } })).toMatch(/kafka\.brokers \(from LENDGUARD_KAFKA_BROKERS\): is set but empty/);
+  });
+
+  it('reports a misspelt nested key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lg-config-'));
+    const file = join(dir, 'c.yaml');
+    writeFileSync(file, 'kafka:\n  brokerz: [127.0.0.1:9092]\ngraph:\n  maxHops: 2\n');
+    const message = fails({ file, env: {} });
+    expect(message).toMatch(/kafka\.brokerz: unknown key/);
+    expect(message).toMatch(/graph\.maxHops: unknown key/);
+  });
+
+  it('refuses pii.key in a config file in production (secrets come from the environment)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lg-config-'));
+    const file = join(dir, 'c.yaml');
+    writeFileSync(file, 'mode: production\npii:\n  key: not-so-secret-0123456789abcdef\n');
+    expect(fails({ file, env: {} })).toMatch(/pii\.key: a secret in a plain config file is refused in production/);
+    expect(fails({ file, env: { LENDGUARD_MODE: 'development' } })).toBe('accepted');
+  });
+
+  it('refuses ports out of range', () => {
+    expect(fails({ env: { LENDGUARD_KAFKA_BROKERS: '127.0.0.1:99999' } })).toMatch(/a port is 1–65535/);
+    expect(fails({ env: { LENDGUARD_REDIS_URL: 'redis://127.0.0.1:99999' } })).toMatch(/port is not 1–65535/);
+    expect(fails({ env: { LENDGUARD_HTTP_PORT: '99999' } })).toMatch(/http\.port/);
+  });
+});
