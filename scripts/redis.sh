@@ -60,7 +60,7 @@ cmd_start() {
   log "starting redis-server on 127.0.0.1:$REDIS_PORT (data in $DATA_DIR)"
   redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes \
     --pidfile "$PID_FILE" --logfile "$LOG_FILE" --dir "$DATA_DIR" \
-    --save "" --appendonly no --protected-mode yes >&2 \
+    --save "" --appendonly yes --appendfsync everysec --protected-mode yes >&2 \
     || die "redis-server failed to start (see $LOG_FILE)"
   local i
   for ((i = 0; i < 100; i++)); do

@@ -25,6 +25,7 @@ import { createLiveRules } from './rules/live-rules.js';
 import { GraphService } from './graph/graph-service.js';
 import { createGraphReplica } from './replication/graph-replica.js';
 import { createKeyBuilder } from './state/keys.js';
+import { checkStateNotLost } from './state/state-guard.js';
 import { assertRedisVersion, createRedisStateStore } from './state/redis-state-store.js';
 import { enrich, type EnrichContext } from './enrich/index.js';
 import { loadEnrichment } from './enrich/load.js';
@@ -196,6 +197,11 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
       await retryUntilReady('connect to Kafka', () => admin.connect(), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
       await retryUntilReady('ensure topics', () => ensureTopics(admin, config, logger), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
       await retryUntilReady('check the dead-letter topic', () => checkDeadLetterTopic(admin, config, logger), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
+      const committed = async (): Promise<number> => {
+        const [entry] = await admin.fetchOffsets({ groupId: config.kafka.groupId, topics: [config.topics.applications] });
+        return (entry?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+      };
+      await retryUntilReady('check the state store', () => checkStateNotLost(redis, createKeyBuilder(config.redis.keyPrefix).marker(), committed, { onLost: config.state.onLost, logger, nowMs: clock.now() }), { ...retryOpts, code: 'REDIS_UNAVAILABLE', onRetry });
       if (replica) {
         await retryUntilReady('start graph replica', () => replica.start(), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
         health.set('starting', 'rebuilding the identity graph from the link topic');

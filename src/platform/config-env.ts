@@ -38,6 +38,7 @@ export const ENV_VARS: readonly EnvVar[] = [
   v('LENDGUARD_TOPICS_REPLICATION_FACTOR', 'topics.replicationFactor', 'int', 'replication factor for topics it creates'),
   v('LENDGUARD_REDIS_URL', 'redis.url', 'string', 'redis:// or rediss:// URL (user, password and db go in the URL)'),
   v('LENDGUARD_REDIS_KEY_PREFIX', 'redis.keyPrefix', 'string', 'prefix of every Redis key'),
+  v('LENDGUARD_STATE_ON_LOST', 'state.onLost', 'string', '`warn` (default) or `refuse` to start when Redis comes back empty while offsets are committed'),
   v('LENDGUARD_PII_KEY', 'pii.key', 'string', 'HMAC key for pseudonyms (16+ chars; required in production)'),
   v('LENDGUARD_GEO_PROVIDER', 'enrichment.geoProvider', 'string', '`dbip` (default, DB-IP Lite 2026) or `geoip-lite` (2019 data unless you refresh it)'),
   v('LENDGUARD_DBIP_DIR', 'enrichment.dbipDir', 'string', 'directory of your own DB-IP city mmdb files'),

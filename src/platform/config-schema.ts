@@ -119,6 +119,8 @@ export const configSchema = z
           .default(['10m', '1h', '24h', '7d']),
         /** How long the last location of an identity or device is kept for impossible-travel checks. */
         sightingTtlMs: z.number().int().positive().default(7 * 24 * 3600 * 1000),
+        /** Redis came back empty while offsets were committed (no persistence): warn loudly, or refuse to start. */
+        onLost: z.enum(['warn', 'refuse']).default('warn'),
       })
       .prefault({}),
     graph: z
