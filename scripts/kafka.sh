@@ -13,6 +13,10 @@
 #   LENDGUARD_RUN_DIR      runtime/data dir (default <repo>/.run)
 #   KAFKA_START_TIMEOUT    seconds to wait for readiness   (default 90)
 #   KAFKA_HEAP_OPTS        JVM heap flags (default -Xmx768m -Xms256m)
+#   KAFKA_SASL_USER, KAFKA_SASL_PASSWORD
+#                          when both are set: KAFKA_PORT speaks SASL_PLAINTEXT with SCRAM-SHA-512 for that
+#                          user (created at format time), and KAFKA_INTERNAL_PORT (required then) stays
+#                          PLAINTEXT for the broker itself and the readiness probe. For tests.
 set -euo pipefail
 
 # Pinned on purpose: kafkajs 2.2.4 is unmaintained and only speaks older
@@ -90,6 +94,27 @@ cmd_fetch() {
   log "fetched $(ls "$LIBS_DIR" | wc -l) jars in $((SECONDS - start))s"
 }
 
+sasl_enabled() { [[ -n "${KAFKA_SASL_USER:-}" && -n "${KAFKA_SASL_PASSWORD:-}" ]]; }
+
+# The port the probe (and inter-broker traffic) uses: the PLAINTEXT one.
+probe_port() { if sasl_enabled; then echo "${KAFKA_INTERNAL_PORT:?KAFKA_INTERNAL_PORT is needed with SASL}"; else echo "$KAFKA_PORT"; fi; }
+
+listener_config() {
+  if sasl_enabled; then
+    printf '%s\n' \
+      "listeners=SASL_PLAINTEXT://127.0.0.1:${KAFKA_PORT},PLAINTEXT://127.0.0.1:$(probe_port),CONTROLLER://127.0.0.1:${KAFKA_CONTROLLER_PORT}" \
+      "advertised.listeners=SASL_PLAINTEXT://127.0.0.1:${KAFKA_PORT},PLAINTEXT://127.0.0.1:$(probe_port)" \
+      "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT" \
+      "sasl.enabled.mechanisms=SCRAM-SHA-512" \
+      "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;"
+  else
+    printf '%s\n' \
+      "listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT},CONTROLLER://127.0.0.1:${KAFKA_CONTROLLER_PORT}" \
+      "advertised.listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT}" \
+      "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+  fi
+}
+
 write_config() {
   mkdir -p "$DATA_DIR/data" "$LOG_DIR"
   cat > "$PROPS_FILE" <<EOF
@@ -97,11 +122,9 @@ write_config() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:${KAFKA_CONTROLLER_PORT}
-listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT},CONTROLLER://127.0.0.1:${KAFKA_CONTROLLER_PORT}
-advertised.listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT}
+$(listener_config)
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 log.dirs=${DATA_DIR}/data
 num.partitions=3
 default.replication.factor=1
@@ -163,7 +186,9 @@ format_storage() {
   id="$(random_cluster_id)"
   log "formatting KRaft storage (cluster id $id)"
   java_args
-  if ! java "${JAVA_ARGS[@]}" kafka.tools.StorageTool format -t "$id" -c "$PROPS_FILE" >"$LOG_DIR/format.log" 2>&1; then
+  local scram=()
+  if sasl_enabled; then scram=(--add-scram "SCRAM-SHA-512=[name=${KAFKA_SASL_USER},password=${KAFKA_SASL_PASSWORD}]"); fi
+  if ! java "${JAVA_ARGS[@]}" kafka.tools.StorageTool format -t "$id" -c "$PROPS_FILE" "${scram[@]}" >"$LOG_DIR/format.log" 2>&1; then
     cat "$LOG_DIR/format.log" >&2
     die "kafka.tools.StorageTool format failed"
   fi
@@ -176,7 +201,7 @@ probe() {
   local kjs="$REPO_DIR/node_modules/kafkajs"
   [[ -f "$kjs/package.json" ]] || return 3
   command -v node >/dev/null 2>&1 || return 3
-  KAFKAJS_PATH="$kjs" KAFKA_BROKER="127.0.0.1:$KAFKA_PORT" \
+  KAFKAJS_PATH="$kjs" KAFKA_BROKER="127.0.0.1:$(probe_port)" \
   timeout 30 node -e '
     const { Kafka, logLevel } = require(process.env.KAFKAJS_PATH);
     const kafka = new Kafka({ clientId: "lendguard-probe", brokers: [process.env.KAFKA_BROKER],

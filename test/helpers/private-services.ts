@@ -51,19 +51,29 @@ export async function privateRedis(): Promise<PrivateRedis> {
 export interface PrivateKafka {
   port: number;
   brokers: string;
+  /** the PLAINTEXT listener (with SASL on `port`, the broker's own listener; otherwise `brokers`) */
+  plainBrokers: string;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** A second single-node broker with its own ports and data dir (scripts/kafka.sh). */
-export async function privateKafka(): Promise<PrivateKafka> {
+/** A second single-node broker with its own ports and data dir (scripts/kafka.sh), optionally with SASL/SCRAM. */
+export async function privateKafka(opts: { sasl?: { user: string; password: string } } = {}): Promise<PrivateKafka> {
   const port = await freePort();
   const controller = await freePort();
-  const env = { ...process.env, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(controller), LENDGUARD_RUN_DIR: mkdtempSync(join(tmpdir(), 'lg-kafka-')) };
+  const internal = opts.sasl ? await freePort() : port;
+  const env = {
+    ...process.env,
+    KAFKA_PORT: String(port),
+    KAFKA_CONTROLLER_PORT: String(controller),
+    LENDGUARD_RUN_DIR: mkdtempSync(join(tmpdir(), 'lg-kafka-')),
+    ...(opts.sasl ? { KAFKA_SASL_USER: opts.sasl.user, KAFKA_SASL_PASSWORD: opts.sasl.password, KAFKA_INTERNAL_PORT: String(internal) } : {}),
+  };
   const script = (cmd: string) => run('bash', ['scripts/kafka.sh', cmd], { cwd: repoRoot, env, timeout: 180_000 });
   return {
     port,
     brokers: `127.0.0.1:${port}`,
+    plainBrokers: `127.0.0.1:${internal}`,
     start: async () => void (await script('start')),
     stop: async () => void (await script('stop')),
   };
