@@ -17,6 +17,9 @@
 #                          when both are set: KAFKA_PORT speaks SASL_PLAINTEXT with SCRAM-SHA-512 for that
 #                          user (created at format time), and KAFKA_INTERNAL_PORT (required then) stays
 #                          PLAINTEXT for the broker itself and the readiness probe. For tests.
+#   KAFKA_SSL_KEYSTORE, KAFKA_SSL_KEY_PASSWORD
+#                          when both are set: KAFKA_PORT speaks TLS with that PEM keystore (an encrypted
+#                          private key and the certificate chain), KAFKA_INTERNAL_PORT stays PLAINTEXT. For tests.
 set -euo pipefail
 
 # Pinned on purpose: kafkajs 2.2.4 is unmaintained and only speaks older
@@ -95,12 +98,22 @@ cmd_fetch() {
 }
 
 sasl_enabled() { [[ -n "${KAFKA_SASL_USER:-}" && -n "${KAFKA_SASL_PASSWORD:-}" ]]; }
+ssl_enabled() { [[ -n "${KAFKA_SSL_KEYSTORE:-}" && -n "${KAFKA_SSL_KEY_PASSWORD:-}" ]]; }
 
 # The port the probe (and inter-broker traffic) uses: the PLAINTEXT one.
-probe_port() { if sasl_enabled; then echo "${KAFKA_INTERNAL_PORT:?KAFKA_INTERNAL_PORT is needed with SASL}"; else echo "$KAFKA_PORT"; fi; }
+probe_port() { if sasl_enabled || ssl_enabled; then echo "${KAFKA_INTERNAL_PORT:?KAFKA_INTERNAL_PORT is needed with SASL or TLS}"; else echo "$KAFKA_PORT"; fi; }
 
 listener_config() {
-  if sasl_enabled; then
+  if ssl_enabled; then
+    printf '%s\n' \
+      "listeners=SSL://127.0.0.1:${KAFKA_PORT},PLAINTEXT://127.0.0.1:$(probe_port),CONTROLLER://127.0.0.1:${KAFKA_CONTROLLER_PORT}" \
+      "advertised.listeners=SSL://127.0.0.1:${KAFKA_PORT},PLAINTEXT://127.0.0.1:$(probe_port)" \
+      "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SSL:SSL,CONTROLLER:PLAINTEXT" \
+      "listener.name.ssl.ssl.keystore.type=PEM" \
+      "listener.name.ssl.ssl.keystore.location=${KAFKA_SSL_KEYSTORE}" \
+      "listener.name.ssl.ssl.key.password=${KAFKA_SSL_KEY_PASSWORD}" \
+      "listener.name.ssl.ssl.client.auth=none"
+  elif sasl_enabled; then
     printf '%s\n' \
       "listeners=SASL_PLAINTEXT://127.0.0.1:${KAFKA_PORT},PLAINTEXT://127.0.0.1:$(probe_port),CONTROLLER://127.0.0.1:${KAFKA_CONTROLLER_PORT}" \
       "advertised.listeners=SASL_PLAINTEXT://127.0.0.1:${KAFKA_PORT},PLAINTEXT://127.0.0.1:$(probe_port)" \

@@ -63,7 +63,11 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
   const kafka = createKafka(config, logger);
   const admin = kafka.admin();
   const redis = createRedis(config);
-  redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+  let lastRedisError: Error | undefined;
+  redis.on('error', (err: Error) => {
+    lastRedisError = err;
+    logger.debug({ err: err.message }, 'redis connection error');
+  });
   const abort = new AbortController();
   const retryOpts = { initialMs: config.processing.retryInitialMs, maxMs: config.processing.retryMaxMs, logger, signal: abort.signal };
   const onRetry = (reason: string): void => health.set('starting', reason);
@@ -189,6 +193,10 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
       }
       const redisReady = async (): Promise<unknown> => {
         if (redis.status !== 'ready') await once(redis, 'ready', { signal: AbortSignal.timeout(3000) }).catch(() => undefined);
+        // Refused credentials never get better by waiting: say so and stop (exit 78).
+        if (redis.status !== 'ready' && lastRedisError && REDIS_AUTH_ERROR.test(lastRedisError.message)) {
+          throw new LendguardError('CONFIG_INVALID', `Redis refused the credentials in redis.url (LENDGUARD_REDIS_URL): ${lastRedisError.message}`);
+        }
         await redis.ping();
         assertRedisVersion(await redis.info('server')); // fatal on a server too old for the state script
         return undefined;
@@ -260,3 +268,5 @@ function recordGraphMetrics(graph: GraphService, metrics: Metrics): void {
   metrics.graphRings.set({ pattern: 'ring' }, stats.rings);
   metrics.graphRings.set({ pattern: 'burst' }, stats.bursts);
 }
+
+const REDIS_AUTH_ERROR = /WRONGPASS|NOAUTH|invalid (username-)?password|NOPERM/i;

@@ -3,7 +3,7 @@
  * disturbing the shared services the other tests use. Loopback only.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,12 +20,12 @@ export interface PrivateRedis {
   stop(): Promise<void>;
 }
 
-export async function privateRedis(): Promise<PrivateRedis> {
+export async function privateRedis(opts: { password?: string } = {}): Promise<PrivateRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const ping = async (): Promise<boolean> => {
     try {
-      const { stdout } = await run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'ping']);
+      const { stdout } = await run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...(opts.password ? ['--no-auth-warning', '-a', opts.password] : []), 'ping']);
       return stdout.trim() === 'PONG';
     } catch {
       return false;
@@ -33,9 +33,9 @@ export async function privateRedis(): Promise<PrivateRedis> {
   };
   return {
     port,
-    url: `redis://127.0.0.1:${port}`,
+    url: opts.password ? `redis://:${encodeURIComponent(opts.password)}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`,
     async start() {
-      child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', ...(opts.password ? ['--requirepass', opts.password] : [])], { stdio: 'ignore' });
       await waitFor(ping, 10_000, () => `private redis on ${port} did not start`);
     },
     async stop() {
@@ -57,17 +57,18 @@ export interface PrivateKafka {
   stop(): Promise<void>;
 }
 
-/** A second single-node broker with its own ports and data dir (scripts/kafka.sh), optionally with SASL/SCRAM. */
-export async function privateKafka(opts: { sasl?: { user: string; password: string } } = {}): Promise<PrivateKafka> {
+/** A second single-node broker with its own ports and data dir (scripts/kafka.sh), optionally with SASL/SCRAM or TLS. */
+export async function privateKafka(opts: { sasl?: { user: string; password: string }; tls?: { keystore: string; keyPassword: string } } = {}): Promise<PrivateKafka> {
   const port = await freePort();
   const controller = await freePort();
-  const internal = opts.sasl ? await freePort() : port;
+  const internal = opts.sasl || opts.tls ? await freePort() : port;
   const env = {
     ...process.env,
     KAFKA_PORT: String(port),
     KAFKA_CONTROLLER_PORT: String(controller),
     LENDGUARD_RUN_DIR: mkdtempSync(join(tmpdir(), 'lg-kafka-')),
     ...(opts.sasl ? { KAFKA_SASL_USER: opts.sasl.user, KAFKA_SASL_PASSWORD: opts.sasl.password, KAFKA_INTERNAL_PORT: String(internal) } : {}),
+    ...(opts.tls ? { KAFKA_SSL_KEYSTORE: opts.tls.keystore, KAFKA_SSL_KEY_PASSWORD: opts.tls.keyPassword, KAFKA_INTERNAL_PORT: String(internal) } : {}),
   };
   const script = (cmd: string) => run('bash', ['scripts/kafka.sh', cmd], { cwd: repoRoot, env, timeout: 180_000 });
   return {
@@ -77,4 +78,22 @@ export async function privateKafka(opts: { sasl?: { user: string; password: stri
     start: async () => void (await script('start')),
     stop: async () => void (await script('stop')),
   };
+}
+
+/**
+ * A throwaway CA and a server certificate for 127.0.0.1 (openssl), for a TLS broker: the CA file for clients and
+ * a PEM keystore (encrypted key + chain) for the broker.
+ */
+export async function testCertificates(): Promise<{ caFile: string; keystore: string; keyPassword: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'lg-tls-'));
+  const f = (name: string): string => join(dir, name);
+  const ssl = (...args: string[]) => run('openssl', args, { cwd: dir, timeout: 30_000 });
+  const keyPassword = 'test-key-password';
+  await ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=lendguard-test-ca');
+  await ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=127.0.0.1');
+  writeFileSync(f('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  await ssl('x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('server.pem'), '-days', '2', '-extfile', f('san.ext'));
+  await ssl('pkcs8', '-topk8', '-in', f('server.key'), '-out', f('server.enc.key'), '-v1', 'PBE-SHA1-3DES', '-passout', `pass:${keyPassword}`);
+  writeFileSync(f('keystore.pem'), `${readFileSync(f('server.enc.key'), 'utf8')}${readFileSync(f('server.pem'), 'utf8')}${readFileSync(f('ca.pem'), 'utf8')}`);
+  return { caFile: f('ca.pem'), keystore: f('keystore.pem'), keyPassword };
 }
