@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { PartitionTransactions } from './emit/partition-transactions.js';
-import { checkDeadLetterTopic, ensureTopics } from './emit/topics.js';
+import { checkDeadLetterTopic, ensureTopics, outputTopicLimits } from './emit/topics.js';
 import { parseWindow, velocitySpecs } from './features/velocity.js';
 import { knownFeatures } from './rules/features.js';
 import { ApplicationConsumer } from './ingest/consumer.js';
@@ -63,6 +63,8 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
   const kafka = createKafka(config, logger);
   const admin = kafka.admin();
   const redis = createRedis(config);
+  // Filled at start-up from the output topics' max.message.bytes.
+  const outputLimits = { maxMessageBytes: new Map<string, number>(), dlq: config.topics.dlq, maxValueBytes: config.processing.maxRecordBytes };
   let lastRedisError: Error | undefined;
   redis.on('error', (err: Error) => {
     lastRedisError = err;
@@ -132,6 +134,7 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
     clock,
     maxRecordBytes: config.processing.maxRecordBytes,
     eventTime: config.processing.eventTime,
+    outputLimits,
     topics: graph ? config.topics : { ...config.topics, graphLinks: undefined },
     processorId,
   };
@@ -205,6 +208,7 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
       await retryUntilReady('connect to Kafka', () => admin.connect(), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
       await retryUntilReady('ensure topics', () => ensureTopics(admin, config, logger), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
       await retryUntilReady('check the dead-letter topic', () => checkDeadLetterTopic(admin, config, logger), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
+      for (const [topic, bytes] of await retryUntilReady('read the output topics\' limits', () => outputTopicLimits(admin, config), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry })) outputLimits.maxMessageBytes.set(topic, bytes);
       const committed = async (): Promise<number> => {
         const [entry] = await admin.fetchOffsets({ groupId: config.kafka.groupId, topics: [config.topics.applications] });
         return (entry?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);

@@ -81,3 +81,9 @@ export async function dlqConfigEntries(admin: Admin, config: Config): Promise<{ 
   const input = sizes.get(config.topics.applications) ?? BROKER_DEFAULT_BYTES;
   return input > BROKER_DEFAULT_BYTES ? [{ name: MAX_MESSAGE_BYTES, value: String(input) }] : [];
 }
+
+/** What each output topic takes (max.message.bytes), for the output guard (pipeline/output-guard.ts). */
+export async function outputTopicLimits(admin: Admin, config: Config): Promise<Map<string, number>> {
+  const t = config.topics;
+  return maxMessageBytes(admin, [t.assessments, t.alerts, t.graphLinks]);
+}

@@ -14,6 +14,7 @@ import type { Clock } from '../platform/clock.js';
 import { asLendguardError, LendguardError } from '../platform/errors.js';
 import { assess, FULL_WORK, type AssessContext, type Degradation } from './assess.js';
 import { deadLetter } from './dead-letter.js';
+import { guardOutputs, type OutputLimits } from './output-guard.js';
 import { graphFeatures, ringAlert, ringSummary } from './graph-step.js';
 import type { ApplicationState, ApplicationStateResult, OutputRecord, StateStore } from './ports.js';
 
@@ -41,6 +42,8 @@ export interface PipelineDeps {
   maxRecordBytes: number;
   /** Bounds of eventTime around the record's Kafka timestamp (default: −7 d / +5 min, dead-letter). */
   eventTime?: EventTimePolicy;
+  /** What each output topic takes (read at start-up): larger outputs become dead letters, never a stalled partition. */
+  outputLimits?: OutputLimits;
   /** `graphLinks` set: each application's links are published there, in the same transaction. */
   topics: { assessments: string; alerts: string; dlq: string; graphLinks?: string };
   /** Unique per process: dead letters name it, and link records carry it (ORIGIN_HEADER). */
@@ -132,7 +135,20 @@ export async function processBatch(records: readonly InputRecord[], deps: Pipeli
     deps.graph?.release(result.reportedRings);
     throw err;
   }
+  if (deps.outputLimits) guardBatch(result, deps, deps.outputLimits);
   return result;
+}
+
+/** Replaces outputs their topic would refuse by dead letters, and accounts for them. */
+function guardBatch(result: BatchResult, deps: PipelineDeps, limits: OutputLimits): void {
+  const sources = new Map(result.assessments.map((a): [string, SourceRef] => [a.applicationId, { ...a.source, timestampMs: 0 }]));
+  const refused = (r: OutputRecord, size: number, limit: number): LendguardError => {
+    const source = (r.key !== null ? sources.get(r.key) : undefined) ?? [...sources.values()][0];
+    const err = new LendguardError('OUTPUT_TOO_LARGE', `a ${size}-byte record for ${r.topic} is over its max.message.bytes (${limit}); raise the topic's limit`);
+    if (source) result.deadLettered.push({ code: err.code, source });
+    return err;
+  };
+  result.outputs = guardOutputs(result.outputs, limits, refused, deps.clock.now(), deps.processorId);
 }
 
 /** Graph, features and assessment for each accepted application, in stream order. */

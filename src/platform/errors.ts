@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   EVENT_TIME_OUT_OF_RANGE: 'poison',
   PROCESSING_FAILED: 'poison',
   DUPLICATE_APPLICATION: 'poison',
+  OUTPUT_TOO_LARGE: 'poison',
   // retriable: dependencies
   REDIS_UNAVAILABLE: 'retriable',
   KAFKA_UNAVAILABLE: 'retriable',
