@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { httpGet, spawnProcessor, testSetup, waitFor, type ChildProcessor } from '../helpers/processor.js';
+import { keysByKcat } from '../helpers/independent-reader.js';
 import { collect, liveCounter, missingAndDuplicated, produceRaw } from '../helpers/services.js';
 import { application, asMessage } from '../helpers/traffic.js';
 
@@ -52,6 +53,9 @@ describe('exactly once across SIGKILL', () => {
     const { missing, duplicated } = missingAndDuplicated(apps.map((x) => x.applicationId), all);
     expect({ missing: missing.slice(0, 5), duplicated: duplicated.slice(0, 5) }).toEqual({ missing: [], duplicated: [] });
     expect(all).toHaveLength(total);
+    // Counted again by a client that is not ours (kcat, read_committed).
+    const independent = missingAndDuplicated(apps.map((x) => x.applicationId), (await keysByKcat(setup.topics.assessments)).map((key) => ({ key })));
+    expect({ missing: independent.missing.length, duplicated: independent.duplicated.length }).toEqual({ missing: 0, duplicated: 0 });
   });
 
   it('stays exactly once while instances join and leave the group (rebalances)', { timeout: 300_000 }, async () => {
@@ -94,6 +98,8 @@ describe('exactly once across SIGKILL', () => {
     const { missing, duplicated } = missingAndDuplicated(apps.map((x) => x.applicationId), all);
     expect({ missing: missing.slice(0, 5), duplicated: duplicated.slice(0, 5) }).toEqual({ missing: [], duplicated: [] });
     expect(all).toHaveLength(apps.length);
+    const independent = missingAndDuplicated(apps.map((x) => x.applicationId), (await keysByKcat(setup.topics.assessments)).map((key) => ({ key })));
+    expect({ missing: independent.missing.length, duplicated: independent.duplicated.length }).toEqual({ missing: 0, duplicated: 0 });
   });
 });
 

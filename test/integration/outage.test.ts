@@ -3,7 +3,8 @@ import type { Processor } from '../../src/main.js';
 import { loadConfig } from '../../src/platform/config.js';
 import { startInProcess, testSetup, waitFor } from '../helpers/processor.js';
 import { privateKafka, privateRedis, type PrivateKafka, type PrivateRedis } from '../helpers/private-services.js';
-import { collect, countByKey, liveCounter, produceRaw } from '../helpers/services.js';
+import { keysByKcat } from '../helpers/independent-reader.js';
+import { collect, countByKey, liveCounter, missingAndDuplicated, produceRaw } from '../helpers/services.js';
 import { application, asMessage } from '../helpers/traffic.js';
 
 /**
@@ -55,6 +56,8 @@ describe('outages', () => {
     const counts = countByKey(all);
     expect(all).toHaveLength(400);
     expect(apps.every((a) => counts.get(a.applicationId) === 1)).toBe(true);
+    const independent = missingAndDuplicated(apps.map((a) => a.applicationId), (await keysByKcat(setup.topics.assessments)).map((key) => ({ key })));
+    expect({ missing: independent.missing.length, duplicated: independent.duplicated.length }).toEqual({ missing: 0, duplicated: 0 });
     await p.close();
     processor = undefined;
   });
@@ -81,6 +84,9 @@ describe('outages', () => {
     const counts = countByKey(all);
     expect(all).toHaveLength(600);
     expect(apps.every((a) => counts.get(a.applicationId) === 1)).toBe(true);
+    const keys = await withBrokers(kafka.brokers, () => keysByKcat(setup.topics.assessments));
+    const independent = missingAndDuplicated(apps.map((a) => a.applicationId), keys.map((key) => ({ key })));
+    expect({ missing: independent.missing.length, duplicated: independent.duplicated.length }).toEqual({ missing: 0, duplicated: 0 });
   });
 });
 
