@@ -25,7 +25,7 @@ import { createLiveRules } from './rules/live-rules.js';
 import { GraphService } from './graph/graph-service.js';
 import { createGraphReplica } from './replication/graph-replica.js';
 import { createKeyBuilder } from './state/keys.js';
-import { checkStateNotLost } from './state/state-guard.js';
+import { checkStateNotLost, lostWhileRunning } from './state/state-guard.js';
 import { assertRedisVersion, createRedisStateStore } from './state/redis-state-store.js';
 import { enrich, type EnrichContext } from './enrich/index.js';
 import { loadEnrichment } from './enrich/load.js';
@@ -124,7 +124,10 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
     },
     velocitySpecs: velocitySpecs(config.state.windows.map(parseWindow)),
     store: (opts.decorateStateStore ?? ((s: StateStore) => s))(
-      createRedisStateStore(redis, createKeyBuilder(config.redis.keyPrefix), { sightingTtlMs: config.state.sightingTtlMs }),
+      createRedisStateStore(redis, createKeyBuilder(config.redis.keyPrefix), {
+        sightingTtlMs: config.state.sightingTtlMs,
+        marker: { onLost: lostWhileRunning({ onLost: config.state.onLost, logger, count: () => metrics.stateLost.inc({ when: 'running' }) }), nowMs: () => clock.now() },
+      }),
     ),
     enrich: (app) => enrich(app, enrichContext),
     travel: { maxSpeedKmh: config.enrichment.maxTravelSpeedKmh },
@@ -213,7 +216,10 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
         const [entry] = await admin.fetchOffsets({ groupId: config.kafka.groupId, topics: [config.topics.applications] });
         return (entry?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
       };
-      await retryUntilReady('check the state store', () => checkStateNotLost(redis, createKeyBuilder(config.redis.keyPrefix).marker(), committed, { onLost: config.state.onLost, logger, nowMs: clock.now() }), { ...retryOpts, code: 'REDIS_UNAVAILABLE', onRetry });
+      await retryUntilReady('check the state store', async () => {
+        const outcome = await checkStateNotLost(redis, createKeyBuilder(config.redis.keyPrefix).marker(), committed, { onLost: config.state.onLost, logger, nowMs: clock.now() });
+        if (outcome === 'lost') metrics.stateLost.inc({ when: 'start' });
+      }, { ...retryOpts, code: 'REDIS_UNAVAILABLE', onRetry });
       if (replica) {
         await retryUntilReady('start graph replica', () => replica.start(), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
         health.set('starting', 'rebuilding the identity graph from the link topic');

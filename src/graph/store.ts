@@ -15,8 +15,8 @@ import { Int32Vec, SegmentPool } from './typed.js';
  *   eviction knows what to undo and analyses can walk from an application to its identifiers.
  * - Member lists hold at most MEMBER_CAP entries; beyond that only the degree is counted. Analyses never walk
  *   an identifier that popular (hub limits are far lower), so they never need the rest.
- * - Applications are indexed by the hour of their last-seen time, so eviction takes the oldest hours first
- *   and never scans the graph.
+ * - Applications are indexed by the ten-minute bucket of their last-seen time, so eviction takes the oldest
+ *   buckets first and never scans the graph (an application leaves at most one bucket after its horizon).
  *
  * Times are graph times (`toGraphTime`: seconds since 2020). Pure data structure: no clock, no I/O.
  */
@@ -27,7 +27,8 @@ export const NO_TIME = -2147483648;
 /** Bits of a member entry (`app * 4 + use`): how that application uses the identifier. */
 export const USE_OWN = 1;
 export const USE_CONTACT = 2;
-const BUCKET_SECONDS = 3600;
+/** Eviction granularity: 10 min, so that even a short horizon (a soak's, minutes) reaches a steady size. */
+const BUCKET_SECONDS = 600;
 const CONTACT_BIT = LINK_KIND_INFO.contact.bit;
 const NID_KIND = LINK_KIND_INFO.nationalId.nodeKind;
 
@@ -147,7 +148,7 @@ export class IdentityStore {
     return v > 0 ? v - 1 : -1;
   }
 
-  /** The store holds applications first seen at least `seconds` apart (oldest hour bucket to newest). */
+  /** The store holds applications first seen at least `seconds` apart (oldest bucket to newest). */
   hasHistory(seconds: number): boolean {
     const keys = this.bucketKeys;
     return keys.length > 0 && ((keys[keys.length - 1] as number) - (keys[0] as number)) * BUCKET_SECONDS >= seconds;
@@ -346,7 +347,7 @@ export class IdentityStore {
   // ---------------------------------------------------------------------------------------------- eviction
 
   /**
-   * Removes applications last seen before the horizon, oldest hour first, at most `maxApps` of them per call
+   * Removes applications last seen before the horizon, oldest bucket first, at most `maxApps` of them per call
    * (the rest stay for the next call: `more` says so). Each removed application's identifiers lose it: a
    * shared identifier left with one application goes back to being a solo, one left with none is removed.
    * `onEvict` is called before each application is removed (the rings drop it).

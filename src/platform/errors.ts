@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   // fatal
   CONFIG_INVALID: 'fatal',
   PII_KEY_MISSING: 'fatal',
+  STATE_LOST: 'fatal',
   INTERNAL: 'fatal',
 } as const satisfies Record<string, ErrorPolicy>;
 
@@ -66,7 +67,7 @@ export function findLendguardError(err: unknown): LendguardError | undefined {
 }
 
 /** Exit codes, one table for every CLI path: configuration problems 78 (EX_CONFIG), any other failure 1. */
-export const EXIT_CODES: Readonly<Partial<Record<ErrorCode, number>>> = Object.freeze({ CONFIG_INVALID: 78, PII_KEY_MISSING: 78 });
+export const EXIT_CODES: Readonly<Partial<Record<ErrorCode, number>>> = Object.freeze({ CONFIG_INVALID: 78, PII_KEY_MISSING: 78, STATE_LOST: 78 });
 
 export function exitCodeOf(err: unknown): number {
   const e = findLendguardError(err);

@@ -94,7 +94,7 @@ export function createGraphReplica(opts: GraphReplicaOptions): GraphReplica {
       void Promise.all([links.caughtUp(), labels.caughtUp()]).then(() =>
         logger.info({ links: links.count, labels: labels.count, ms: opts.now() - started, graph: graph.stats() }, 'graph replica rebuilt'),
       );
-      // Eviction takes the oldest hours first, a slice at a time, yielding to the event loop between slices.
+      // Eviction takes the oldest buckets first, a slice at a time, yielding to the event loop between slices.
       const evict = (total: { apps: number; links: number }): void => {
         const r = graph.evictOlderThan(opts.now() - opts.horizonMs, EVICT_SLICE);
         total.apps += r.apps;

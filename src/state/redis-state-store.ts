@@ -23,6 +23,13 @@ export function assertRedisVersion(info: string): void {
 
 export interface RedisStateOptions {
   sightingTtlMs: number;
+  /**
+   * Lost-state check on every batch: the pipeline starts with EXISTS on the marker key (written at start-up,
+   * no expiry). When it is gone, Redis lost this group's state while the processor ran (a restart without
+   * persistence, a flush, an eviction): `onLost` is awaited before the batch's results are used. It throws
+   * to refuse (the batch fails with its error), or reports and returns; the store then writes the marker again.
+   */
+  marker?: { onLost: () => Promise<void> | void; nowMs: () => number };
 }
 
 function parseSighting(value: unknown): Sighting | null {
@@ -58,10 +65,25 @@ export function createRedisStateStore(redis: Redis, keys: KeyBuilder, opts: Redi
     ];
   }
 
+  async function checkMarker(results: [Error | null, unknown][], marker: NonNullable<RedisStateOptions['marker']>): Promise<[Error | null, unknown][]> {
+    const [[err, exists], ...rest] = results as [[Error | null, unknown], ...[Error | null, unknown][]];
+    if (err) throw new LendguardError('REDIS_UNAVAILABLE', `Redis state update failed: ${err.message}`, { cause: err });
+    if (exists === 0) {
+      await marker.onLost();
+      try {
+        await redis.set(keys.marker(), new Date(marker.nowMs()).toISOString());
+      } catch (e) {
+        throw new LendguardError('REDIS_UNAVAILABLE', `Redis state marker could not be written: ${(e as Error).message}`, { cause: e });
+      }
+    }
+    return rest;
+  }
+
   return {
     async apply({ windowsMs, applications }: StateRequest): Promise<ApplicationStateResult[]> {
       if (applications.length === 0) return [];
       const pipeline = redis.pipeline();
+      if (opts.marker) pipeline.exists(keys.marker());
       const q = pipeline as unknown as { lgApplyApplication: Command };
       for (const app of applications) {
         const [numberOfKeys, ...rest] = args(app, windowsMs);
@@ -74,6 +96,7 @@ export function createRedisStateStore(redis: Redis, keys: KeyBuilder, opts: Redi
         throw new LendguardError('REDIS_UNAVAILABLE', `Redis pipeline failed: ${(err as Error).message}`, { cause: err });
       }
       if (!results) throw new LendguardError('REDIS_UNAVAILABLE', 'Redis pipeline returned no results');
+      if (opts.marker) results = await checkMarker(results, opts.marker);
       return results.map(([err, value], i) => {
         if (err) throw new LendguardError('REDIS_UNAVAILABLE', `Redis state update failed: ${err.message}`, { cause: err });
         const [owner, ...flat] = value as unknown[];

@@ -10,6 +10,7 @@ import type { Logger } from '../platform/logger.js';
  *
  * The first start writes a marker key (no expiry). At later starts, a missing marker with committed offsets
  * is lost state: warn loudly (default) or refuse to start (`state.onLost: refuse`), and write the marker again.
+ * While the processor runs, the state store checks the same marker on every batch (`lostWhileRunning`).
  */
 export async function checkStateNotLost(
   redis: Redis,
@@ -26,9 +27,23 @@ export async function checkStateNotLost(
       `Redis holds no state for this processor group, but ${committed} input records were already committed: Redis restarted without ` +
       'persistence, or was flushed. Duplicate detection and the sliding windows start again from empty. Run Redis with AOF ' +
       '(appendonly yes, appendfsync everysec) or replication (README "Operating")';
-    if (opts.onLost === 'refuse') throw new LendguardError('CONFIG_INVALID', `${message}; set state.onLost=warn to start anyway`);
+    if (opts.onLost === 'refuse') throw new LendguardError('STATE_LOST', `${message}; set state.onLost=warn to start anyway`);
     opts.logger.error({ committed, markerKey }, message);
   }
   await redis.set(markerKey, new Date(opts.nowMs).toISOString());
   return outcome;
+}
+
+export const LOST_WHILE_RUNNING =
+  'Redis lost this processor group\'s state while it ran (its marker key is gone): Redis restarted without persistence, was ' +
+  'flushed, or evicted keys (maxmemory-policy must be noeviction or volatile-*). Duplicate detection and the sliding windows ' +
+  'start again from empty. Run Redis with AOF (appendonly yes, appendfsync everysec) or replication (README "Operating")';
+
+/** What the state store does when the marker vanishes mid-run: refuse (STATE_LOST, fatal) or report and go on. */
+export function lostWhileRunning(opts: { onLost: 'warn' | 'refuse'; logger: Logger; count: () => void }): () => void {
+  return () => {
+    opts.count();
+    if (opts.onLost === 'refuse') throw new LendguardError('STATE_LOST', `${LOST_WHILE_RUNNING}; stopping (state.onLost=refuse)`);
+    opts.logger.error({}, LOST_WHILE_RUNNING);
+  };
 }

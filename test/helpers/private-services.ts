@@ -20,8 +20,15 @@ export interface PrivateRedis {
   stop(): Promise<void>;
 }
 
-export async function privateRedis(opts: { password?: string } = {}): Promise<PrivateRedis> {
+/**
+ * `aof`: append-only file with fsync on every write, in a directory of its own, so that a SIGKILL loses
+ * nothing and the next start() replays it; without it the server keeps nothing across stop()/start().
+ * stop() is always a SIGKILL (no clean shutdown, no save).
+ */
+export async function privateRedis(opts: { password?: string; aof?: boolean } = {}): Promise<PrivateRedis> {
   const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'lendguard-redis-'));
+  const persistence = opts.aof ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
   let child: ChildProcess | undefined;
   const ping = async (): Promise<boolean> => {
     try {
@@ -35,7 +42,7 @@ export async function privateRedis(opts: { password?: string } = {}): Promise<Pr
     port,
     url: opts.password ? `redis://:${encodeURIComponent(opts.password)}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`,
     async start() {
-      child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', ...(opts.password ? ['--requirepass', opts.password] : [])], { stdio: 'ignore' });
+      child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--save', '', ...persistence, ...(opts.password ? ['--requirepass', opts.password] : [])], { stdio: 'ignore' });
       await waitFor(ping, 10_000, () => `private redis on ${port} did not start`);
     },
     async stop() {

@@ -5,9 +5,9 @@ import { collect, liveCounter, missingAndDuplicated, produceRaw } from '../helpe
 import { application, asMessage } from '../helpers/traffic.js';
 
 /**
- * The exactly-once proof: a processor is killed with SIGKILL in the middle of a stream of thousands
- * of applications (an open transaction left behind, no clean shutdown), a new one takes over, and
- * every application ends up with exactly one committed assessment.
+ * The exactly-once proof: processors are killed with SIGKILL, three times in a row, in the middle of a
+ * stream of thousands of applications (an open transaction left behind each time, no clean shutdown), a
+ * new one takes over each time, and every application ends up with exactly one committed assessment.
  */
 describe('exactly once across SIGKILL', () => {
   const children: ChildProcessor[] = [];
@@ -15,37 +15,39 @@ describe('exactly once across SIGKILL', () => {
     for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
   });
 
-  it('leaves no application unassessed and none assessed twice', { timeout: 240_000 }, async () => {
+  it('leaves no application unassessed and none assessed twice, across three SIGKILLs under load', { timeout: 420_000 }, async () => {
     const setup = await testSetup({ partitions: 3, extraEnv: { LENDGUARD_MAX_BATCH_SIZE: '100' } });
-    const total = 6000;
+    const total = 8000;
     const apps = Array.from({ length: total }, (_, i) => application(setup.id, i));
-    await produceRaw(setup.topics.applications, apps.slice(0, 4000).map(asMessage));
+    await produceRaw(setup.topics.applications, apps.slice(0, 3000).map(asMessage));
 
     const counter = await liveCounter(setup.topics.assessments);
+    let feeding = true;
     try {
-      const first = await spawnProcessor(setup.env);
-      children.push(first);
-      // Keep the stream flowing while the first processor works.
+      // Keep the stream flowing while processors work and die; each kill waits for progress, not for time.
       const rest = (async () => {
-        for (let i = 4000; i < total; i += 100) {
+        for (let i = 3000; i < total && feeding; i += 100) {
           await produceRaw(setup.topics.applications, apps.slice(i, i + 100).map(asMessage));
-          await new Promise((r) => setTimeout(r, 50));
+          await new Promise((r) => setTimeout(r, 100));
         }
       })();
-      await waitFor(() => counter.count() >= 1500, 90_000, () => `first processor committed only ${counter.count()}:\n${first.output().slice(-2000)}`);
-      first.child.kill('SIGKILL');
-      const killed = await first.exited;
-      const atKill = counter.count();
-      expect(killed.signal).toBe('SIGKILL');
-      expect(atKill).toBeLessThan(total); // really mid-stream
+      for (const killAt of [1000, 2500, 4000]) {
+        const victim = await spawnProcessor(setup.env);
+        children.push(victim);
+        await waitFor(() => counter.count() >= killAt, 120_000, () => `committed only ${counter.count()} of ${killAt} before kill:\n${victim.output().slice(-2000)}`);
+        victim.child.kill('SIGKILL');
+        expect((await victim.exited).signal).toBe('SIGKILL');
+        expect(counter.count()).toBeLessThan(total); // really mid-stream
+      }
       await rest;
 
-      const second = await spawnProcessor(setup.env);
-      children.push(second);
-      await waitFor(() => counter.count() >= total, 150_000, () => `only ${counter.count()}/${total} committed after restart:\n${second.output().slice(-2000)}`);
-      second.child.kill('SIGTERM');
-      expect((await second.exited).code).toBe(0);
+      const last = await spawnProcessor(setup.env);
+      children.push(last);
+      await waitFor(() => counter.count() >= total, 180_000, () => `only ${counter.count()}/${total} committed after the kills:\n${last.output().slice(-2000)}`);
+      last.child.kill('SIGTERM');
+      expect((await last.exited).code).toBe(0);
     } finally {
+      feeding = false;
       await counter.stop();
     }
 

@@ -71,7 +71,7 @@ describe('IdentityStore.evictOlderThan', () => {
     expect(appsOf(g, 'device:dev_1')).toEqual(['new', 'third']);
   });
 
-  it('works in slices, oldest hour first, and never touches what is within the horizon', () => {
+  it('works in slices, oldest bucket first, and never touches what is within the horizon', () => {
     const apps = Array.from({ length: 100 }, (_, i) => application(`a${i}`, T0 + i * 3_600_000, { subnet: 'ip_net_all' }));
     const g = storeOf(apps);
     const horizon = T0 + 50 * 3_600_000;
