@@ -19,8 +19,8 @@
  *     node --import tsx bench/bare-pipe.ts        # runs until SIGTERM/SIGINT
  */
 import { Partitioners, type Admin, type EachBatchPayload, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
-import { consumerOptions } from '../src/ingest/consumer.js';
-import { createKafka } from '../src/platform/clients.js';
+import { consumerOptions } from '../src/kafka/application-source.js';
+import { createKafka } from '../src/kafka/client.js';
 import { loadConfig, type Config } from '../src/platform/config.js';
 import { createLogger } from '../src/platform/logger.js';
 

@@ -19,7 +19,7 @@ import { generateTraffic } from '../src/generate/index.js';
 import { GraphService } from '../src/graph/graph-service.js';
 import { encodeLinkRecord, parseLinkRecord } from '../src/graph/link-record.js';
 import type { GraphLink } from '../src/graph/links.js';
-import { createPseudonymiser, pseudonymiseApplication } from '../src/ingest/pseudonymise.js';
+import { createPseudonymiser, pseudonymiseApplication } from '../src/boundary/pseudonymise.js';
 import { loadConfig } from '../src/platform/config.js';
 import { machine, record, summarise } from './lib.js';
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createGeoProvider, DeviceParser, enrich, NO_IP_LISTS } from '../src/enrich/index.js';
 import { DEFAULT_VELOCITY } from '../src/features/velocity.js';
 import { GraphService } from '../src/graph/graph-service.js';
-import { createPseudonymiser } from '../src/ingest/pseudonymise.js';
+import { createPseudonymiser } from '../src/boundary/pseudonymise.js';
 import type { PipelineDeps } from '../src/pipeline/process-batch.js';
 import { systemClock } from '../src/platform/clock.js';
 import { loadConfig } from '../src/platform/config.js';

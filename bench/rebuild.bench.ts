@@ -1,7 +1,7 @@
 /**
  * Restart rebuild, end to end through Kafka: N applications' link records (generated traffic, pseudonymised,
  * `encodeLinkRecord`, keyed by application id) on a compacted topic of the local broker; then a fresh
- * GraphService and the real replica (`createGraphReplica`: kafkajs table consumers of the link and label
+ * GraphService and the real replica (`createGraphReplica`: Kafka table feeds of the link and label
  * topics) start, and the time to `ready` is what a restarted processor waits before it takes work.
  *
  *   node --expose-gc --max-old-space-size=4096 --import tsx bench/rebuild.bench.ts [applications=1000000] [profile=realistic]
@@ -17,10 +17,11 @@ import { generateTraffic } from '../src/generate/index.js';
 import { GraphService } from '../src/graph/graph-service.js';
 import { encodeLinkRecord } from '../src/graph/link-record.js';
 import { linksFor } from '../src/graph/links.js';
-import { createPseudonymiser, pseudonymiseApplication } from '../src/ingest/pseudonymise.js';
+import { createPseudonymiser, pseudonymiseApplication } from '../src/boundary/pseudonymise.js';
 import { loadConfig } from '../src/platform/config.js';
 import { createLogger } from '../src/platform/logger.js';
 import { createGraphReplica } from '../src/replication/graph-replica.js';
+import { KafkaTableFeed } from '../src/kafka/table-feed.js';
 import { makeKafka } from './harness.js';
 import { machine, record } from './lib.js';
 
@@ -74,7 +75,9 @@ async function main(): Promise<void> {
   const graph = new GraphService(loadConfig({ env: {} }).graph);
   const logger = createLogger('warn');
   const replica = createGraphReplica({
-    kafka, admin, graph, topics, groupPrefix: `${id}-replica`, horizonMs: 90 * 86_400_000, evictEveryMs: 3_600_000, logger,
+    tableFeed: (o) => new KafkaTableFeed({ ...o, kafka, admin, logger }),
+    topicRecords: async (topic) => (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0),
+    graph, topics, groupPrefix: `${id}-replica`, horizonMs: 90 * 86_400_000, evictEveryMs: 3_600_000, logger,
     now: () => Date.now(),
     onBadRecord: (topic, reason) => console.error(`bad record on ${topic}: ${reason}`),
   });

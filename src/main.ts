@@ -1,17 +1,13 @@
-import { once } from 'node:events';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
-import { PartitionTransactions } from './emit/partition-transactions.js';
-import { checkDeadLetterTopic, ensureTopics, outputTopicLimits } from './emit/topics.js';
-import { parseWindow, velocitySpecs } from './features/velocity.js';
-import { knownFeatures } from './rules/features.js';
-import { ApplicationConsumer } from './ingest/consumer.js';
-import { createPseudonymiser } from './ingest/pseudonymise.js';
+import { GraphService } from './graph/graph-service.js';
+import { createKafkaMessaging } from './kafka/index.js';
+import { recordCommittedBatch } from './pipeline/batch-metrics.js';
 import { budgetHooks } from './pipeline/budget-hooks.js';
-import type { StateStore } from './pipeline/ports.js';
-import { processBatch, type BatchResult, type PipelineDeps } from './pipeline/process-batch.js';
-import { createKafka, createRedis } from './platform/clients.js';
+import { buildPipeline, loadEnrichContext } from './pipeline/build-pipeline.js';
+import type { Messaging, StateStore } from './pipeline/ports.js';
+import { processBatch, type BatchResult } from './pipeline/process-batch.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { piiKeyOrFail, type Config } from './platform/config.js';
 import { Health } from './platform/health.js';
@@ -19,19 +15,16 @@ import { startHeapWatch } from './platform/heap-watch.js';
 import { createOpsServer, listen } from './platform/http.js';
 import type { Logger } from './platform/logger.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
-import { LendguardError } from './platform/errors.js';
 import { retryUntilReady } from './platform/retry.js';
-import { createLiveRules } from './rules/live-rules.js';
-import { GraphService } from './graph/graph-service.js';
 import { createGraphReplica } from './replication/graph-replica.js';
-import { createKeyBuilder } from './state/keys.js';
-import { checkStateNotLost, lostWhileRunning } from './state/state-guard.js';
-import { assertRedisVersion, createRedisStateStore } from './state/redis-state-store.js';
-import { enrich, type EnrichContext } from './enrich/index.js';
-import { loadEnrichment } from './enrich/load.js';
+import { knownFeatures } from './rules/features.js';
+import { createLiveRules } from './rules/live-rules.js';
+import { createRedisBackend } from './state/redis-backend.js';
+import { lostWhileRunning } from './state/state-guard.js';
 
 /**
- * The composition root: the only place that builds clients and wires adapters to the pure stages.
+ * The composition root: the only place that builds the adapters (Kafka messaging, Redis state) and wires
+ * them to the pure stages (src/pipeline/build-pipeline.ts), plus the processor's lifecycle.
  */
 export interface Processor {
   readonly health: Health;
@@ -60,21 +53,16 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
   const piiKey = piiKeyOrFail(config, (msg) => logger.warn(msg));
   const health = new Health();
   const metrics = createMetrics();
-  const kafka = createKafka(config, logger);
-  const admin = kafka.admin();
-  const redis = createRedis(config);
+  const messaging = createKafkaMessaging({ config, logger, metrics, health });
+  const redis = createRedisBackend(config, {
+    prefix: config.redis.keyPrefix,
+    logger,
+    marker: { onLost: lostWhileRunning({ onLost: config.state.onLost, logger, count: () => metrics.stateLost.inc({ when: 'running' }) }), nowMs: () => clock.now() },
+  });
   // Filled at start-up from the output topics' max.message.bytes.
   const outputLimits = { maxMessageBytes: new Map<string, number>(), dlq: config.topics.dlq, maxValueBytes: config.processing.maxRecordBytes };
-  let lastRedisError: Error | undefined;
-  redis.on('error', (err: Error) => {
-    lastRedisError = err;
-    logger.debug({ err: err.message }, 'redis connection error');
-  });
   const abort = new AbortController();
-  const retryOpts = { initialMs: config.processing.retryInitialMs, maxMs: config.processing.retryMaxMs, logger, signal: abort.signal };
-  const onRetry = (reason: string): void => health.set('starting', reason);
-
-  const enrichContext = buildEnrichContext(config, logger);
+  const enrichContext = loadEnrichContext(config, logger);
   const rules = createLiveRules({
     file: config.rules.file,
     hotReload: config.rules.hotReload,
@@ -87,83 +75,34 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
     onRefused: () => metrics.ruleReloads.inc({ result: 'refused' }),
   });
   const budget = budgetHooks(config.latency, metrics, health, clock);
-  const onCommitted = (result: BatchResult): void => {
-    graph?.acknowledge(result.reportedRings);
-    budget.committed(result.assessments);
-    if (graph) recordGraphMetrics(graph, metrics);
-  };
   const graph = config.graph.enabled ? new GraphService(config.graph) : undefined;
-  const badRecords = new Map<string, number>();
-  const replica = graph
-    ? createGraphReplica({
-        kafka,
-        admin,
-        graph,
-        topics: config.topics,
-        groupPrefix: `${config.kafka.groupId}-replica`,
-        horizonMs: config.graph.horizonDays * 86_400_000,
-        evictEveryMs: config.graph.evictEveryMs,
-        logger,
-        now: () => clock.now(),
-        origin: processorId,
-        onBadRecord: (topic, reason) => {
-          // Counted, and logged for the first few and every 1000th: a topic full of old or foreign
-          // records must not flood the log.
-          metrics.replicaBadRecords.inc({ topic });
-          const n = (badRecords.get(topic) ?? 0) + 1;
-          badRecords.set(topic, n);
-          if (n <= 5 || n % 1000 === 0) logger.warn({ topic, reason, skippedSoFar: n }, 'skipped a record that is not a graph link set or label');
-        },
-      })
-    : undefined;
-  const deps: PipelineDeps = {
-    assess: {
-      ruleSet: rules.current,
-      alertLevel: config.scoring.alertLevel,
-      budgetMs: config.latency.budgetMs,
-    },
-    velocitySpecs: velocitySpecs(config.state.windows.map(parseWindow)),
-    store: (opts.decorateStateStore ?? ((s: StateStore) => s))(
-      createRedisStateStore(redis, createKeyBuilder(config.redis.keyPrefix), {
-        sightingTtlMs: config.state.sightingTtlMs,
-        marker: { onLost: lostWhileRunning({ onLost: config.state.onLost, logger, count: () => metrics.stateLost.inc({ when: 'running' }) }), nowMs: () => clock.now() },
-      }),
-    ),
-    enrich: (app) => enrich(app, enrichContext),
-    travel: { maxSpeedKmh: config.enrichment.maxTravelSpeedKmh },
-    degradation: budget.degradation,
-    ...(graph ? { graph } : {}),
-    pseudonymise: createPseudonymiser(piiKey),
+  const replica = graph ? createReplica(config, { graph, messaging, metrics, logger, clock, processorId }) : undefined;
+  const deps = buildPipeline(config, {
+    store: (opts.decorateStateStore ?? ((s: StateStore) => s))(redis.store),
+    ruleSet: rules.current,
+    enrichContext,
+    piiKey,
     clock,
-    maxRecordBytes: config.processing.maxRecordBytes,
-    eventTime: config.processing.eventTime,
-    outputLimits,
-    topics: graph ? config.topics : { ...config.topics, graphLinks: undefined },
     processorId,
-  };
-  const transactions = new PartitionTransactions(kafka, admin, {
-    maxSendBytes: config.processing.maxSendBytes,
-    transactionalIdPrefix: config.kafka.transactionalIdPrefix ?? config.kafka.groupId,
-    groupId: config.kafka.groupId,
-    transactionTimeoutMs: config.kafka.transactionTimeoutMs,
-    logger,
+    ...(graph ? { graph } : {}),
+    publishLinks: true,
+    degradation: budget.degradation,
+    outputLimits,
   });
-  const fatal = (err: Error): void => {
-    health.set('failed', err.message);
-    logger.fatal({ err: err.message }, 'processor cannot continue');
-    opts.onFatal?.(err);
-  };
-  const consumer = new ApplicationConsumer({
-    kafka,
-    config,
-    logger,
-    metrics,
-    health,
-    transactions,
+  const source = messaging.applicationSource<BatchResult>({
     handle: (records) => processBatch(records, deps),
-    onCommitted,
+    onCommitted: (result) => {
+      recordCommittedBatch(result, metrics);
+      graph?.acknowledge(result.reportedRings);
+      budget.committed(result.assessments);
+      if (graph) recordGraphMetrics(graph, metrics);
+    },
     onAborted: (result) => graph?.release(result.reportedRings),
-    onFatal: fatal,
+    onFatal: (err) => {
+      health.set('failed', err.message);
+      logger.fatal({ err: err.message }, 'processor cannot continue');
+      opts.onFatal?.(err);
+    },
   });
   let server: Server | undefined;
   let port: number | undefined;
@@ -174,58 +113,45 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
   health.details.processorId = processorId;
   health.details.rulesVersion = rules.current().version;
 
+  /** Each start-up step waits for its dependency (backing off), unless its error is fatal. */
+  const step = <T>(what: string, code: 'REDIS_UNAVAILABLE' | 'KAFKA_UNAVAILABLE', fn: () => Promise<T>): Promise<T> =>
+    retryUntilReady(what, fn, {
+      initialMs: config.processing.retryInitialMs,
+      maxMs: config.processing.retryMaxMs,
+      logger,
+      signal: abort.signal,
+      code,
+      onRetry: (reason) => health.set('starting', reason),
+    });
+
   return {
     health,
     metrics,
     httpPort: () => port,
     async start() {
       await rules.start();
-      stopHeapWatch = startHeapWatch({
-        logger,
-        health,
-        metrics,
-        warnRatio: 0.85,
-        everyMs: 30_000,
-        describe: (): Record<string, number> => {
-          if (!graph) return {};
-          const g = graph.stats();
-          return { graphApplications: g.applications, graphSharedIdentifiers: g.sharedIdentifiers, graphSolos: g.solos, graphRings: g.rings };
-        },
-      });
+      stopHeapWatch = startHeapWatch({ logger, health, metrics, warnRatio: 0.85, everyMs: 30_000, describe: () => describeGraph(graph) });
       if (config.http.enabled) {
         server = createOpsServer(health, metrics);
         port = await listen(server, config.http.host, config.http.port);
         logger.info({ url: `http://${config.http.host}:${port}/metrics` }, 'ops endpoints listening');
       }
-      const redisReady = async (): Promise<unknown> => {
-        if (redis.status !== 'ready') await once(redis, 'ready', { signal: AbortSignal.timeout(3000) }).catch(() => undefined);
-        // Refused credentials never get better by waiting: say so and stop (exit 78).
-        if (redis.status !== 'ready' && lastRedisError && REDIS_AUTH_ERROR.test(lastRedisError.message)) {
-          throw new LendguardError('CONFIG_INVALID', `Redis refused the credentials in redis.url (LENDGUARD_REDIS_URL): ${lastRedisError.message}`);
-        }
-        await redis.ping();
-        assertRedisVersion(await redis.info('server')); // fatal on a server too old for the state script
-        return undefined;
-      };
-      await retryUntilReady('connect to Redis', redisReady, { ...retryOpts, code: 'REDIS_UNAVAILABLE', onRetry });
-      await retryUntilReady('connect to Kafka', () => admin.connect(), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
-      await retryUntilReady('ensure topics', () => ensureTopics(admin, config, logger), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
-      await retryUntilReady('check the dead-letter topic', () => checkDeadLetterTopic(admin, config, logger), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
-      for (const [topic, bytes] of await retryUntilReady('read the output topics\' limits', () => outputTopicLimits(admin, config), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry })) outputLimits.maxMessageBytes.set(topic, bytes);
-      const committed = async (): Promise<number> => {
-        const [entry] = await admin.fetchOffsets({ groupId: config.kafka.groupId, topics: [config.topics.applications] });
-        return (entry?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
-      };
-      await retryUntilReady('check the state store', async () => {
-        const outcome = await checkStateNotLost(redis, createKeyBuilder(config.redis.keyPrefix).marker(), committed, { onLost: config.state.onLost, logger, nowMs: clock.now() });
+      const { admin } = messaging;
+      await step('connect to Redis', 'REDIS_UNAVAILABLE', () => redis.connect());
+      await step('connect to Kafka', 'KAFKA_UNAVAILABLE', () => admin.connect());
+      await step('ensure topics', 'KAFKA_UNAVAILABLE', () => admin.ensureTopics());
+      await step('check the dead-letter topic', 'KAFKA_UNAVAILABLE', () => admin.checkDeadLetterTopic());
+      for (const [topic, bytes] of await step("read the output topics' limits", 'KAFKA_UNAVAILABLE', () => admin.outputTopicLimits())) outputLimits.maxMessageBytes.set(topic, bytes);
+      await step('check the state store', 'REDIS_UNAVAILABLE', async () => {
+        const outcome = await redis.checkNotLost(() => admin.committedRecords(), { onLost: config.state.onLost, logger, nowMs: clock.now() });
         if (outcome === 'lost') metrics.stateLost.inc({ when: 'start' });
-      }, { ...retryOpts, code: 'REDIS_UNAVAILABLE', onRetry });
+      });
       if (replica) {
-        await retryUntilReady('start graph replica', () => replica.start(), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
+        await step('start graph replica', 'KAFKA_UNAVAILABLE', () => replica.start());
         health.set('starting', 'rebuilding the identity graph from the link topic');
         await replica.ready;
       }
-      await retryUntilReady('start consumer', () => consumer.start(), { ...retryOpts, code: 'KAFKA_UNAVAILABLE', onRetry });
+      await step('start consumer', 'KAFKA_UNAVAILABLE', () => source.start());
       logger.info({ topic: config.topics.applications, groupId: config.kafka.groupId, rulesVersion: rules.current().version }, 'processor started');
     },
     close() {
@@ -235,16 +161,15 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
         const steps: [string, () => Promise<unknown>][] = [
           ['rules watcher', async () => rules.stop()],
           ['heap watch', async () => stopHeapWatch?.()],
-          ['consumer', () => consumer.stop()],
+          ['consumer', () => source.stop()],
           ['graph replica', async () => replica?.stop()],
-          ['producers', () => transactions.close()],
-          ['admin', () => admin.disconnect()],
-          ['redis', () => redis.quit()],
+          ['kafka producers and admin', () => messaging.close()],
+          ['redis', () => redis.close()],
           ['http', () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))],
         ];
-        for (const [name, step] of steps) {
+        for (const [name, run] of steps) {
           try {
-            await step();
+            await run();
           } catch (err) {
             logger.warn({ step: name, err: (err as Error).message }, 'cleanup step failed');
           }
@@ -256,17 +181,38 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
   };
 }
 
-/** Loads enrichment data (fatal CONFIG_INVALID when it cannot be read) and logs what was loaded. */
-function buildEnrichContext(config: Config, logger: Logger): EnrichContext {
-  let loaded: ReturnType<typeof loadEnrichment>;
-  try {
-    loaded = loadEnrichment(config.enrichment, (msg, detail) => logger.warn(detail, msg));
-  } catch (err) {
-    throw new LendguardError('CONFIG_INVALID', `enrichment data cannot be loaded: ${(err as Error).message}`, { cause: err });
-  }
-  const { geo } = loaded.context;
-  logger.info({ geo: geo.name, geoBuildDate: geo.buildDate, lists: loaded.lists }, 'enrichment data loaded');
-  return loaded.context;
+/** The graph replica on the messaging port's table feeds, with bad records counted and logged sparingly. */
+function createReplica(
+  config: Config,
+  a: { graph: GraphService; messaging: Messaging; metrics: Metrics; logger: Logger; clock: Clock; processorId: string },
+): ReturnType<typeof createGraphReplica> {
+  const badRecords = new Map<string, number>();
+  return createGraphReplica({
+    tableFeed: (o) => a.messaging.tableFeed(o),
+    topicRecords: (topic) => a.messaging.admin.topicRecords(topic),
+    graph: a.graph,
+    topics: config.topics,
+    groupPrefix: `${config.kafka.groupId}-replica`,
+    horizonMs: config.graph.horizonDays * 86_400_000,
+    evictEveryMs: config.graph.evictEveryMs,
+    logger: a.logger,
+    now: () => a.clock.now(),
+    origin: a.processorId,
+    onBadRecord: (topic, reason) => {
+      // Counted, and logged for the first few and every 1000th: a topic full of old or foreign
+      // records must not flood the log.
+      a.metrics.replicaBadRecords.inc({ topic });
+      const n = (badRecords.get(topic) ?? 0) + 1;
+      badRecords.set(topic, n);
+      if (n <= 5 || n % 1000 === 0) a.logger.warn({ topic, reason, skippedSoFar: n }, 'skipped a record that is not a graph link set or label');
+    },
+  });
+}
+
+function describeGraph(graph: GraphService | undefined): Record<string, number> {
+  if (!graph) return {};
+  const g = graph.stats();
+  return { graphApplications: g.applications, graphSharedIdentifiers: g.sharedIdentifiers, graphSolos: g.solos, graphRings: g.rings };
 }
 
 /** The graph's work counters and size, for /metrics (read after each committed batch). */
@@ -278,5 +224,3 @@ function recordGraphMetrics(graph: GraphService, metrics: Metrics): void {
   metrics.graphRings.set({ pattern: 'ring' }, stats.rings);
   metrics.graphRings.set({ pattern: 'burst' }, stats.bursts);
 }
-
-const REDIS_AUTH_ERROR = /WRONGPASS|NOAUTH|invalid (username-)?password|NOPERM/i;

@@ -1,10 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { Partitioners, type Kafka } from 'kafkajs';
 import type { Assessment } from '../domain/assessment.js';
+import { ensureConfiguredTopics, followTopic, openRecordWriter } from '../kafka/tools.js';
 import { createProcessor } from '../main.js';
-import { createKafka } from '../platform/clients.js';
 import type { Config } from '../platform/config.js';
-import { ensureTopics } from '../emit/topics.js';
 import { exitCodeOf, findLendguardError, LendguardError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { formatAssessment } from './format.js';
@@ -47,14 +44,13 @@ export async function runStart(config: Config, logger: Logger): Promise<number> 
 }
 
 /** Produces the built-in sample; returns the application ids that should be assessed. */
-export async function produceSample(kafka: Kafka, config: Config, runTag: string): Promise<{ valid: number; bad: number }> {
+export async function produceSample(config: Config, logger: Logger, runTag: string): Promise<{ valid: number; bad: number }> {
   const records = buildSample(Date.now(), runTag);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
+  const writer = await openRecordWriter(config, logger, { clientId: `${config.kafka.clientId}-sample` });
   try {
-    await producer.send({ topic: config.topics.applications, acks: -1, messages: records.map((r) => ({ key: r.key, value: r.value })) });
+    await writer.send(config.topics.applications, records);
   } finally {
-    await producer.disconnect();
+    await writer.close();
   }
   const bad = records.filter((r) => r.kind === 'bad').length;
   return { valid: records.length - bad, bad };
@@ -62,47 +58,34 @@ export async function produceSample(kafka: Kafka, config: Config, runTag: string
 
 /** Reads assessments (read_committed) from now on and prints them until `count` arrived or timeout. */
 export async function tailAssessments(
-  kafka: Kafka,
   config: Config,
+  logger: Logger,
   opts: { count: number; timeoutMs: number; fromBeginning: boolean; print: (line: string) => void; filter?: (a: Assessment) => boolean },
 ): Promise<Assessment[]> {
-  const consumer = kafka.consumer({ groupId: `lendguard-tail-${randomBytes(4).toString('hex')}`, readUncommitted: false, maxWaitTimeInMs: 100 });
   const seen: Assessment[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topics: [config.topics.assessments], fromBeginning: opts.fromBeginning });
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, opts.timeoutMs);
-    void consumer.run({
-      eachMessage: async ({ message }) => {
-        if (!message.value) return;
-        const a = JSON.parse(message.value.toString('utf8')) as Assessment;
-        if (opts.filter && !opts.filter(a)) return;
-        seen.push(a);
-        opts.print(formatAssessment(a));
-        if (seen.length >= opts.count) {
-          clearTimeout(timer);
-          resolve();
-        }
-      },
-    });
+  await followTopic(config, logger, config.topics.assessments, {
+    fromBeginning: opts.fromBeginning,
+    timeoutMs: opts.timeoutMs,
+    onValue: (value) => {
+      const a = JSON.parse(value.toString('utf8')) as Assessment;
+      if (opts.filter && !opts.filter(a)) return false;
+      seen.push(a);
+      opts.print(formatAssessment(a));
+      return seen.length >= opts.count;
+    },
   });
-  await consumer.disconnect();
   return seen;
 }
 
 /** `demo`: topics, processor, sample, and the assessments as they arrive; then a clean stop. */
 export async function runDemo(config: Config, logger: Logger, print: (line: string) => void): Promise<number> {
-  const kafka = createKafka(config, logger, `${config.kafka.clientId}-demo`);
-  const admin = kafka.admin();
-  await admin.connect();
-  await ensureTopics(admin, config, logger);
-  await admin.disconnect();
+  await ensureConfiguredTopics(config, logger);
   const processor = createProcessor(config, { logger });
   await processor.start();
   const runTag = Date.now().toString(36);
   print(`\nprocessor running (metrics: http://${config.http.host}:${processor.httpPort() ?? '?'}/metrics); sending the built-in sample…\n`);
-  const sent = await produceSample(kafka, config, runTag);
-  const seen = await tailAssessments(kafka, config, {
+  const sent = await produceSample(config, logger, runTag);
+  const seen = await tailAssessments(config, logger, {
     count: sent.valid,
     timeoutMs: 60_000,
     fromBeginning: true,

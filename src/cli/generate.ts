@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { batchSizeFor, createPacer, parseDuration } from '../generate/pacer.js';
 import { generateTraffic, parseAttackKinds, parseProfile, type GeneratedApplication, type TrafficOptions } from '../generate/traffic.js';
-import { createKafka } from '../platform/clients.js';
+import { openRecordWriter } from '../kafka/tools.js';
+import type { RecordWriter } from '../pipeline/ports.js';
 import type { Config } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 
@@ -33,8 +33,8 @@ export interface GenerateCliOptions {
 export interface GenerateDeps {
   /** Config (read lazily: only Kafka output needs it). */
   config?: () => Config;
-  /** A ready Kafka client (tests); default createKafka(config). */
-  kafka?: Kafka;
+  /** Opens the Kafka writer (tests); default: `openRecordWriter` with the config. */
+  openWriter?: (topic: string) => Promise<RecordWriter>;
   /** One line of progress / summary (default: stderr). */
   log?: (line: string) => void;
   now?: () => number;
@@ -146,29 +146,19 @@ function fileSink(path: string): Sink {
   };
 }
 
-function kafkaSink(kafka: Kafka, topic: string): Sink {
-  let producer: Producer | undefined;
+function kafkaSink(open: () => Promise<RecordWriter>, topic: string): Sink {
+  let writer: RecordWriter | undefined;
   return {
     name: `topic ${topic}`,
     async open() {
-      // Brokers usually do not auto-create topics: say so plainly instead of retrying metadata for half a minute.
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
-        const topics = await admin.listTopics();
-        if (!topics.includes(topic)) throw new Error(`topic '${topic}' does not exist: create it (lendguard start creates the configured topics) or pass --topic`);
-      } finally {
-        await admin.disconnect();
-      }
-      producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-      await producer.connect();
+      writer = await open();
     },
     async write(batch) {
-      if (!producer) throw new Error('sink not open');
-      await producer.send({ topic, acks: -1, messages: batch.map((r) => ({ key: r.applicationId, value: JSON.stringify(r) })) });
+      if (!writer) throw new Error('sink not open');
+      await writer.send(topic, batch.map((r) => ({ key: r.applicationId, value: JSON.stringify(r) })));
     },
     async close() {
-      await producer?.disconnect();
+      await writer?.close();
     },
   };
 }
@@ -189,12 +179,13 @@ export async function runGenerate(o: GenerateCliOptions, deps: GenerateDeps = {}
     const config = deps.config?.();
     const topic = plan.topic ?? config?.topics.applications;
     if (topic === undefined) throw new Error('no topic: pass --topic or a config');
-    let kafka = deps.kafka;
-    if (!kafka) {
-      if (!config) throw new Error('Kafka output needs a config (or pass --out file.jsonl)');
-      kafka = createKafka(config, createLogger(config.log.level), `${config.kafka.clientId}-generate`);
-    }
-    sink = kafkaSink(kafka, topic);
+    const open =
+      deps.openWriter ??
+      ((t: string): Promise<RecordWriter> => {
+        if (!config) throw new Error('Kafka output needs a config (or pass --out file.jsonl)');
+        return openRecordWriter(config, createLogger(config.log.level), { clientId: `${config.kafka.clientId}-generate`, requireTopic: t });
+      });
+    sink = kafkaSink(() => open(topic), topic);
   }
   const truth = plan.truth !== undefined ? createWriteStream(plan.truth, { encoding: 'utf8' }) : undefined;
 

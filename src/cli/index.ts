@@ -3,7 +3,6 @@ import { Command } from 'commander';
 import { loadConfig } from '../platform/config.js';
 import { exitCodeOf, findLendguardError } from '../platform/errors.js';
 import { createLogger } from '../platform/logger.js';
-import { createKafka } from '../platform/clients.js';
 import { produceSample, runDemo, runStart, tailAssessments } from './commands.js';
 import { runGenerate, type GenerateCliOptions } from './generate.js';
 import { runReplayCommand, type ReplayCliOptions } from './replay.js';
@@ -47,7 +46,7 @@ program
   .action(async () => {
     const cfg = config();
     const logger = createLogger(cfg.log.level);
-    const sent = await produceSample(createKafka(cfg, logger), cfg, Date.now().toString(36));
+    const sent = await produceSample(cfg, logger, Date.now().toString(36));
     print(`sent ${sent.valid} applications and ${sent.bad} bad records to ${cfg.topics.applications}`);
   });
 
@@ -59,8 +58,7 @@ program
   .option('--timeout <ms>', 'stop after this many ms', (v) => Number(v), 2 ** 31 - 1)
   .action(async (opts: { count: number; fromBeginning: boolean; timeout: number }) => {
     const cfg = config();
-    const kafka = createKafka(cfg, createLogger(cfg.log.level));
-    await tailAssessments(kafka, cfg, { count: opts.count, timeoutMs: opts.timeout, fromBeginning: opts.fromBeginning, print });
+    await tailAssessments(cfg, createLogger(cfg.log.level), { count: opts.count, timeoutMs: opts.timeout, fromBeginning: opts.fromBeginning, print });
   });
 
 program

@@ -1,7 +1,12 @@
+import type { SourceRef } from '../domain/application.js';
 import type { Sighting, SightingTarget } from '../features/sightings.js';
 import type { CounterUpdate } from '../features/velocity.js';
 
-/** Ports the pipeline owns; adapters in state/ and emit/ implement them. */
+/**
+ * Ports the pipeline owns. Adapters implement them: src/state/ (Redis) the state store, src/kafka/ (kafkajs)
+ * the messaging ports. No port exposes a client, connection or transaction type, so swapping a client
+ * library is a change to one adapter folder.
+ */
 
 /** Everything one application changes in state. */
 export interface ApplicationState {
@@ -43,4 +48,88 @@ export interface OutputRecord {
   key: string | null;
   value: Buffer | string;
   headers?: Record<string, string>;
+}
+
+// ------------------------------------------------------------------------------------------------ messaging
+
+/** One input record as the pipeline sees it. */
+export interface InputRecord {
+  key: string | null;
+  value: Buffer | null;
+  source: SourceRef;
+}
+
+/**
+ * What the application source calls. `handle` turns records into outputs; the source commits the outputs and
+ * the input offsets in one transaction per partition (exactly once), then calls `onCommitted`; a transaction
+ * that did not commit calls `onAborted` and the same records are handled again. A retriable error backs off
+ * and retries; a fatal one calls `onFatal` and the source stops taking work.
+ */
+export interface ApplicationHandlers<R extends { outputs: readonly OutputRecord[] }> {
+  handle(records: InputRecord[]): Promise<R>;
+  onCommitted?(result: R): void;
+  onAborted?(result: R): void;
+  onFatal(err: Error): void;
+}
+
+export interface ApplicationSource {
+  start(): Promise<void>;
+  /** Stops fetching, lets the open transaction finish (or abort), leaves the group. */
+  stop(): Promise<void>;
+}
+
+/** A record of a table topic; headers as the client gives them (only looked up by name). */
+export interface TableRecord {
+  value: Buffer | null;
+  headers?: Readonly<Record<string, Buffer | string | (Buffer | string)[] | undefined>>;
+}
+
+export interface TableFeedOptions {
+  topic: string;
+  /** Prefix of the feed's own consumer identity; every start reads the whole topic again. */
+  groupPrefix: string;
+  onRecords(records: readonly TableRecord[], partition: number): void | Promise<void>;
+}
+
+/**
+ * A whole topic, every partition, from the beginning, then followed (the GlobalKTable pattern): the graph
+ * replica, the console and the report rollups read through it. `caughtUp` resolves once everything that was
+ * in the topic at start has been delivered (committed records only).
+ */
+export interface TableFeed {
+  readonly count: number;
+  start(): Promise<void>;
+  caughtUp(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Topic administration the processor needs at start-up. */
+export interface TopicAdmin {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  /** Creates the configured topics that are missing (or refuses, with topics.create=false); returns their names. */
+  ensureTopics(): Promise<string[]>;
+  /** Refuses a dead-letter topic too small for a dead letter (CONFIG_INVALID). */
+  checkDeadLetterTopic(): Promise<void>;
+  /** The largest message each output topic takes. */
+  outputTopicLimits(): Promise<Map<string, number>>;
+  /** Input records the processor group has committed, over all partitions. */
+  committedRecords(): Promise<number>;
+  /** Records a topic holds now (high minus low watermark, over all partitions). */
+  topicRecords(topic: string): Promise<number>;
+}
+
+/** A plain (non-transactional) writer, for tools: the sample, the generator. */
+export interface RecordWriter {
+  send(topic: string, records: readonly { key: string | null; value: string | Buffer }[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Everything the processor needs from its log broker. */
+export interface Messaging {
+  readonly admin: TopicAdmin;
+  applicationSource<R extends { outputs: readonly OutputRecord[] }>(handlers: ApplicationHandlers<R>): ApplicationSource;
+  tableFeed(opts: TableFeedOptions): TableFeed;
+  /** Closes the producers and the admin client (after the source and the feeds have stopped). */
+  close(): Promise<void>;
 }

@@ -1,12 +1,13 @@
+import { applicationAlertJson } from '../domain/alert.js';
 import type { Application, SourceRef } from '../domain/application.js';
 import type { Assessment, EvidenceValue } from '../domain/assessment.js';
 import type { TravelOptions } from '../enrich/travel.js';
 import { bestLocation, sightingOf, sightingTargets } from '../features/sightings.js';
 import { travelFeatures } from '../features/travel-features.js';
 import { countersFor, velocityFeatures, windowMasks, type VelocitySpec, type WindowDef } from '../features/velocity.js';
-import { pseudonymiseApplication, type Pseudonymiser } from '../ingest/pseudonymise.js';
-import { checkEventTime, DEFAULT_EVENT_TIME_POLICY, type EventTimePolicy } from '../ingest/event-time.js';
-import { decodeApplication } from '../ingest/validate.js';
+import { pseudonymiseApplication, type Pseudonymiser } from '../boundary/pseudonymise.js';
+import { checkEventTime, DEFAULT_EVENT_TIME_POLICY, type EventTimePolicy } from '../boundary/event-time.js';
+import { decodeApplication } from '../boundary/validate.js';
 import type { GraphService } from '../graph/graph-service.js';
 import { encodeLinkRecord, ORIGIN_HEADER } from '../graph/link-record.js';
 import type { RingState } from '../graph/ring-events.js';
@@ -16,14 +17,10 @@ import { assess, FULL_WORK, type AssessContext, type Degradation } from './asses
 import { deadLetter } from './dead-letter.js';
 import { guardOutputs, type OutputLimits } from './output-guard.js';
 import { graphFeatures, ringAlert, ringSummary } from './graph-step.js';
-import type { ApplicationState, ApplicationStateResult, OutputRecord, StateStore } from './ports.js';
+import type { ApplicationState, ApplicationStateResult, InputRecord, OutputRecord, StateStore } from './ports.js';
 
 /** One input record as the consumer adapter hands it over. */
-export interface InputRecord {
-  key: string | null;
-  value: Buffer | null;
-  source: SourceRef;
-}
+export type { InputRecord } from './ports.js';
 
 export interface PipelineDeps {
   assess: AssessContext;
@@ -196,8 +193,8 @@ function scoreAll(
     result.assessments.push(assessment);
     result.outputs.push({ topic: deps.topics.assessments, key: a.app.applicationId, value });
     if (assessment.alert) {
-      // The alert is the assessment with its alert type first; reuse the serialised form.
-      result.outputs.push({ topic: deps.topics.alerts, key: a.app.applicationId, value: `{"alertType":"application",${value.slice(1)}` });
+      // The alert is the assessment with its alert type first (an ApplicationAlert); reuse the serialised form.
+      result.outputs.push({ topic: deps.topics.alerts, key: a.app.applicationId, value: applicationAlertJson(value) });
     }
   }
 }

@@ -1,15 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
-import { enrich, type EnrichContext } from '../enrich/index.js';
-import { loadEnrichment } from '../enrich/load.js';
+import type { EnrichContext } from '../enrich/index.js';
 import { GraphService } from '../graph/graph-service.js';
-import { parseWindow, velocitySpecs } from '../features/velocity.js';
-import { createPseudonymiser } from '../ingest/pseudonymise.js';
+import { buildPipeline, loadEnrichContext } from '../pipeline/build-pipeline.js';
 import type { StateStore } from '../pipeline/ports.js';
 import type { PipelineDeps } from '../pipeline/process-batch.js';
-import { createRedis } from '../platform/clients.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
@@ -17,9 +12,8 @@ import { knownFeatures } from '../rules/features.js';
 import { readRuleSetFile } from '../rules/file.js';
 import type { RuleSet } from '../rules/loader.js';
 import { formatProblem } from '../rules/problems.js';
-import { createKeyBuilder } from '../state/keys.js';
 import { createMemoryStateStore } from '../state/memory-state-store.js';
-import { createRedisStateStore } from '../state/redis-state-store.js';
+import { createRedisBackend } from '../state/redis-backend.js';
 import { ReplayError } from './errors.js';
 
 /** The replay's composition: the processor's stages wired to a file instead of Kafka. */
@@ -40,18 +34,13 @@ export async function loadReplayRules(file: string, windows: readonly string[]):
   return { ruleSet: result.ruleSet, warnings: result.warnings.map(formatProblem) };
 }
 
-/**
- * Geo database, IP lists and UA parser, loaded once. Same as `buildEnrichContext` in src/main.ts
- * (kept here because main.ts does not export it; to be deduplicated).
- */
+/** Geo database, IP lists and UA parser, loaded once (as the processor does); ReplayError('config') when they cannot be read. */
 export function buildReplayEnrichContext(config: Config, logger: Logger): EnrichContext {
-  let loaded: ReturnType<typeof loadEnrichment>;
   try {
-    loaded = loadEnrichment(config.enrichment, (msg, detail) => logger.warn(detail, msg));
+    return loadEnrichContext(config, logger);
   } catch (err) {
-    throw new ReplayError('config', `enrichment data cannot be loaded: ${(err as Error).message}`, { cause: err });
+    throw new ReplayError('config', (err as Error).message, { cause: err });
   }
-  return loaded.context;
 }
 
 export interface ReplayDepsOptions {
@@ -68,22 +57,18 @@ export interface ReplayDepsOptions {
  */
 export function createReplayDeps(config: Config, opts: ReplayDepsOptions): PipelineDeps {
   const ruleSet = opts.ruleSet;
-  return {
-    assess: { ruleSet: () => ruleSet, alertLevel: config.scoring.alertLevel, budgetMs: config.latency.budgetMs },
-    velocitySpecs: velocitySpecs(config.state.windows.map(parseWindow)),
+  return buildPipeline(config, {
     store: opts.store,
-    enrich: (app) => enrich(app, opts.enrichContext),
-    travel: { maxSpeedKmh: config.enrichment.maxTravelSpeedKmh },
+    ruleSet: () => ruleSet,
+    enrichContext: opts.enrichContext,
+    piiKey: opts.piiKey,
+    clock: opts.clock ?? systemClock,
+    processorId: `replay@${hostname()}/${process.pid}`,
     // The graph is rebuilt from the replayed file itself (no link topic): rings found in a backtest
     // are the rings of that traffic.
     ...(config.graph.enabled ? { graph: new GraphService(config.graph) } : {}),
-    pseudonymise: createPseudonymiser(opts.piiKey),
-    clock: opts.clock ?? systemClock,
-    maxRecordBytes: config.processing.maxRecordBytes,
-    eventTime: config.processing.eventTime,
-    topics: { ...config.topics, graphLinks: undefined },
-    processorId: `replay@${hostname()}/${process.pid}`,
-  };
+    publishLinks: false,
+  });
 }
 
 /** State for a replay: a store, what to print about it, and how to let go of it. */
@@ -103,51 +88,19 @@ export function memoryState(): ReplayState {
   return { kind: 'memory', store: createMemoryStateStore(), drop: async () => 0, close: async () => undefined };
 }
 
-/** The Redis URL without its password, for messages. */
-export function redactedUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable Redis URL)';
-  }
-}
+export { redactedUrl } from '../state/redis-backend.js';
 
 /**
  * Connects to the configured Redis and uses `prefix` for every key (never the processor's own
  * prefix unless asked for explicitly). Throws ReplayError('state') when Redis cannot be reached.
  */
 export async function redisState(config: Config, prefix: string, opts: { connectTimeoutMs?: number } = {}): Promise<ReplayState> {
-  const redis: Redis = createRedis(config);
-  let lastError: string | undefined;
-  redis.on('error', (err: Error) => (lastError = err.message));
+  const backend = createRedisBackend(config, { prefix });
   try {
-    if (redis.status !== 'ready') await once(redis, 'ready', { signal: AbortSignal.timeout(opts.connectTimeoutMs ?? 5000) });
-    await redis.ping();
+    await backend.connect(opts.connectTimeoutMs ?? 5000);
   } catch (err) {
-    redis.disconnect();
-    const why = lastError ?? (err as Error).message;
-    throw new ReplayError('state', `cannot reach Redis at ${redactedUrl(config.redis.url)}: ${why}`, { cause: err });
+    await backend.close();
+    throw new ReplayError('state', (err as Error).message, { cause: err });
   }
-  const store = createRedisStateStore(redis, createKeyBuilder(prefix), { sightingTtlMs: config.state.sightingTtlMs });
-  return {
-    kind: 'redis',
-    store,
-    prefix,
-    async drop() {
-      let deleted = 0;
-      let cursor = '0';
-      const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) deleted += await redis.unlink(...keys);
-      } while (cursor !== '0');
-      return deleted;
-    },
-    async close() {
-      await redis.quit().catch(() => redis.disconnect());
-    },
-  };
+  return { kind: 'redis', store: backend.store, prefix, drop: () => backend.dropPrefix(), close: () => backend.close() };
 }

@@ -1,8 +1,7 @@
-import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import type { GraphService } from '../graph/graph-service.js';
 import { ORIGIN_HEADER, readLinkRecord, type LinkRecord } from '../graph/link-record.js';
+import type { TableFeed, TableFeedOptions, TableRecord } from '../pipeline/ports.js';
 import type { Logger } from '../platform/logger.js';
-import { TableConsumer } from './table-consumer.js';
 
 /**
  * Keeps this instance's identity-graph replica in step with the others: every application's links
@@ -13,8 +12,9 @@ import { TableConsumer } from './table-consumer.js';
  * without reprocessing a single application.
  */
 export interface GraphReplicaOptions {
-  kafka: Kafka;
-  admin: Admin;
+  /** Table feeds (the messaging port) and the size of a topic, to reserve the graph once. */
+  tableFeed: (opts: TableFeedOptions) => TableFeed;
+  topicRecords: (topic: string) => Promise<number>;
   graph: GraphService;
   topics: { graphLinks: string; labels: string };
   groupPrefix: string;
@@ -62,7 +62,7 @@ const EVICT_SLICE = 2000;
 
 export function createGraphReplica(opts: GraphReplicaOptions): GraphReplica {
   const { graph, logger } = opts;
-  const applyLinks = (records: readonly KafkaMessage[]): void => {
+  const applyLinks = (records: readonly TableRecord[]): void => {
     const parsed: LinkRecord[] = [];
     for (const r of records) {
       if (opts.origin !== undefined && r.headers?.[ORIGIN_HEADER]?.toString() === opts.origin) continue;
@@ -72,15 +72,15 @@ export function createGraphReplica(opts: GraphReplicaOptions): GraphReplica {
     }
     graph.replicateRecords(parsed);
   };
-  const applyLabels = (records: readonly KafkaMessage[]): void => {
+  const applyLabels = (records: readonly TableRecord[]): void => {
     for (const r of records) {
       const parsed = parseLabel(r.value);
       if (typeof parsed === 'string') opts.onBadRecord(opts.topics.labels, parsed);
       else graph.label(parsed.applicationId, parsed.label, parsed.atMs);
     }
   };
-  const links = new TableConsumer({ ...opts, topic: opts.topics.graphLinks, groupPrefix: `${opts.groupPrefix}-links`, onRecords: applyLinks });
-  const labels = new TableConsumer({ ...opts, topic: opts.topics.labels, groupPrefix: `${opts.groupPrefix}-labels`, onRecords: applyLabels });
+  const links = opts.tableFeed({ topic: opts.topics.graphLinks, groupPrefix: `${opts.groupPrefix}-links`, onRecords: applyLinks });
+  const labels = opts.tableFeed({ topic: opts.topics.labels, groupPrefix: `${opts.groupPrefix}-labels`, onRecords: applyLabels });
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   return {
@@ -88,8 +88,7 @@ export function createGraphReplica(opts: GraphReplicaOptions): GraphReplica {
     async start() {
       const started = opts.now();
       // Size the graph once for what the link topic holds (a table that doubles on the way pauses for a second).
-      const offsets = await opts.admin.fetchTopicOffsets(opts.topics.graphLinks).catch(() => []);
-      graph.reserve(offsets.reduce((n, p) => n + Math.max(0, Number(p.high) - Number(p.low)), 0));
+      graph.reserve(await opts.topicRecords(opts.topics.graphLinks).catch(() => 0));
       await Promise.all([links.start(), labels.start()]);
       void Promise.all([links.caughtUp(), labels.caughtUp()]).then(() =>
         logger.info({ links: links.count, labels: labels.count, ms: opts.now() - started, graph: graph.stats() }, 'graph replica rebuilt'),

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runGenerate } from '../../src/cli/generate.js';
 import type { GeneratedApplication } from '../../src/generate/index.js';
-import { collect, createTopics, deleteTopics, makeKafka, randomId } from '../helpers/services.js';
+import { loadConfig } from '../../src/platform/config.js';
+import { collect, createTopics, deleteTopics, kafkaBrokers, randomId } from '../helpers/services.js';
 
 describe('lendguard generate → Kafka', () => {
   const topic = randomId('generate-it-');
@@ -9,7 +10,7 @@ describe('lendguard generate → Kafka', () => {
 
   it('produces 2000 keyed records that read back complete and spread over partitions', async () => {
     await createTopics([{ topic, partitions: 6 }]);
-    const summary = await runGenerate({ count: '2000', topic, seed: 'kafka', attackShare: '0.1' }, { kafka: makeKafka(), log: () => undefined });
+    const summary = await runGenerate({ count: '2000', topic, seed: 'kafka', attackShare: '0.1' }, { config: () => loadConfig({ env: { LENDGUARD_KAFKA_BROKERS: kafkaBrokers().join(',') } }), log: () => undefined });
     expect(summary.sent).toBe(2000);
     const records = await collect(topic, { count: 2000, timeoutMs: 60_000 });
     expect(records).toHaveLength(2000);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planGenerate } from '../../../src/cli/generate.js';
-import { decodeApplication } from '../../../src/ingest/validate.js';
+import { decodeApplication } from '../../../src/boundary/validate.js';
 import { generateGraphBomb, generateTraffic, type GeneratedApplication } from '../../../src/generate/index.js';
 
 const START = Date.UTC(2026, 10, 28, 2, 0, 0);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { planGenerate, runGenerate } from '../../../src/cli/generate.js';
-import { decodeApplication } from '../../../src/ingest/validate.js';
+import { decodeApplication } from '../../../src/boundary/validate.js';
 import type { GeneratedApplication } from '../../../src/generate/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lendguard-generate-'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeApplication } from '../../../src/ingest/validate.js';
+import { decodeApplication } from '../../../src/boundary/validate.js';
 import {
   CN_CITIES, cidrRange, generateTraffic, ipv4ToNumber, isLuhnValid, isMainlandMobile, isValidNationalId,
   type GeneratedApplication, type TrafficOptions,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeApplication } from '../../../src/ingest/validate.js';
+import { decodeApplication } from '../../../src/boundary/validate.js';
 import { parseUserAgent } from '../../../src/enrich/device.js';
 import {
   generateTraffic, isLuhnValid, isMainlandMobile, isValidNationalId, parseAttackKinds, SIMPLE_ATTACK_KINDS,

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_VELOCITY } from '../../../src/features/velocity.js';
-import { createPseudonymiser } from '../../../src/ingest/pseudonymise.js';
+import { createPseudonymiser } from '../../../src/boundary/pseudonymise.js';
 import { processBatch, type InputRecord, type PipelineDeps } from '../../../src/pipeline/process-batch.js';
 import { fixedClock } from '../../../src/platform/clock.js';
 import { LendguardError } from '../../../src/platform/errors.js';

@@ -1,5 +1,5 @@
 import { logLevel, type logCreator } from 'kafkajs';
-import type { Logger } from './logger.js';
+import type { Logger } from '../platform/logger.js';
 
 const QUIET = [/Limiting retries for the idempotent producer/];
 

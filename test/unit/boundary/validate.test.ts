@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeApplication } from '../../../src/ingest/validate.js';
+import { decodeApplication } from '../../../src/boundary/validate.js';
 import { LendguardError } from '../../../src/platform/errors.js';
 import { bytes, EXAMPLE_BYTES, exampleApp } from '../fixtures.js';
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { TableFeed, TableFeedOptions } from '../pipeline/ports.js';
 import { backoffDelay, sleep } from '../platform/backoff.js';
 import type { Logger } from '../platform/logger.js';
 
@@ -11,17 +12,14 @@ import type { Logger } from '../platform/logger.js';
  * topic when the consumer started has been applied (read_committed: aborted records are never
  * seen), so an instance can wait for its replica before it takes work.
  */
-export interface TableConsumerOptions {
+export interface KafkaTableFeedOptions extends TableFeedOptions {
   kafka: Kafka;
   admin: Admin;
-  topic: string;
-  /** Prefix of the throwaway group id; a random suffix is added per start. */
-  groupPrefix: string;
   logger: Logger;
-  onRecords: (records: readonly KafkaMessage[], partition: number) => void | Promise<void>;
 }
 
-export class TableConsumer {
+/** The `TableFeed` port on Kafka; the group id is the prefix plus a random suffix per start. */
+export class KafkaTableFeed implements TableFeed {
   private consumer: Consumer | undefined;
   private readonly pending = new Map<number, bigint>();
   private resolveCaughtUp: () => void = () => undefined;
@@ -30,7 +28,7 @@ export class TableConsumer {
   private stopped = false;
   private readonly groupId: string;
 
-  constructor(private readonly opts: TableConsumerOptions) {
+  constructor(private readonly opts: KafkaTableFeedOptions) {
     this.groupId = `${opts.groupPrefix}-${randomBytes(6).toString('hex')}`;
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkEventTime, DEFAULT_EVENT_TIME_POLICY as P } from '../../../src/ingest/event-time.js';
+import { checkEventTime, DEFAULT_EVENT_TIME_POLICY as P } from '../../../src/boundary/event-time.js';
 
 const TS = Date.parse('2026-12-01T10:00:00Z');
 const DAY = 86_400_000;

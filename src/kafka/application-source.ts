@@ -1,31 +1,26 @@
 import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import type { PartitionTransactions } from '../emit/partition-transactions.js';
-import type { BatchResult, InputRecord } from '../pipeline/process-batch.js';
+import type { ApplicationHandlers, ApplicationSource, InputRecord, OutputRecord } from '../pipeline/ports.js';
 import { backoffDelay, sleep } from '../platform/backoff.js';
 import type { Config } from '../platform/config.js';
 import { asLendguardError, findLendguardError, LendguardError } from '../platform/errors.js';
 import type { Health } from '../platform/health.js';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
+import type { PartitionTransactions } from './partition-transactions.js';
 
 /**
- * The Kafka consumer adapter. It owns offsets: a chunk of records moves the group's offset only
- * inside the transaction that also carries the chunk's outputs. On a retriable failure (Redis or
- * Kafka away) it stops taking new work, backs off and retries the same records; nothing is skipped.
+ * The application source on Kafka (the `ApplicationSource` port). It owns offsets: a chunk of records moves the
+ * group's offset only inside the transaction that also carries the chunk's outputs. On a retriable failure
+ * (Redis or Kafka away) it stops taking new work, backs off and retries the same records; nothing is skipped.
  */
-export interface ConsumerDeps {
+export interface SourceDeps<R extends { outputs: readonly OutputRecord[] }> {
   kafka: Kafka;
   config: Config;
   logger: Logger;
   metrics: Metrics;
   health: Health;
   transactions: PartitionTransactions;
-  handle: (records: InputRecord[]) => Promise<BatchResult>;
-  /** Called once a batch's outputs are committed (e.g. to feed the latency window). */
-  onCommitted?: (result: BatchResult) => void;
-  /** Called when a handled batch's transaction did not commit (it will be handled again). */
-  onAborted?: (result: BatchResult) => void;
-  onFatal: (err: Error) => void;
+  handlers: ApplicationHandlers<R>;
 }
 
 /** The consumer settings of the processor (the benchmark's bare pipe uses the same). */
@@ -50,12 +45,12 @@ function toInput(topic: string, partition: number, m: KafkaMessage): InputRecord
   };
 }
 
-export class ApplicationConsumer {
+export class KafkaApplicationSource<R extends { outputs: readonly OutputRecord[] }> implements ApplicationSource {
   private consumer: Consumer;
   private readonly stopping = new AbortController();
   private restarts = 0;
 
-  constructor(private readonly deps: ConsumerDeps) {
+  constructor(private readonly deps: SourceDeps<R>) {
     this.consumer = this.createConsumer();
   }
 
@@ -80,7 +75,7 @@ export class ApplicationConsumer {
       // kafkajs wraps what the batch handler threw (KafkaJSNonRetriableError): look inside for the policy.
       const inner = findLendguardError(error);
       if (inner?.policy === 'fatal') {
-        deps.onFatal(inner);
+        deps.handlers.onFatal(inner);
         return;
       }
       if (restart || this.stopping.signal.aborted) return; // kafkajs restarts it itself
@@ -143,28 +138,28 @@ export class ApplicationConsumer {
 
   /** Returns true once the chunk is committed, false if the consumer is stopping. */
   private async processChunk(topic: string, partition: number, chunk: KafkaMessage[], payload: EachBatchPayload): Promise<boolean> {
-    const { transactions, handle, metrics, logger, health, config } = this.deps;
+    const { transactions, handlers, metrics, logger, health, config } = this.deps;
     for (let attempt = 0; ; attempt++) {
       if (!payload.isRunning() || this.stopping.signal.aborted) return false;
       const timer = metrics.batchSeconds.startTimer();
-      let result: BatchResult | undefined;
+      let result: R | undefined;
       try {
         const session = await transactions.acquire(topic, partition);
         const pending = chunk.filter((m) => BigInt(m.offset) >= session.committedOffset);
         if (pending.length < chunk.length) metrics.skippedCommitted.inc(chunk.length - pending.length);
         if (pending.length === 0) return true;
-        result = await handle(pending.map((m) => toInput(topic, partition, m)));
+        result = await handlers.handle(pending.map((m) => toInput(topic, partition, m)));
         const last = pending[pending.length - 1] as KafkaMessage;
         await session.commit(result.outputs, BigInt(last.offset) + 1n);
         timer();
-        this.recordCommitted(result);
-        this.deps.onCommitted?.(result);
+        metrics.transactions.inc({ result: 'committed' });
+        handlers.onCommitted?.(result);
         if (attempt > 0) logger.info({ topic, partition, attempts: attempt + 1 }, 'recovered, processing resumed');
         health.set('ready');
         metrics.ready.set(1);
         return true;
       } catch (err) {
-        if (result) this.deps.onAborted?.(result);
+        if (result) handlers.onAborted?.(result);
         const e = asLendguardError(err, 'INTERNAL');
         metrics.transactions.inc({ result: 'failed' });
         if (e.policy === 'fatal') throw e;
@@ -190,17 +185,5 @@ export class ApplicationConsumer {
         throw err;
       }
     }
-  }
-
-  private recordCommitted(result: BatchResult): void {
-    const { metrics } = this.deps;
-    metrics.transactions.inc({ result: 'committed' });
-    for (const a of result.assessments) {
-      metrics.assessed.inc({ level: a.level });
-      if (a.alert) metrics.alerts.inc();
-      metrics.latency.observe(a.latency.sinceRecordMs / 1000);
-      for (const f of a.flags) metrics.flags.inc({ code: f.code });
-    }
-    for (const d of result.deadLettered) metrics.deadLettered.inc({ code: d.code });
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPseudonymiser, mask, maskIp, normalise, pseudonymiseApplication } from '../../../src/ingest/pseudonymise.js';
+import { createPseudonymiser, mask, maskIp, normalise, pseudonymiseApplication } from '../../../src/boundary/pseudonymise.js';
 import { exampleApp } from '../fixtures.js';
 
 const p = createPseudonymiser('test-key-0123456789');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitByBytes } from '../../../src/emit/partition-transactions.js';
+import { splitByBytes } from '../../../src/kafka/partition-transactions.js';
 
 const rec = (n: number, size: number) => ({ topic: 't', key: `k${n}`, value: 'x'.repeat(size) });
 

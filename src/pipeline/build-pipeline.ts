@@ -1,0 +1,63 @@
+import { enrich, type EnrichContext } from '../enrich/index.js';
+import { loadEnrichment } from '../enrich/load.js';
+import { parseWindow, velocitySpecs } from '../features/velocity.js';
+import { createPseudonymiser } from '../boundary/pseudonymise.js';
+import type { GraphService } from '../graph/graph-service.js';
+import type { Clock } from '../platform/clock.js';
+import type { Config } from '../platform/config.js';
+import { LendguardError } from '../platform/errors.js';
+import type { Logger } from '../platform/logger.js';
+import type { RuleSet } from '../rules/loader.js';
+import type { OutputLimits } from './output-guard.js';
+import type { StateStore } from './ports.js';
+import type { PipelineDeps } from './process-batch.js';
+
+/**
+ * The one wiring of the pipeline's stages, shared by the processor (src/main.ts) and the replay
+ * (src/replay/setup.ts): they differ only in the adapters and options passed here.
+ */
+export interface PipelineParts {
+  store: StateStore;
+  ruleSet: () => RuleSet;
+  enrichContext: EnrichContext;
+  piiKey: string;
+  clock: Clock;
+  processorId: string;
+  graph?: GraphService;
+  /** Publish each application's links to the link topic (the processor; a replay builds its graph from the file). */
+  publishLinks: boolean;
+  degradation?: PipelineDeps['degradation'];
+  outputLimits?: OutputLimits;
+}
+
+export function buildPipeline(config: Config, parts: PipelineParts): PipelineDeps {
+  return {
+    assess: { ruleSet: parts.ruleSet, alertLevel: config.scoring.alertLevel, budgetMs: config.latency.budgetMs },
+    velocitySpecs: velocitySpecs(config.state.windows.map(parseWindow)),
+    store: parts.store,
+    enrich: (app) => enrich(app, parts.enrichContext),
+    travel: { maxSpeedKmh: config.enrichment.maxTravelSpeedKmh },
+    ...(parts.degradation ? { degradation: parts.degradation } : {}),
+    ...(parts.graph ? { graph: parts.graph } : {}),
+    pseudonymise: createPseudonymiser(parts.piiKey),
+    clock: parts.clock,
+    maxRecordBytes: config.processing.maxRecordBytes,
+    eventTime: config.processing.eventTime,
+    ...(parts.outputLimits ? { outputLimits: parts.outputLimits } : {}),
+    topics: parts.graph && parts.publishLinks ? config.topics : { ...config.topics, graphLinks: undefined },
+    processorId: parts.processorId,
+  };
+}
+
+/** Loads the geo database, IP lists and UA parser once; CONFIG_INVALID when they cannot be read. */
+export function loadEnrichContext(config: Config, logger: Logger): EnrichContext {
+  let loaded: ReturnType<typeof loadEnrichment>;
+  try {
+    loaded = loadEnrichment(config.enrichment, (msg, detail) => logger.warn(detail, msg));
+  } catch (err) {
+    throw new LendguardError('CONFIG_INVALID', `enrichment data cannot be loaded: ${(err as Error).message}`, { cause: err });
+  }
+  const { geo } = loaded.context;
+  logger.info({ geo: geo.name, geoBuildDate: geo.buildDate, lists: loaded.lists }, 'enrichment data loaded');
+  return loaded.context;
+}
