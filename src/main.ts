@@ -5,7 +5,7 @@ import { GraphService } from './graph/graph-service.js';
 import { createKafkaMessaging } from './kafka/index.js';
 import { recordCommittedBatch } from './pipeline/batch-metrics.js';
 import { budgetHooks } from './pipeline/budget-hooks.js';
-import { buildPipeline, loadEnrichContext } from './pipeline/build-pipeline.js';
+import { buildPipeline, loadEnrichContext, ruleErrorReporter } from './pipeline/build-pipeline.js';
 import type { Messaging, StateStore } from './pipeline/ports.js';
 import { processBatch, type BatchResult } from './pipeline/process-batch.js';
 import { systemClock, type Clock } from './platform/clock.js';
@@ -88,6 +88,7 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
     publishLinks: true,
     degradation: budget.degradation,
     outputLimits,
+    onRuleErrors: ruleErrorReporter(logger, (rule) => metrics.ruleErrors.inc({ rule })),
   });
   const source = messaging.applicationSource<BatchResult>({
     handle: (records) => processBatch(records, deps),

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { piiKeyOrFail, type Config } from '../platform/config.js';
-import { LendguardError } from '../platform/errors.js';
+import { exitCodeOf, LendguardError } from '../platform/errors.js';
 import { createLogger, type Logger } from '../platform/logger.js';
 import { ReplayError } from '../replay/errors.js';
 import { checkReadable, openJsonlWriter, readLines, samePath, type JsonlWriter } from '../replay/io.js';
@@ -167,9 +167,6 @@ export async function runReplayCommand(input: string, opts: ReplayCliOptions, co
 
 function describeFailure(err: unknown): { message: string; exitCode: number } {
   if (err instanceof ReplayError) return { message: err.message, exitCode: err.exitCode };
-  if (err instanceof LendguardError) {
-    const config = err.code === 'CONFIG_INVALID' || err.code === 'PII_KEY_MISSING';
-    return { message: `${err.code}: ${err.message}`, exitCode: config ? 78 : 1 };
-  }
+  if (err instanceof LendguardError) return { message: `${err.code}: ${err.message}`, exitCode: exitCodeOf(err) };
   return { message: (err as Error).stack ?? String(err), exitCode: 1 };
 }

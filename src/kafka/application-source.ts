@@ -49,6 +49,8 @@ export class KafkaApplicationSource<R extends { outputs: readonly OutputRecord[]
   private consumer: Consumer;
   private readonly stopping = new AbortController();
   private restarts = 0;
+  /** The fatal error a batch threw, for the CRASH handler (kafkajs does not hand it over intact). */
+  private fatalError: LendguardError | undefined;
 
   constructor(private readonly deps: SourceDeps<R>) {
     this.consumer = this.createConsumer();
@@ -72,8 +74,9 @@ export class KafkaApplicationSource<R extends { outputs: readonly OutputRecord[]
       deps.logger.error({ err: error.message, restart }, 'consumer crashed');
       deps.health.set('backing-off', `consumer crashed: ${error.message}`);
       deps.metrics.ready.set(0);
-      // kafkajs wraps what the batch handler threw (KafkaJSNonRetriableError): look inside for the policy.
-      const inner = findLendguardError(error);
+      // kafkajs wraps what the batch handler threw (KafkaJSNonRetriableError) and keeps only its message and
+      // *its* cause, so the fatal error is remembered where it was thrown; looking inside is the fallback.
+      const inner = this.fatalError ?? findLendguardError(error);
       if (inner?.policy === 'fatal') {
         deps.handlers.onFatal(inner);
         return;
@@ -162,7 +165,10 @@ export class KafkaApplicationSource<R extends { outputs: readonly OutputRecord[]
         if (result) handlers.onAborted?.(result);
         const e = asLendguardError(err, 'INTERNAL');
         metrics.transactions.inc({ result: 'failed' });
-        if (e.policy === 'fatal') throw e;
+        if (e.policy === 'fatal') {
+          this.fatalError ??= e;
+          throw e;
+        }
         const delay = backoffDelay(attempt, { initialMs: config.processing.retryInitialMs, maxMs: config.processing.retryMaxMs });
         metrics.retries.inc({ code: e.code });
         metrics.ready.set(0);

@@ -11,6 +11,8 @@ export interface AssessContext {
   ruleSet: () => RuleSet;
   alertLevel: Level;
   budgetMs: number;
+  /** Rules that failed at run time for this application (a bug in a rule): counted and logged by the caller. */
+  onRuleErrors?: (errors: readonly { rule: string; message: string }[], applicationId: string) => void;
 }
 
 /** Whether this batch runs degraded (over the latency budget), and what that skips. */
@@ -79,7 +81,8 @@ export function assess(input: AssessInput, ctx: AssessContext): Assessment {
   const { app, source } = input;
   const ruleSet = ctx.ruleSet();
   const d = input.degradation;
-  const { flags, score, level } = evaluate(ruleSet, featuresFor(app, input.enrichment, input.state), { skipTags: d.shedding ? d.skipRuleTags : [] });
+  const { flags, score, level, errors } = evaluate(ruleSet, featuresFor(app, input.enrichment, input.state), { skipTags: d.shedding ? d.skipRuleTags : [] });
+  if (errors.length > 0) ctx.onRuleErrors?.(errors, app.applicationId);
   const sinceRecordMs = Math.max(0, input.nowMs - source.timestampMs);
   return {
     schemaVersion: 1,

@@ -8,6 +8,7 @@ import type { Config } from '../platform/config.js';
 import { LendguardError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { RuleSet } from '../rules/loader.js';
+import type { AssessContext } from './assess.js';
 import type { OutputLimits } from './output-guard.js';
 import type { StateStore } from './ports.js';
 import type { PipelineDeps } from './process-batch.js';
@@ -28,11 +29,18 @@ export interface PipelineParts {
   publishLinks: boolean;
   degradation?: PipelineDeps['degradation'];
   outputLimits?: OutputLimits;
+  /** Rule run-time errors (see `ruleErrorReporter`). */
+  onRuleErrors?: AssessContext['onRuleErrors'];
 }
 
 export function buildPipeline(config: Config, parts: PipelineParts): PipelineDeps {
   return {
-    assess: { ruleSet: parts.ruleSet, alertLevel: config.scoring.alertLevel, budgetMs: config.latency.budgetMs },
+    assess: {
+      ruleSet: parts.ruleSet,
+      alertLevel: config.scoring.alertLevel,
+      budgetMs: config.latency.budgetMs,
+      ...(parts.onRuleErrors ? { onRuleErrors: parts.onRuleErrors } : {}),
+    },
     velocitySpecs: velocitySpecs(config.state.windows.map(parseWindow)),
     store: parts.store,
     enrich: (app) => enrich(app, parts.enrichContext),
@@ -60,4 +68,20 @@ export function loadEnrichContext(config: Config, logger: Logger): EnrichContext
   const { geo } = loaded.context;
   logger.info({ geo: geo.name, geoBuildDate: geo.buildDate, lists: loaded.lists }, 'enrichment data loaded');
   return loaded.context;
+}
+
+/**
+ * Counts rule run-time errors per rule (`count`) and logs them: the first five of each rule, then every
+ * 1000th, so a broken rule is visible without flooding the log.
+ */
+export function ruleErrorReporter(logger: Logger, count: (rule: string) => void): NonNullable<AssessContext['onRuleErrors']> {
+  const seen = new Map<string, number>();
+  return (errors, applicationId) => {
+    for (const e of errors) {
+      count(e.rule);
+      const n = (seen.get(e.rule) ?? 0) + 1;
+      seen.set(e.rule, n);
+      if (n <= 5 || n % 1000 === 0) logger.error({ rule: e.rule, err: e.message, applicationId, errorsSoFar: n }, 'rule failed at run time (the application was scored without it)');
+    }
+  };
 }

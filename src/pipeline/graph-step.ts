@@ -1,3 +1,4 @@
+import type { RingAlert } from '../domain/alert.js';
 import type { RingSummary } from '../domain/assessment.js';
 import type { NeighbourhoodFindings } from '../graph/neighbourhood.js';
 import type { RingEvent } from '../graph/ring-events.js';
@@ -37,10 +38,10 @@ export function graphFeatures(findings: NeighbourhoodFindings | null, ring: Ring
   return out;
 }
 
-/** One alert per ring change, keyed by ring id, in the same transaction as the triggering assessments. */
+/** One alert per ring change (a `RingAlert`), keyed by ring id, in the same transaction as the triggering assessments. */
 export function ringAlert(alertsTopic: string, event: RingEvent, nowMs: number): OutputRecord {
   const r = event.ring;
-  const value = {
+  const value: RingAlert = {
     alertType: 'ring',
     event: event.type,
     ringId: r.id,

@@ -12,7 +12,7 @@ import type { GraphService } from '../graph/graph-service.js';
 import { encodeLinkRecord, ORIGIN_HEADER } from '../graph/link-record.js';
 import type { RingState } from '../graph/ring-events.js';
 import type { Clock } from '../platform/clock.js';
-import { asLendguardError, LendguardError } from '../platform/errors.js';
+import { findLendguardError, LendguardError } from '../platform/errors.js';
 import { assess, FULL_WORK, type AssessContext, type Degradation } from './assess.js';
 import { deadLetter } from './dead-letter.js';
 import { guardOutputs, type OutputLimits } from './output-guard.js';
@@ -113,7 +113,8 @@ export async function processBatch(records: readonly InputRecord[], deps: Pipeli
     try {
       accepted.push(accept(record, deps, specs, masks));
     } catch (err) {
-      reject(record, asLendguardError(err, 'PROCESSING_FAILED'));
+      // Whatever one record's processing throws (a bug included) dead-letters that record, never the stream.
+      reject(record, findLendguardError(err) ?? new LendguardError('PROCESSING_FAILED', (err as Error)?.message ?? String(err), { cause: err }));
     }
   }
 

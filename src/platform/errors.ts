@@ -7,33 +7,43 @@
  */
 export type ErrorPolicy = 'poison' | 'retriable' | 'fatal';
 
-export const ERROR_CODES = {
+/**
+ * The catalogue: each code's policy and, for fatal codes, the process exit code (sysexits(3): 78 EX_CONFIG
+ * for what the operator must fix in configuration or deployment; any other failure 1).
+ */
+export const ERROR_CATALOGUE = {
   // poison: input records
-  EMPTY_VALUE: 'poison',
-  OVERSIZED_RECORD: 'poison',
-  INVALID_ENCODING: 'poison',
-  INVALID_JSON: 'poison',
-  UNSUPPORTED_SCHEMA_VERSION: 'poison',
-  SCHEMA_VIOLATION: 'poison',
-  INVALID_IP: 'poison',
-  INVALID_EVENT_TIME: 'poison',
-  EVENT_TIME_OUT_OF_RANGE: 'poison',
-  PROCESSING_FAILED: 'poison',
-  DUPLICATE_APPLICATION: 'poison',
-  OUTPUT_TOO_LARGE: 'poison',
+  EMPTY_VALUE: { policy: 'poison' },
+  OVERSIZED_RECORD: { policy: 'poison' },
+  INVALID_ENCODING: { policy: 'poison' },
+  INVALID_JSON: { policy: 'poison' },
+  UNSUPPORTED_SCHEMA_VERSION: { policy: 'poison' },
+  SCHEMA_VIOLATION: { policy: 'poison' },
+  INVALID_IP: { policy: 'poison' },
+  INVALID_EVENT_TIME: { policy: 'poison' },
+  EVENT_TIME_OUT_OF_RANGE: { policy: 'poison' },
+  PROCESSING_FAILED: { policy: 'poison' },
+  DUPLICATE_APPLICATION: { policy: 'poison' },
+  OUTPUT_TOO_LARGE: { policy: 'poison' },
   // retriable: dependencies
-  REDIS_UNAVAILABLE: 'retriable',
-  KAFKA_UNAVAILABLE: 'retriable',
-  TRANSACTION_FAILED: 'retriable',
-  PRODUCER_FENCED: 'retriable',
+  REDIS_UNAVAILABLE: { policy: 'retriable' },
+  KAFKA_UNAVAILABLE: { policy: 'retriable' },
+  TRANSACTION_FAILED: { policy: 'retriable' },
+  PRODUCER_FENCED: { policy: 'retriable' },
   // fatal
-  CONFIG_INVALID: 'fatal',
-  PII_KEY_MISSING: 'fatal',
-  STATE_LOST: 'fatal',
-  INTERNAL: 'fatal',
-} as const satisfies Record<string, ErrorPolicy>;
+  CONFIG_INVALID: { policy: 'fatal', exitCode: 78 },
+  PII_KEY_MISSING: { policy: 'fatal', exitCode: 78 },
+  STATE_LOST: { policy: 'fatal', exitCode: 78 },
+  STATE_SCRIPT_FAILED: { policy: 'fatal', exitCode: 1 },
+  INTERNAL: { policy: 'fatal', exitCode: 1 },
+} as const satisfies Record<string, { policy: ErrorPolicy; exitCode?: number }>;
 
-export type ErrorCode = keyof typeof ERROR_CODES;
+/** Each code's policy (derived from the catalogue). */
+export const ERROR_CODES = Object.fromEntries(Object.entries(ERROR_CATALOGUE).map(([code, e]) => [code, e.policy])) as {
+  readonly [C in keyof typeof ERROR_CATALOGUE]: (typeof ERROR_CATALOGUE)[C]['policy'];
+};
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
 export class LendguardError extends Error {
   readonly code: ErrorCode;
@@ -66,12 +76,16 @@ export function findLendguardError(err: unknown): LendguardError | undefined {
   return undefined;
 }
 
-/** Exit codes, one table for every CLI path: configuration problems 78 (EX_CONFIG), any other failure 1. */
-export const EXIT_CODES: Readonly<Partial<Record<ErrorCode, number>>> = Object.freeze({ CONFIG_INVALID: 78, PII_KEY_MISSING: 78, STATE_LOST: 78 });
-
+/** The exit code for whatever was thrown, from the catalogue, on every CLI path: 78 for configuration, else 1. */
 export function exitCodeOf(err: unknown): number {
   const e = findLendguardError(err);
-  return e ? (EXIT_CODES[e.code] ?? 1) : 1;
+  const entry = e ? ERROR_CATALOGUE[e.code] : undefined;
+  return entry && 'exitCode' in entry ? entry.exitCode : 1;
+}
+
+/** A bug in our code (or a library's), not a dependency being away: retrying cannot help. */
+export function isProgrammerError(err: unknown): boolean {
+  return err instanceof TypeError || err instanceof ReferenceError || err instanceof RangeError || err instanceof SyntaxError;
 }
 
 /** Wraps anything thrown by a dependency into an error with a policy (a wrapped LendguardError keeps its own). */
@@ -79,5 +93,7 @@ export function asLendguardError(err: unknown, fallback: ErrorCode): LendguardEr
   const inner = findLendguardError(err);
   if (inner) return inner;
   const message = err instanceof Error ? err.message : String(err);
+  // A TypeError and its kind is a bug: INTERNAL (fatal), never retried as if a dependency were away.
+  if (isProgrammerError(err)) return new LendguardError('INTERNAL', `${(err as Error).name}: ${message}`, { cause: err });
   return new LendguardError(fallback, message, { cause: err });
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import { ReplyError, type Redis } from 'ioredis';
 import type { Sighting } from '../features/sightings.js';
 import type { ApplicationState, ApplicationStateResult, StateRequest, StateStore } from '../pipeline/ports.js';
 import { LendguardError } from '../platform/errors.js';
@@ -8,6 +8,21 @@ import type { KeyBuilder } from './keys.js';
 const APPLICATION_LUA = readFileSync(new URL('./application.lua', import.meta.url), 'utf8');
 
 type Command = (numberOfKeys: number, ...keysAndArgs: (string | number)[]) => unknown;
+
+/** Server replies that mean "not now" (loading, busy, out of memory, a replica during failover): retried. */
+const TRANSIENT_REPLY = /^(LOADING|BUSY|OOM|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|NOREPLICAS)\b/;
+
+/**
+ * What a failed state command means. A connection problem, a timeout or a transient reply: Redis is away,
+ * retry (REDIS_UNAVAILABLE). Any other reply error (a bug in the script, a key of the wrong type written by
+ * someone else): retrying would fail for ever, so it is fatal (STATE_SCRIPT_FAILED) and says which.
+ */
+export function stateCommandError(err: Error, what: string): LendguardError {
+  if (err instanceof (ReplyError as new () => Error) && !TRANSIENT_REPLY.test(err.message)) {
+    return new LendguardError('STATE_SCRIPT_FAILED', `${what}: Redis refused the state script: ${err.message}`, { cause: err });
+  }
+  return new LendguardError('REDIS_UNAVAILABLE', `${what}: ${err.message}`, { cause: err });
+}
 
 /**
  * The state script needs Redis 7.0 or later (SET with both NX and GET). On an older server every
@@ -67,7 +82,7 @@ export function createRedisStateStore(redis: Redis, keys: KeyBuilder, opts: Redi
 
   async function checkMarker(results: [Error | null, unknown][], marker: NonNullable<RedisStateOptions['marker']>): Promise<[Error | null, unknown][]> {
     const [[err, exists], ...rest] = results as [[Error | null, unknown], ...[Error | null, unknown][]];
-    if (err) throw new LendguardError('REDIS_UNAVAILABLE', `Redis state update failed: ${err.message}`, { cause: err });
+    if (err) throw stateCommandError(err, 'Redis state check failed');
     if (exists === 0) {
       await marker.onLost();
       try {
@@ -98,7 +113,7 @@ export function createRedisStateStore(redis: Redis, keys: KeyBuilder, opts: Redi
       if (!results) throw new LendguardError('REDIS_UNAVAILABLE', 'Redis pipeline returned no results');
       if (opts.marker) results = await checkMarker(results, opts.marker);
       return results.map(([err, value], i) => {
-        if (err) throw new LendguardError('REDIS_UNAVAILABLE', `Redis state update failed: ${err.message}`, { cause: err });
+        if (err) throw stateCommandError(err, 'Redis state update failed');
         const [owner, ...flat] = value as unknown[];
         if (typeof owner === 'string' && owner !== '') return { counts: [], previous: [], duplicateOf: owner };
         const app = applications[i] as ApplicationState;
