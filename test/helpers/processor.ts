@@ -3,6 +3,7 @@
  * (`lendguard start` via tsx), each with its own random topics, group id and Redis key prefix.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll } from 'vitest';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createProcessor, type Processor, type ProcessorOptions } from '../../src/main.js';
@@ -110,4 +111,13 @@ export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(message());
+}
+
+/** A list of child processors that are SIGKILLed after the file's tests if still running (call inside describe). */
+export function killedAfterAll(): ChildProcessor[] {
+  const children: ChildProcessor[] = [];
+  afterAll(() => {
+    for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
+  });
+  return children;
 }

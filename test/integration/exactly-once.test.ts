@@ -1,5 +1,5 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { httpGet, spawnProcessor, testSetup, waitFor, type ChildProcessor } from '../helpers/processor.js';
+import { describe, expect, it } from 'vitest';
+import { httpGet, spawnProcessor, testSetup, waitFor, type ChildProcessor, killedAfterAll } from '../helpers/processor.js';
 import { keysByKcat } from '../helpers/independent-reader.js';
 import { collect, liveCounter, missingAndDuplicated, produceRaw } from '../helpers/services.js';
 import { application, asMessage } from '../helpers/traffic.js';
@@ -10,10 +10,7 @@ import { application, asMessage } from '../helpers/traffic.js';
  * new one takes over each time, and every application ends up with exactly one committed assessment.
  */
 describe('exactly once across SIGKILL', () => {
-  const children: ChildProcessor[] = [];
-  afterAll(() => {
-    for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
-  });
+  const children = killedAfterAll();
 
   it('leaves no application unassessed and none assessed twice, across three SIGKILLs under load', { timeout: 420_000 }, async () => {
     const setup = await testSetup({ partitions: 3, extraEnv: { LENDGUARD_MAX_BATCH_SIZE: '100' } });

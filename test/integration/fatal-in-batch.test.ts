@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
-import { spawnProcessor, testSetup, type ChildProcessor } from '../helpers/processor.js';
+import { describe, expect, it } from 'vitest';
+import { spawnProcessor, testSetup, type ChildProcessor, killedAfterAll } from '../helpers/processor.js';
 import { collect, produceRaw, REDIS_URL } from '../helpers/services.js';
 import { application, asMessage } from '../helpers/traffic.js';
 
@@ -11,10 +11,7 @@ import { application, asMessage } from '../helpers/traffic.js';
  * (WRONGTYPE), which no retry can fix: STATE_SCRIPT_FAILED, exit code 1 (docs/errors.md).
  */
 describe('a fatal error inside a batch', () => {
-  const children: ChildProcessor[] = [];
-  afterAll(() => {
-    for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
-  });
+  const children = killedAfterAll();
 
   it('stops the process with its exit code, names the cause, and commits nothing of the batch', { timeout: 120_000 }, async () => {
     const setup = await testSetup({ partitions: 1 });

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RawApplication } from '../../src/domain/application.js';
-import { spawnProcessor, testSetup, type ChildProcessor } from '../helpers/processor.js';
+import { spawnProcessor, testSetup, type ChildProcessor, killedAfterAll } from '../helpers/processor.js';
 import { collect, produceRaw, REDIS_URL } from '../helpers/services.js';
 import { application, asMessage } from '../helpers/traffic.js';
 
@@ -11,10 +11,7 @@ import { application, asMessage } from '../helpers/traffic.js';
  * and in every output topic but the DLQ (which holds the raw input by design). Includes IPv6 addresses.
  */
 describe('PII scan', () => {
-  const children: ChildProcessor[] = [];
-  afterAll(() => {
-    for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
-  });
+  const children = killedAfterAll();
 
   it('finds no raw identifier in Redis, the logs or the output topics', { timeout: 180_000 }, async () => {
     const setup = await testSetup({ partitions: 2, extraEnv: { LENDGUARD_LOG_LEVEL: 'debug' } });

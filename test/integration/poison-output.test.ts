@@ -1,6 +1,6 @@
 import { ConfigResourceTypes } from 'kafkajs';
-import { afterAll, describe, expect, it } from 'vitest';
-import { spawnProcessor, testSetup, type ChildProcessor } from '../helpers/processor.js';
+import { describe, expect, it } from 'vitest';
+import { spawnProcessor, testSetup, type ChildProcessor, killedAfterAll } from '../helpers/processor.js';
 import { collect, makeKafka, produceRaw } from '../helpers/services.js';
 import { application, asMessage } from '../helpers/traffic.js';
 
@@ -10,10 +10,7 @@ import { application, asMessage } from '../helpers/traffic.js';
  * stream goes on. Before the guard, the transaction failed on every retry and nothing behind it was processed.
  */
 describe('a poison output', () => {
-  const children: ChildProcessor[] = [];
-  afterAll(() => {
-    for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
-  });
+  const children = killedAfterAll();
 
   it('is dead-lettered instead of failing its transaction for ever', { timeout: 120_000 }, async () => {
     const setup = await testSetup({ partitions: 1 });

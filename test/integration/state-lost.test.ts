@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
-import { spawnProcessor, testSetup, type ChildProcessor } from '../helpers/processor.js';
+import { describe, expect, it } from 'vitest';
+import { spawnProcessor, testSetup, type ChildProcessor, killedAfterAll } from '../helpers/processor.js';
 import { collect, produceRaw, REDIS_URL } from '../helpers/services.js';
 import { application, asMessage } from '../helpers/traffic.js';
 
@@ -10,10 +10,7 @@ import { application, asMessage } from '../helpers/traffic.js';
  * says so loudly, or refuses to start when told to. Emptied here by deleting this test's own keys only.
  */
 describe('state lost between runs', () => {
-  const children: ChildProcessor[] = [];
-  afterAll(() => {
-    for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
-  });
+  const children = killedAfterAll();
 
   it('is reported at start-up, or refused with state.onLost=refuse', { timeout: 180_000 }, async () => {
     const setup = await testSetup({ partitions: 1 });

@@ -1,5 +1,5 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, spawnProcessor, testSetup, waitFor, type ChildProcessor } from '../helpers/processor.js';
+import { describe, expect, it } from 'vitest';
+import { freePort, spawnProcessor, testSetup, waitFor, type ChildProcessor, killedAfterAll } from '../helpers/processor.js';
 
 /**
  * Stopping: a processor told to stop exits, whatever state it is in. Before, it sometimes logged "processor
@@ -14,10 +14,7 @@ async function exitsWithin(proc: ChildProcessor, ms: number): Promise<{ code: nu
 }
 
 describe('stopping the processor', () => {
-  const children: ChildProcessor[] = [];
-  afterAll(() => {
-    for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
-  });
+  const children = killedAfterAll();
 
   it('exits with 0 after SIGTERM once running', { timeout: 120_000 }, async () => {
     const setup = await testSetup();
