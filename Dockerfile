@@ -15,6 +15,8 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY contracts ./contracts
 COPY config ./config
+COPY data ./data
+COPY NOTICE LICENSE ./
 USER node
 EXPOSE 9464
 # A 64 MiB young generation: GC was 13 % of the processor's CPU, this cut its CPU per application by ~20 % (docs/benchmarks.md).

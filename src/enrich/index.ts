@@ -4,6 +4,8 @@ import type { GeoInfo, GeoProvider } from './geo/types.js';
 import { countryMismatch, DEFAULT_IP_ACCURACY_KM, gpsIpCheck, regionMismatch, tzCheck, usableGps } from './geo-consistency.js';
 import { classifyIp, type IpClass, type IpInfo } from './ip.js';
 import type { IpListMatcher } from './ip-lists.js';
+import type { AsnDatabase } from './asn.js';
+import type { HostingAsns } from './hosting.js';
 
 /**
  * enrich(): one application → a flat record of named features for the rules (pure: every database is passed in
@@ -13,6 +15,10 @@ export interface EnrichContext {
   geo: GeoProvider;
   lists: IpListMatcher;
   ua: DeviceParser;
+  /** IP → AS number and organisation (absent: `ip.asn` and `ip.hosting` stay null, "unknown"). */
+  asn?: AsnDatabase;
+  /** Hosting and cloud ASes (config/hosting-asns.yaml): an address in one is a data-centre address. */
+  hosting?: HostingAsns;
   /** Instant for time-zone offsets; defaults to the application's eventTimeMs. */
   nowMs?: number;
   /** Radius assumed when the IP database gives none (DB-IP Lite never does). Default 50 km. */
@@ -39,6 +45,8 @@ export type Enrichment = {
   'ip.allowed': boolean | null;
   'ip.asn': number | null;
   'ip.asOrg': string | null;
+  'ip.hosting': boolean | null;
+  'ip.hostingProvider': string | null;
   'geo.hasGps': boolean;
   'geo.gpsIpDistanceKm': number | null;
   'geo.gpsIpMismatch': boolean | null;
@@ -62,6 +70,9 @@ export function enrich(app: Application, ctx: EnrichContext): Enrichment {
   // Only public addresses are looked up: private, loopback, CGNAT, reserved… have no location.
   const geo: GeoInfo | null = ip?.ipClass === 'public' ? ctx.geo.lookup(app.network.ip) : null;
   const hits = ctx.lists.match(app.network.ip).kinds;
+  const as = ip?.ipClass === 'public' && ctx.asn ? ctx.asn.lookup(app.network.ip) : null;
+  const host = as ? ctx.hosting?.lookup(as.asn) : undefined;
+  const knowsHosting = ctx.asn !== undefined && ctx.hosting !== undefined && ip?.ipClass === 'public';
   const atMs = ctx.nowMs ?? app.eventTimeMs;
   const gps = gpsIpCheck(app.device.gps, geo, ctx.defaultIpAccuracyKm ?? DEFAULT_IP_ACCURACY_KM);
   const tz = tzCheck(app.device.timezone, geo?.timezone ?? null, atMs);
@@ -79,13 +90,16 @@ export function enrich(app: Application, ctx: EnrichContext): Enrichment {
     'ip.timezone': geo?.timezone ?? null,
     'ip.geoSource': ctx.geo.name,
     'ip.geoBuildDate': ctx.geo.buildDate,
-    'ip.datacenter': hits.datacenter,
+    // A hosting AS makes it a data-centre address even where the lists have not caught up with its ranges.
+    'ip.datacenter': host ? true : hits.datacenter,
     'ip.vpn': hits.vpn,
     'ip.tor': hits.tor,
     'ip.blocked': hits.block,
     'ip.allowed': hits.allow,
-    'ip.asn': null, // no licensed, maintained ASN database is installed (see docs/enrichment.md)
-    'ip.asOrg': null,
+    'ip.asn': as?.asn ?? null,
+    'ip.asOrg': as?.org ?? null,
+    'ip.hosting': knowsHosting ? host !== undefined : null,
+    'ip.hostingProvider': host?.provider ?? null,
     ...deviceFeatures(app.device, ctx.ua.parse(app.device.userAgent)),
     'geo.hasGps': usableGps(app.device.gps),
     'geo.gpsIpDistanceKm': gps.distanceKm,
@@ -102,7 +116,7 @@ export function enrich(app: Application, ctx: EnrichContext): Enrichment {
 export const ENRICHMENT_FEATURES = [
   'ip.class', 'ip.version', 'ip.subnet', 'ip.country', 'ip.region', 'ip.city', 'ip.lat', 'ip.lon', 'ip.accuracyKm',
   'ip.timezone', 'ip.geoSource', 'ip.geoBuildDate', 'ip.datacenter', 'ip.vpn', 'ip.tor', 'ip.blocked', 'ip.allowed',
-  'ip.asn', 'ip.asOrg', 'device.browser', 'device.browserVersion', 'device.os', 'device.osVersion', 'device.type',
+  'ip.asn', 'ip.asOrg', 'ip.hosting', 'ip.hostingProvider', 'device.browser', 'device.browserVersion', 'device.os', 'device.osVersion', 'device.type',
   'device.vendor', 'device.model', 'device.bot', 'device.headless', 'device.uaMissing', 'device.platformMismatch',
   'device.emulator', 'device.rooted', 'geo.hasGps', 'geo.gpsIpDistanceKm', 'geo.gpsIpMismatch', 'geo.deviceTzOffsetMin',
   'geo.ipTzOffsetMin', 'geo.tzMismatch', 'geo.countryMismatch', 'geo.regionMismatch',

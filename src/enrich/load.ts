@@ -3,6 +3,7 @@ import { DeviceParser } from './device.js';
 import type { EnrichContext } from './index.js';
 import { IP_LIST_KINDS, type IpListKind, type IpListWarning } from './ip-lists.js';
 import { loadIpListFiles } from './ip-lists-file.js';
+import { defaultAsnCacheFile, loadAsnDatabase, loadHostingAsns } from './asn-file.js';
 
 /** The enrichment section of the configuration (src/platform/config-schema.ts). */
 export interface EnrichmentSettings {
@@ -12,6 +13,8 @@ export interface EnrichmentSettings {
   ipLists: Record<IpListKind, string[]>;
   userAgentCacheSize: number;
   ipDefaultAccuracyKm: number;
+  /** The ASN database (on by default) and the hosting-AS classification file. */
+  asn: { enabled: boolean; dir?: string; cacheFile?: string; hostingFile: string };
 }
 
 export interface LoadedEnrichment {
@@ -19,6 +22,8 @@ export interface LoadedEnrichment {
   /** Skipped or normalised list lines (the first 20 also go to `warn`). */
   warnings: IpListWarning[];
   lists: { name: string; kind: IpListKind; lines: number; ranges: number }[];
+  /** What was loaded, for the start-up log and /healthz. */
+  datasets: { name: string; buildDate: string; detail: string }[];
 }
 
 /**
@@ -31,9 +36,15 @@ export function loadEnrichment(e: EnrichmentSettings, warn?: (msg: string, detai
   const lists = loadIpListFiles(specs);
   for (const w of lists.warnings.slice(0, 20)) warn?.('IP list line skipped', { warning: w });
   if (lists.warnings.length > 20) warn?.('more IP list lines skipped', { more: lists.warnings.length - 20 });
+  const asn = e.asn.enabled ? loadAsnDatabase({ ...(e.asn.dir ? { dir: e.asn.dir } : {}), cacheFile: e.asn.cacheFile ?? defaultAsnCacheFile() }) : undefined;
+  const hosting = e.asn.enabled ? loadHostingAsns(e.asn.hostingFile) : undefined;
+  const datasets = [{ name: geo.name, buildDate: geo.buildDate, detail: 'IP geolocation' }];
+  if (asn) datasets.push({ name: asn.name, buildDate: asn.buildDate, detail: `${asn.ranges.v4} IPv4 and ${asn.ranges.v6} IPv6 AS ranges${asn.fromCache ? ' (cache)' : ''}` });
+  if (hosting) datasets.push({ name: `hosting ASNs ${e.asn.hostingFile}`, buildDate: hosting.version, detail: `${hosting.entries.length} hosting and cloud ASes` });
   return {
-    context: { geo, lists: lists.matcher, ua: new DeviceParser(e.userAgentCacheSize), defaultIpAccuracyKm: e.ipDefaultAccuracyKm },
+    context: { geo, lists: lists.matcher, ua: new DeviceParser(e.userAgentCacheSize), defaultIpAccuracyKm: e.ipDefaultAccuracyKm, ...(asn ? { asn } : {}), ...(hosting ? { hosting } : {}) },
     warnings: lists.warnings,
     lists: lists.stats,
+    datasets,
   };
 }

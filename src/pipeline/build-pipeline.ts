@@ -66,7 +66,7 @@ export function loadEnrichContext(config: Config, logger: Logger): EnrichContext
     throw new LendguardError('CONFIG_INVALID', `enrichment data cannot be loaded: ${(err as Error).message}`, { cause: err });
   }
   const { geo } = loaded.context;
-  logger.info({ geo: geo.name, geoBuildDate: geo.buildDate, lists: loaded.lists }, 'enrichment data loaded');
+  logger.info({ geo: geo.name, geoBuildDate: geo.buildDate, lists: loaded.lists, datasets: loaded.datasets }, 'enrichment data loaded');
   return loaded.context;
 }
 

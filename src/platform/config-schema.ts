@@ -95,14 +95,28 @@ export const configSchema = z
         dbipDir: z.string().optional(),
         /** geoip-lite data directory, for users who refresh it with their own MaxMind key. */
         geoipLiteDataDir: z.string().optional(),
-        /** CIDR list files by kind (one CIDR per line, # comments). */
+        /**
+         * CIDR list files by kind (one CIDR per line, # comments). The data-centre and VPN lists shipped in
+         * data/iplists (X4BNet, MIT; see data/iplists/README.md) are on by default; [] turns a kind off.
+         */
         ipLists: z
           .object({
-            datacenter: z.array(z.string()).default([]),
-            vpn: z.array(z.string()).default([]),
+            datacenter: z.array(z.string()).default(['data/iplists/datacenter-ipv4.txt', 'data/iplists/datacenter-ipv6.txt']),
+            vpn: z.array(z.string()).default(['data/iplists/vpn-ipv4.txt', 'data/iplists/vpn-ipv6.txt']),
             tor: z.array(z.string()).default([]),
             block: z.array(z.string()).default([]),
             allow: z.array(z.string()).default([]),
+          })
+          .prefault({}),
+        /** IP → AS (RouteViews + DB-IP via @ip-location-db/asn, CC BY 4.0) and the hosting-AS classification. */
+        asn: z
+          .object({
+            enabled: z.boolean().default(true),
+            /** Directory with asn-ipv4-num.csv and asn-ipv6.csv (default: the installed npm package). */
+            dir: z.string().optional(),
+            /** Binary copy of the parsed tables, written on the first start after an update (default: in the OS temp dir). */
+            cacheFile: z.string().optional(),
+            hostingFile: z.string().default('config/hosting-asns.yaml'),
           })
           .prefault({}),
         userAgentCacheSize: z.number().int().min(0).max(10_000_000).default(50_000),

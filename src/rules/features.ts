@@ -51,9 +51,9 @@ const OTHER_FEATURES: [string, FeatureKind][] = [
   ...numbers(['travel.identity.speedKmh', 'travel.device.speedKmh', 'travel.identity.distanceKm', 'travel.device.distanceKm']),
   ...bools(['travel.identity.impossible', 'travel.device.impossible']),
   // IP enrichment
-  ...strings(['ip.class', 'ip.subnet', 'ip.country', 'ip.region', 'ip.city', 'ip.timezone', 'ip.geoSource', 'ip.geoBuildDate', 'ip.asOrg', 'ip.masked']),
+  ...strings(['ip.class', 'ip.subnet', 'ip.country', 'ip.region', 'ip.city', 'ip.timezone', 'ip.geoSource', 'ip.geoBuildDate', 'ip.asOrg', 'ip.hostingProvider', 'ip.masked']),
   ...numbers(['ip.version', 'ip.lat', 'ip.lon', 'ip.accuracyKm', 'ip.asn']),
-  ...bools(['ip.datacenter', 'ip.vpn', 'ip.tor', 'ip.blocked', 'ip.allowed']),
+  ...bools(['ip.datacenter', 'ip.hosting', 'ip.vpn', 'ip.tor', 'ip.blocked', 'ip.allowed']),
   // device (user agent + SDK)
   ...strings(['device.browser', 'device.browserVersion', 'device.os', 'device.osVersion', 'device.type', 'device.vendor', 'device.model', 'device.platform', 'device.masked']),
   ...bools(['device.bot', 'device.headless', 'device.uaMissing', 'device.platformMismatch', 'device.emulator', 'device.rooted']),

@@ -28,7 +28,7 @@ describe('enrich', () => {
   it('returns exactly the agreed feature names, flat scalars only', () => {
     const out = enrich(app(), ctx);
     expect(Object.keys(out).sort()).toEqual([...ENRICHMENT_FEATURES].sort());
-    expect(ENRICHMENT_FEATURES).toHaveLength(40);
+    expect(ENRICHMENT_FEATURES).toHaveLength(42);
     for (const v of Object.values(out)) expect(v === null || ['string', 'number', 'boolean'].includes(typeof v)).toBe(true);
   });
 
@@ -103,5 +103,27 @@ describe('enrich', () => {
     const out = enrich(app({ ip: '36.110.0.5', device: { gps: { lat: 39.91, lon: 116.4 }, timezone: 'Asia/Shanghai' } }), { ...ctx, geo: createGeoProvider('geoip-lite') });
     expect(out).toMatchObject({ 'ip.geoSource': 'geoip-lite', 'ip.geoBuildDate': '2023-11-15', 'ip.country': 'CN', 'geo.tzMismatch': false, 'geo.gpsIpMismatch': false });
     expect(typeof out['ip.accuracyKm']).toBe('number');
+  });
+});
+
+describe('enrich with the ASN database and the hosting ASes', async () => {
+  const { loadAsnDatabase, loadHostingAsns } = await import('../../../src/enrich/asn-file.js');
+  const { fileURLToPath } = await import('node:url');
+  const asn = loadAsnDatabase();
+  const hosting = loadHostingAsns(fileURLToPath(new URL('../../../config/hosting-asns.yaml', import.meta.url)));
+  const withAsn: EnrichContext = { geo, lists: NO_IP_LISTS, ua: new DeviceParser(), asn, hosting };
+
+  it('names the AS, and makes a mainland cloud address a data-centre address although no list is loaded', () => {
+    expect(enrich(app({ ip: '47.92.10.20' }), withAsn)).toMatchObject({
+      'ip.asn': 37963, 'ip.asOrg': 'Hangzhou Alibaba Advertising Co.,Ltd.', 'ip.hosting': true, 'ip.hostingProvider': 'Alibaba Cloud', 'ip.datacenter': true,
+    });
+  });
+
+  it('a mobile network: AS known, not hosting, data-centre unknown without lists', () => {
+    expect(enrich(app({ ip: '117.136.0.1' }), withAsn)).toMatchObject({ 'ip.asn': 56048, 'ip.hosting': false, 'ip.hostingProvider': null, 'ip.datacenter': null });
+  });
+
+  it('without the database everything AS-related is unknown (null), never "no"', () => {
+    expect(enrich(app({ ip: '47.92.10.20' }), { geo, lists: NO_IP_LISTS, ua: new DeviceParser() })).toMatchObject({ 'ip.asn': null, 'ip.hosting': null, 'ip.datacenter': null });
   });
 });

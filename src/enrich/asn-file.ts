@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { asnDatabase, parseAsnCsv, type AsnDatabase } from './asn.js';
+import { readAsnCache, writeAsnCache } from './asn-cache.js';
+import { parseHostingAsns, type HostingAsns } from './hosting.js';
+
+/** `@ip-location-db/asn`'s version is 2.3.YYYYMMDDHH: the day its data was built. */
+export function buildDateOfVersion(version: string): string {
+  const m = /(\d{4})(\d{2})(\d{2})\d{0,2}$/.exec(version);
+  return m ? `${m[1]}-${m[2]}-${m[3]}` : 'unknown';
+}
+
+/**
+ * Adapter: reads the ASN range tables (asn-ipv4-num.csv, asn-ipv6.csv) from `dir`, or from the installed
+ * `@ip-location-db/asn` package, through a binary cache in `cacheFile` when given (written on the first start
+ * after each data update). Throws an Error naming the file when one cannot be read.
+ */
+export function loadAsnDatabase(opts: { dir?: string; cacheFile?: string } = {}): AsnDatabase & { fromCache: boolean } {
+  const base = opts.dir ?? dirname(createRequire(import.meta.url).resolve('@ip-location-db/asn/package.json'));
+  const read = (name: string): string => {
+    const file = join(base, name);
+    try {
+      return readFileSync(file, 'latin1');
+    } catch (err) {
+      throw new Error(`ASN data ${file} cannot be read: ${(err as Error).message}`, { cause: err });
+    }
+  };
+  let version = 'unknown';
+  try {
+    version = (JSON.parse(readFileSync(join(base, 'package.json'), 'utf8')) as { version?: string }).version ?? version;
+  } catch {
+    // a directory of the user's own files: no package.json, no build date
+  }
+  const meta = { name: `ip-location-db asn ${version}`, buildDate: buildDateOfVersion(version) };
+  const key = `${base}@${version}`;
+  const cached = opts.cacheFile ? readAsnCache(opts.cacheFile, key) : null;
+  if (cached) return { ...asnDatabase(cached, meta), fromCache: true };
+  const tables = parseAsnCsv(read('asn-ipv4-num.csv'), read('asn-ipv6.csv'));
+  if (opts.cacheFile) writeAsnCache(opts.cacheFile, key, tables);
+  return { ...asnDatabase(tables, meta), fromCache: false };
+}
+
+export function loadHostingAsns(file: string): HostingAsns {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`hosting ASN file ${file} cannot be read: ${(err as Error).message}`, { cause: err });
+  }
+  return parseHostingAsns(text, file);
+}
+
+/** Where the binary ASN cache goes unless configured: the OS temp dir, one per user. */
+export function defaultAsnCacheFile(): string {
+  return join(tmpdir(), `lendguard-${process.getuid?.() ?? 'user'}`, 'asn.bin');
+}
