@@ -129,4 +129,4 @@ export type { GeoInfo, GeoProvider } from './geo/types.js';
 export { buildIpListMatcher, parseCidrList, NO_IP_LISTS, IP_LIST_KINDS, type IpListKind, type IpListMatcher, type IpListHit, type IpListWarning, type IpListSpec } from './ip-lists.js';
 export { loadIpListFiles, type IpListFileSpec, type LoadedIpLists } from './ip-lists-file.js';
 export { haversineKm, utcOffsetMinutes, gpsIpCheck, tzCheck, countryMismatch, regionMismatch, DEFAULT_IP_ACCURACY_KM } from './geo-consistency.js';
-export { travel, DEFAULT_MAX_SPEED_KMH, type Sighting, type TravelResult, type TravelOptions } from './travel.js';
+export { travel, DEFAULT_MAX_SPEED_KMH, type TravelPoint, type TravelResult, type TravelOptions } from './travel.js';

@@ -1,7 +1,7 @@
 import { haversineKm } from './geo-consistency.js';
 
-/** Impossible travel between two sightings of the same entity (pure; the caller fetches the previous sighting). */
-export interface Sighting {
+/** A position at a time, for the impossible-travel check (pure; the stored form is `Sighting` in features/sightings.ts). */
+export interface TravelPoint {
   lat: number;
   lon: number;
   atMs: number;
@@ -28,7 +28,7 @@ export interface TravelOptions {
   minDistanceKm?: number;
 }
 
-export function travel(prev: Sighting, curr: Sighting, opts: TravelOptions = {}): TravelResult {
+export function travel(prev: TravelPoint, curr: TravelPoint, opts: TravelOptions = {}): TravelResult {
   const maxSpeedKmh = opts.maxSpeedKmh ?? DEFAULT_MAX_SPEED_KMH;
   const minDistanceKm = opts.minDistanceKm ?? 1;
   const radii = Math.max(0, prev.accuracyKm ?? 0) + Math.max(0, curr.accuracyKm ?? 0);

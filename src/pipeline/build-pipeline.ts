@@ -45,6 +45,7 @@ export function buildPipeline(config: Config, parts: PipelineParts): PipelineDep
     store: parts.store,
     enrich: (app) => enrich(app, parts.enrichContext),
     travel: { maxSpeedKmh: config.enrichment.maxTravelSpeedKmh },
+    ipDefaultAccuracyKm: config.enrichment.ipDefaultAccuracyKm,
     ...(parts.degradation ? { degradation: parts.degradation } : {}),
     ...(parts.graph ? { graph: parts.graph } : {}),
     pseudonymise: createPseudonymiser(parts.piiKey),

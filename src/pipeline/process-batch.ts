@@ -31,6 +31,8 @@ export interface PipelineDeps {
   /** Pure enrichment of one application (IP, device, geo consistency). */
   enrich: (app: Application) => Record<string, EvidenceValue>;
   travel: TravelOptions;
+  /** Radius assumed for an IP location without one (`enrichment.ipDefaultAccuracyKm`); default 50 km. */
+  ipDefaultAccuracyKm?: number;
   /** Read once per batch: over the latency budget, optional counters and rules are skipped. */
   degradation?: () => Degradation & { skipCounters: readonly string[] };
   /** The identity graph replica; without it there are no graph features or ring alerts. */
@@ -79,7 +81,7 @@ function accept(record: InputRecord, deps: PipelineDeps, specs: readonly Velocit
     enrichment['app.eventTimeClamped'] = true;
     enrichment['app.eventTimeSkewMs'] = time.clampedByMs;
   }
-  const where = bestLocation(app, { lat: num(enrichment['ip.lat']), lon: num(enrichment['ip.lon']), accuracyKm: num(enrichment['ip.accuracyKm']) });
+  const where = bestLocation(app, { lat: num(enrichment['ip.lat']), lon: num(enrichment['ip.lon']), accuracyKm: num(enrichment['ip.accuracyKm']) }, deps.ipDefaultAccuracyKm);
   const state: ApplicationState = {
     applicationId: app.applicationId,
     source: `${record.source.topic}/${record.source.partition}/${record.source.offset}`,

@@ -146,3 +146,27 @@ describe('processBatch', () => {
     expect(batch.assessments[0]?.enrichment['app.eventTimeClamped']).toBe(true);
   });
 });
+
+describe('enrichment.ipDefaultAccuracyKm', () => {
+  it('reaches the travel check: a wide IP radius makes an IP-only hop between cities possible', async () => {
+    const hop = (id: string, ip: string, atMs: number): InputRecord =>
+      record(
+        bytes(
+          exampleApp((a) => {
+            a.applicationId = id;
+            a.network.ip = ip;
+            a.eventTime = new Date(atMs).toISOString();
+            delete a.device.gps;
+          }),
+        ),
+      );
+    const impossible = async (km?: number): Promise<unknown> => {
+      const d = deps(km === undefined ? {} : { ipDefaultAccuracyKm: km });
+      await processBatch([hop(`beijing-${km}`, '123.123.0.1', T0)], d);
+      const [second] = (await processBatch([hop(`hangzhou-${km}`, '223.5.5.5', T0 + 60_000)], d)).assessments;
+      return second?.features['travel.identity.impossible'];
+    };
+    expect(await impossible()).toBe(true); // ~1,100 km in a minute, 50 km radii
+    expect(await impossible(1000)).toBe(false); // radii of 1,000 km each cover the hop
+  });
+});
