@@ -112,15 +112,26 @@ export function enrich(app: Application, ctx: EnrichContext): Enrichment {
   };
 }
 
+/**
+ * Every enrichment feature and the kind of value it holds when known: the one list. The rules' feature
+ * catalogue (src/rules/features.ts) and the tests read it, so what is computed and what rules may read
+ * cannot drift apart.
+ */
+export const ENRICHMENT_FEATURE_KINDS = {
+  'ip.class': 'string', 'ip.version': 'number', 'ip.subnet': 'string', 'ip.country': 'string', 'ip.region': 'string',
+  'ip.city': 'string', 'ip.lat': 'number', 'ip.lon': 'number', 'ip.accuracyKm': 'number', 'ip.timezone': 'string',
+  'ip.geoSource': 'string', 'ip.geoBuildDate': 'string', 'ip.datacenter': 'bool', 'ip.vpn': 'bool', 'ip.tor': 'bool',
+  'ip.blocked': 'bool', 'ip.allowed': 'bool', 'ip.asn': 'number', 'ip.asOrg': 'string', 'ip.hosting': 'bool',
+  'ip.hostingProvider': 'string', 'device.browser': 'string', 'device.browserVersion': 'string', 'device.os': 'string',
+  'device.osVersion': 'string', 'device.type': 'string', 'device.vendor': 'string', 'device.model': 'string',
+  'device.bot': 'bool', 'device.headless': 'bool', 'device.uaMissing': 'bool', 'device.platformMismatch': 'bool',
+  'device.emulator': 'bool', 'device.rooted': 'bool', 'geo.hasGps': 'bool', 'geo.gpsIpDistanceKm': 'number',
+  'geo.gpsIpMismatch': 'bool', 'geo.deviceTzOffsetMin': 'number', 'geo.ipTzOffsetMin': 'number', 'geo.tzMismatch': 'bool',
+  'geo.countryMismatch': 'bool', 'geo.regionMismatch': 'bool',
+} as const satisfies Record<keyof Enrichment, 'string' | 'number' | 'bool'>;
+
 /** The feature names, in output order, for the rules team and for tests. */
-export const ENRICHMENT_FEATURES = [
-  'ip.class', 'ip.version', 'ip.subnet', 'ip.country', 'ip.region', 'ip.city', 'ip.lat', 'ip.lon', 'ip.accuracyKm',
-  'ip.timezone', 'ip.geoSource', 'ip.geoBuildDate', 'ip.datacenter', 'ip.vpn', 'ip.tor', 'ip.blocked', 'ip.allowed',
-  'ip.asn', 'ip.asOrg', 'ip.hosting', 'ip.hostingProvider', 'device.browser', 'device.browserVersion', 'device.os', 'device.osVersion', 'device.type',
-  'device.vendor', 'device.model', 'device.bot', 'device.headless', 'device.uaMissing', 'device.platformMismatch',
-  'device.emulator', 'device.rooted', 'geo.hasGps', 'geo.gpsIpDistanceKm', 'geo.gpsIpMismatch', 'geo.deviceTzOffsetMin',
-  'geo.ipTzOffsetMin', 'geo.tzMismatch', 'geo.countryMismatch', 'geo.regionMismatch',
-] as const satisfies readonly (keyof Enrichment)[];
+export const ENRICHMENT_FEATURES = Object.keys(ENRICHMENT_FEATURE_KINDS) as (keyof Enrichment)[];
 
 export { classifyIp, type IpClass, type IpInfo } from './ip.js';
 export { DeviceParser, parseUserAgent, platformMismatch, deviceFeatures, osFamily, type UaInfo, type DeviceType, type DeviceFeatures } from './device.js';

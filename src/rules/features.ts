@@ -4,6 +4,7 @@
  * Shared with the pipeline so that what is computed and what rules read cannot drift apart.
  */
 
+import { ENRICHMENT_FEATURE_KINDS } from '../enrich/index.js';
 import { GRAPH_FEATURES } from '../graph/neighbourhood.js';
 
 export type FeatureKind = 'count' | 'number' | 'bool' | 'string';
@@ -50,16 +51,9 @@ const OTHER_FEATURES: [string, FeatureKind][] = [
   // impossible travel between this application and the previous one of the same identity / device
   ...numbers(['travel.identity.speedKmh', 'travel.device.speedKmh', 'travel.identity.distanceKm', 'travel.device.distanceKm']),
   ...bools(['travel.identity.impossible', 'travel.device.impossible']),
-  // IP enrichment
-  ...strings(['ip.class', 'ip.subnet', 'ip.country', 'ip.region', 'ip.city', 'ip.timezone', 'ip.geoSource', 'ip.geoBuildDate', 'ip.asOrg', 'ip.hostingProvider', 'ip.masked']),
-  ...numbers(['ip.version', 'ip.lat', 'ip.lon', 'ip.accuracyKm', 'ip.asn']),
-  ...bools(['ip.datacenter', 'ip.hosting', 'ip.vpn', 'ip.tor', 'ip.blocked', 'ip.allowed']),
-  // device (user agent + SDK)
-  ...strings(['device.browser', 'device.browserVersion', 'device.os', 'device.osVersion', 'device.type', 'device.vendor', 'device.model', 'device.platform', 'device.masked']),
-  ...bools(['device.bot', 'device.headless', 'device.uaMissing', 'device.platformMismatch', 'device.emulator', 'device.rooted']),
-  // geo consistency
-  ...bools(['geo.hasGps', 'geo.gpsIpMismatch', 'geo.tzMismatch', 'geo.countryMismatch', 'geo.regionMismatch']),
-  ...numbers(['geo.gpsIpDistanceKm', 'geo.deviceTzOffsetMin', 'geo.ipTzOffsetMin']),
+  // IP, device and geo enrichment (src/enrich/index.ts keeps the one list), and the display values next to them
+  ...(Object.entries(ENRICHMENT_FEATURE_KINDS) as [string, FeatureKind][]),
+  ...strings(['ip.masked', 'device.platform', 'device.masked']),
   // display values and the application itself
   ...strings(['identity.masked', 'phone.masked', 'app.partnerId', 'app.product']),
   ...numbers(['app.amount', 'app.termMonths']),
