@@ -37,7 +37,13 @@ async function main(): Promise<void> {
   const log = (line: string): void => console.log(line);
   try {
     const topics = await run.processorTopics('soak');
-    const env = processorEnv({ topics, groupId: run.group('soak'), redisPrefix: run.redisPrefix('soak'), maxBatchSize: 200, extra: { LENDGUARD_GRAPH_HORIZON_DAYS: String(HORIZON_MIN / 1440) } });
+    const env = processorEnv({
+      topics,
+      groupId: run.group('soak'),
+      redisPrefix: run.redisPrefix('soak'),
+      maxBatchSize: 200,
+      extra: { LENDGUARD_GRAPH_HORIZON_DAYS: String(HORIZON_MIN / 1440) },
+    });
     const counter = await OutputCounter.start(run, topics.assessments);
     const child = await spawnProcessor(run, env);
     await waitReady(child);
@@ -58,7 +64,12 @@ async function main(): Promise<void> {
         () => undefined,
       );
     }, 30_000);
-    const produced = await pacedProduce(run.kafka, topics.applications, { rate: RATE, durationMs: MINUTES * 60_000, seed: `${run.id}-soak`, onSent: () => undefined });
+    const produced = await pacedProduce(run.kafka, topics.applications, {
+      rate: RATE,
+      durationMs: MINUTES * 60_000,
+      seed: `${run.id}-soak`,
+      onSent: () => undefined,
+    });
     clearInterval(sampler);
     const deadline = Date.now() + 120_000;
     while (counter.count < produced.sent && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
@@ -72,21 +83,39 @@ async function main(): Promise<void> {
     const median = (xs: Sample[], f: (x: Sample) => number): number => [...xs.map(f)].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
     const first = steady.slice(0, tenth);
     const last = steady.slice(-tenth);
-    const rssSlope = steady.length > 2 ? ((mean(last, (x) => x.rssMiB) - mean(first, (x) => x.rssMiB)) / (((last[0]?.s ?? 0) - (first[0]?.s ?? 0)) / 3600 || 1)) : Number.NaN;
+    const rssSlope =
+      steady.length > 2 ? (mean(last, (x) => x.rssMiB) - mean(first, (x) => x.rssMiB)) / (((last[0]?.s ?? 0) - (first[0]?.s ?? 0)) / 3600 || 1) : Number.NaN;
     const result = {
-      when: new Date().toISOString(), machine: machine(), settings: { minutes: MINUTES, rate: RATE, horizonMinutes: HORIZON_MIN, warmupSeconds: WARMUP_S },
-      produced: produced.sent, assessed: counter.count, samples,
-      first: { graphApps: mean(first, (x) => x.graphApps), rssMiB: mean(first, (x) => x.rssMiB), heapMiB: mean(first, (x) => x.heapMiB), windowP99Ms: median(first, (x) => x.windowP99Ms), loopP99Ms: median(first, (x) => x.loopP99Ms) },
-      last: { graphApps: mean(last, (x) => x.graphApps), rssMiB: mean(last, (x) => x.rssMiB), heapMiB: mean(last, (x) => x.heapMiB), windowP99Ms: median(last, (x) => x.windowP99Ms), loopP99Ms: median(last, (x) => x.loopP99Ms) },
+      when: new Date().toISOString(),
+      machine: machine(),
+      settings: { minutes: MINUTES, rate: RATE, horizonMinutes: HORIZON_MIN, warmupSeconds: WARMUP_S },
+      produced: produced.sent,
+      assessed: counter.count,
+      samples,
+      first: {
+        graphApps: mean(first, (x) => x.graphApps),
+        rssMiB: mean(first, (x) => x.rssMiB),
+        heapMiB: mean(first, (x) => x.heapMiB),
+        windowP99Ms: median(first, (x) => x.windowP99Ms),
+        loopP99Ms: median(first, (x) => x.loopP99Ms),
+      },
+      last: {
+        graphApps: mean(last, (x) => x.graphApps),
+        rssMiB: mean(last, (x) => x.rssMiB),
+        heapMiB: mean(last, (x) => x.heapMiB),
+        windowP99Ms: median(last, (x) => x.windowP99Ms),
+        loopP99Ms: median(last, (x) => x.loopP99Ms),
+      },
       rssSlopeMiBPerHour: Math.round(rssSlope),
     };
     const m = result.machine;
-    const row = (name: string, x: typeof result.first): string => `| ${name} | ${x.graphApps.toLocaleString('en')} | ${x.rssMiB} | ${x.heapMiB} | ${x.windowP99Ms} | ${x.loopP99Ms} |`;
+    const row = (name: string, x: typeof result.first): string =>
+      `| ${name} | ${x.graphApps.toLocaleString('en')} | ${x.rssMiB} | ${x.heapMiB} | ${x.windowP99Ms} | ${x.loopP99Ms} |`;
     const md = `# Soak, ${MINUTES} min at ${RATE}/s (${result.when.slice(0, 10)})
 
 \`npx tsx bench/soak.bench.ts ${MINUTES} ${RATE} ${HORIZON_MIN}\` on ${m.cpu}, ${m.cores} cores (broker and Redis on the same cores), graph horizon ${HORIZON_MIN} min: ${produced.sent.toLocaleString('en')} applications produced, ${counter.count.toLocaleString('en')} assessed.
 
-After a warm-up of ${Math.round(WARMUP_S / 60)} min (the graph reaches its steady size), ${steady.length} samples, one every 30 s:
+${WARMUP_S >= (HORIZON_MIN + 12) * 60 ? `After a warm-up of ${Math.round(WARMUP_S / 60)} min (the graph reaches its steady size)` : `After ${Math.round(WARMUP_S / 60)} min (too short for the graph to reach its steady size, about ${HORIZON_MIN + 11} min: this profile checks that every application is assessed and what p99 is, not flatness)`}, ${steady.length} samples, one every 30 s:
 
 | steady state | graph applications | RSS MiB | heap MiB | window p99 ms (median) | event-loop p99 ms (median) |
 |---|---|---|---|---|---|
