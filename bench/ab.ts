@@ -79,8 +79,12 @@ async function main(): Promise<void> {
   const cpu = (r: ThroughputResult, name: string): string => String(r.cpu.find((c) => c.name === name)?.usPerApp ?? '–');
   const lines = ['| variant | round | steady /s | CPU µs/app: process | broker | Redis |', '|---|---|---|---|---|---|'];
   for (const { variant, round, r } of rows) {
-    const env = Object.entries(variant.env).map(([k, v]) => `${k}=${v}`).join(' ');
-    lines.push(`| ${variant.name}${env ? ` (${env})` : ''} | ${round} | ${r.steadyRatePerSec.toLocaleString('en-US')} | ${cpu(r, r.kind)} | ${cpu(r, 'broker')} | ${cpu(r, 'redis')} |`);
+    const env = Object.entries(variant.env)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
+    lines.push(
+      `| ${variant.name}${env ? ` (${env})` : ''} | ${round} | ${r.steadyRatePerSec.toLocaleString('en-US')} | ${cpu(r, r.kind)} | ${cpu(r, 'broker')} | ${cpu(r, 'redis')} |`,
+    );
   }
   process.stdout.write(`\n${lines.join('\n')}\n`);
 }
@@ -90,7 +94,10 @@ async function latencyRounds(run: Run, log: (line: string) => void, variants: Va
   for (let round = 1; round <= rounds; round++) {
     for (const variant of variants) {
       const kind = variant.name === 'pipe' ? 'pipe' : 'processor';
-      const r = await latency({ run, log }, { label: `ab-${variant.name}`, kind, rate, warmupMs: 35_000, measureMs: 30_000, maxBatchSize: 200, extraEnv: variant.env });
+      const r = await latency(
+        { run, log },
+        { label: `ab-${variant.name}`, kind, rate, warmupMs: 35_000, measureMs: 30_000, maxBatchSize: 200, extraEnv: variant.env },
+      );
       rows.push({ variant, round, r });
     }
   }

@@ -61,10 +61,11 @@ export class BarePipe {
     });
   }
 
-  private async eachBatch({ batch, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload; // the payload's functions are called on it (kafkajs types them as methods)
     const size = this.config.processing.maxBatchSize;
     for (let i = 0; i < batch.messages.length; i += size) {
-      if (!isRunning() || isStale()) return;
+      if (!payload.isRunning() || payload.isStale()) return;
       const chunk = batch.messages.slice(i, i + size);
       const entry = await this.acquire(batch.topic, batch.partition);
       const pending = chunk.filter((m) => BigInt(m.offset) >= entry.committedOffset);
@@ -90,7 +91,7 @@ export class BarePipe {
           throw err; // kafkajs retries the batch
         }
       }
-      resolveOffset((chunk[chunk.length - 1] as KafkaMessage).offset);
+      payload.resolveOffset((chunk[chunk.length - 1] as KafkaMessage).offset);
     }
   }
 

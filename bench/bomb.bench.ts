@@ -46,7 +46,11 @@ async function run(traffic: readonly GeneratedApplication[]): Promise<Run> {
     const bomb = isBomb.has((traffic[i] as GeneratedApplication).applicationId);
     let j = i;
     while (j < traffic.length && j - i < 200 && isBomb.has((traffic[j] as GeneratedApplication).applicationId) === bomb) j++;
-    const records: InputRecord[] = traffic.slice(i, j).map((a, k) => ({ key: a.applicationId, value: Buffer.from(JSON.stringify(a)), source: { topic: 't', partition: 0, offset: String(i + k), timestampMs: Date.parse(a.eventTime) } }));
+    const records: InputRecord[] = traffic.slice(i, j).map((a, k) => ({
+      key: a.applicationId,
+      value: Buffer.from(JSON.stringify(a)),
+      source: { topic: 't', partition: 0, offset: String(i + k), timestampMs: Date.parse(a.eventTime) },
+    }));
     const before = graph.work.scanned;
     const t = performance.now();
     const result = await processBatch(records, deps);
@@ -64,12 +68,23 @@ async function run(traffic: readonly GeneratedApplication[]): Promise<Run> {
   const flagged = bombAssessed.filter((a) => a.flags.some((f) => f.code === 'GRAPH_BURST' || f.code === 'RING_MEMBER'));
   const ringIds = [...new Set(flagged.map((a) => a.ring?.id ?? '?'))];
   const sizes = ringIds.map((id) => graph.ring(id, 1)?.size ?? 0);
-  const reasons = [...new Set(flagged.slice(-1).flatMap((a) => a.flags.filter((f) => f.code === 'GRAPH_BURST' || f.code === 'RING_MEMBER').map((f) => f.reason)))];
-  const normalFlaggedRing = assessments.filter((a) => !isBomb.has(a.applicationId) && traffic.length > 0 && a.flags.some((f) => f.code === 'GRAPH_BURST')).length;
+  const reasons = [
+    ...new Set(flagged.slice(-1).flatMap((a) => a.flags.filter((f) => f.code === 'GRAPH_BURST' || f.code === 'RING_MEMBER').map((f) => f.reason))),
+  ];
+  const normalFlaggedRing = assessments.filter(
+    (a) => !isBomb.has(a.applicationId) && traffic.length > 0 && a.flags.some((f) => f.code === 'GRAPH_BURST'),
+  ).length;
   return {
     normalPerSecond: normalCount / (normalMs / 1000),
     normalWork: summarise(work),
-    bomb: { applications: bombAssessed.length, flagged: flagged.length, rings: ringIds.length, ringIds: ringIds.slice(0, 5), largestRing: Math.max(0, ...sizes), reasons },
+    bomb: {
+      applications: bombAssessed.length,
+      flagged: flagged.length,
+      rings: ringIds.length,
+      ringIds: ringIds.slice(0, 5),
+      largestRing: Math.max(0, ...sizes),
+      reasons,
+    },
     normalFlaggedRing,
     seconds,
   };
@@ -78,12 +93,19 @@ async function run(traffic: readonly GeneratedApplication[]): Promise<Run> {
 async function main(): Promise<void> {
   const base = { seed: SEED, count: NORMAL, spanMs: SPAN_MS, profile: 'realistic', attackShare: 0.05 } as Parameters<typeof generateTraffic>[0];
   const plain = [...generateTraffic(base)];
-  const mixed = [...generateTraffic({ ...base, bomb: { count: BOMB, durationMs: 3_600_000 } } as Parameters<typeof generateTraffic>[0])];
+  const mixed = [...generateTraffic({ ...base, bomb: { count: BOMB, durationMs: 3_600_000 } })];
   await run(plain.slice(0, 5000)); // warm the JIT, so neither measured run pays for it
   const without = await run(plain);
   const withBomb = await run(mixed);
   const ratio = withBomb.normalPerSecond / without.normalPerSecond;
-  const result = { when: new Date().toISOString(), machine: machine(), settings: { normal: NORMAL, bomb: BOMB, seed: SEED, spanHours: 24 }, without, withBomb, normalRateRatio: ratio };
+  const result = {
+    when: new Date().toISOString(),
+    machine: machine(),
+    settings: { normal: NORMAL, bomb: BOMB, seed: SEED, spanHours: 24 },
+    without,
+    withBomb,
+    normalRateRatio: ratio,
+  };
   const m = result.machine;
   const b = withBomb.bomb;
   const md = `# Graph bomb (${result.when.slice(0, 10)})

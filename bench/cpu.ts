@@ -90,7 +90,11 @@ export class CpuMeter {
     const seconds = (to.atMs - from.atMs) / 1000;
     const shares = this.processes.map((p, i) => {
       const ticks = (to.ticks[i] as number) - (from.ticks[i] as number);
-      return { name: p.name, usPerApp: Math.round(((ticks / TICKS_PER_SECOND) * 1e6) / apps), cores: Math.round((ticks / TICKS_PER_SECOND / seconds) * 100) / 100 };
+      return {
+        name: p.name,
+        usPerApp: Math.round(((ticks / TICKS_PER_SECOND) * 1e6) / apps),
+        cores: Math.round((ticks / TICKS_PER_SECOND / seconds) * 100) / 100,
+      };
     });
     return shares.filter((s) => Number.isFinite(s.usPerApp));
   }

@@ -28,15 +28,24 @@ function perOp(label: string, n: number, fn: (i: number) => unknown): void {
 // Deterministic pseudo-random addresses (xorshift), so runs are comparable.
 let seed = 0x9e3779b9;
 const rnd = () => ((seed ^= seed << 13), (seed ^= seed >>> 17), (seed ^= seed << 5), seed >>> 0);
-const v4 = Array.from({ length: 100_000 }, () => { const n = rnd(); return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`; });
-const v6 = Array.from({ length: 100_000 }, () => `2${(rnd() % 0xfff).toString(16).padStart(3, '0')}:${(rnd() & 0xffff).toString(16)}:${(rnd() & 0xffff).toString(16)}::${(rnd() & 0xffff).toString(16)}`);
+const v4 = Array.from({ length: 100_000 }, () => {
+  const n = rnd();
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+});
+const v6 = Array.from(
+  { length: 100_000 },
+  () => `2${(rnd() % 0xfff).toString(16).padStart(3, '0')}:${(rnd() & 0xffff).toString(16)}:${(rnd() & 0xffff).toString(16)}::${(rnd() & 0xffff).toString(16)}`,
+);
 
 const lists = existsSync(fileURLToPath(dir))
-  ? time('load + build 4 list files (62,678 ranges)', () =>
-      loadIpListFiles([
-        { name: 'x4b-datacenter', kind: 'datacenter', files: [file('datacenter-ipv4.txt'), file('datacenter-ipv6.txt')] },
-        { name: 'x4b-vpn', kind: 'vpn', files: [file('vpn-ipv4.txt'), file('vpn-ipv6.txt')] },
-      ]).matcher)
+  ? time(
+      'load + build 4 list files (62,678 ranges)',
+      () =>
+        loadIpListFiles([
+          { name: 'x4b-datacenter', kind: 'datacenter', files: [file('datacenter-ipv4.txt'), file('datacenter-ipv6.txt')] },
+          { name: 'x4b-vpn', kind: 'vpn', files: [file('vpn-ipv4.txt'), file('vpn-ipv6.txt')] },
+        ]).matcher,
+    )
   : (console.log('no ../shared/data/iplists: list figures skipped'), NO_IP_LISTS);
 perOp('list match IPv4 (string in)', 1_000_000, (i) => lists.match(v4[i % v4.length] as string));
 perOp('list match IPv6 (string in)', 1_000_000, (i) => lists.match(v6[i % v6.length] as string));
@@ -56,7 +65,9 @@ const cold = new DeviceParser(10);
 perOp('UA parse, cache miss every time (unique UAs)', 50_000, (i) => cold.parse(`${uas[i % 3] as string} r${i}`));
 
 const apps: Application[] = v4.slice(0, 10_000).map((ip, i) => ({
-  applicationId: `a${i}`, eventTime: '2026-06-20T03:00:00Z', eventTimeMs: Date.UTC(2026, 5, 20, 3),
+  applicationId: `a${i}`,
+  eventTime: '2026-06-20T03:00:00Z',
+  eventTimeMs: Date.UTC(2026, 5, 20, 3),
   applicant: { nationalId: { id: 'n', masked: 'n' }, phone: { id: 'p', masked: 'p' }, contacts: [], declaredRegion: { country: 'CN', region: '浙江省' } },
   device: { deviceId: { id: 'd', masked: 'd' }, userAgent: uas[i % 3], platform: 'android', timezone: 'Asia/Shanghai', gps: { lat: 30.26, lon: 120.16 } },
   network: { ip, ipId: { id: 'i', masked: 'i' }, subnetId: { id: 's', masked: 's' } },

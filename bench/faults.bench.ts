@@ -33,10 +33,21 @@ async function main(): Promise<void> {
   };
   try {
     const topics = await run.processorTopics('faults');
-    const env = processorEnv({ topics, groupId: run.group('faults'), redisPrefix: run.redisPrefix('faults'), maxBatchSize: 100, extra: { LENDGUARD_REDIS_URL: redis.url, LENDGUARD_KAFKA_SESSION_TIMEOUT_MS: '10000' } });
+    const env = processorEnv({
+      topics,
+      groupId: run.group('faults'),
+      redisPrefix: run.redisPrefix('faults'),
+      maxBatchSize: 100,
+      extra: { LENDGUARD_REDIS_URL: redis.url, LENDGUARD_KAFKA_SESSION_TIMEOUT_MS: '10000' },
+    });
     const assessed = await OutputCounter.start(run, topics.assessments);
     const sent: string[] = [];
-    const producing = pacedProduce(run.kafka, topics.applications, { rate: RATE, durationMs: SECONDS * 1000, seed: `${run.id}-faults`, onSent: (keys) => sent.push(...keys) });
+    const producing = pacedProduce(run.kafka, topics.applications, {
+      rate: RATE,
+      durationMs: SECONDS * 1000,
+      seed: `${run.id}-faults`,
+      onSent: (keys) => sent.push(...keys),
+    });
     const perLife = Math.max(200, Math.floor((RATE * SECONDS) / (KILLS + 2)));
     let child: Child | undefined;
     let redisKilled = false;
@@ -75,9 +86,17 @@ async function main(): Promise<void> {
     const lost = sent.filter((key) => !counts.has(key)).length;
     const duplicated = [...counts.values()].filter((n) => n > 1).length;
     const result = {
-      when: new Date().toISOString(), machine: machine(), settings: { kills: KILLS, rate: RATE, seconds: SECONDS },
-      sent: sent.length, assessedByOwnReader: assessed.count, deadLetteredByOwnReader: dlq.count,
-      faults: KILLS + 1, lost, duplicated, seconds: Math.round((Date.now() - t0) / 1000), events,
+      when: new Date().toISOString(),
+      machine: machine(),
+      settings: { kills: KILLS, rate: RATE, seconds: SECONDS },
+      sent: sent.length,
+      assessedByOwnReader: assessed.count,
+      deadLetteredByOwnReader: dlq.count,
+      faults: KILLS + 1,
+      lost,
+      duplicated,
+      seconds: Math.round((Date.now() - t0) / 1000),
+      events,
     };
     const m = result.machine;
     const md = `# Fault profile (${result.when.slice(0, 10)})

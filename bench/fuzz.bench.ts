@@ -29,7 +29,11 @@ async function main(): Promise<void> {
   while (counts.records < N) {
     const batches = fc.sample(fc.array(hostileRecord, { minLength: 1, maxLength: 20 }), { numRuns: 500, seed: SEED * 100_003 + round++ });
     for (const values of batches) {
-      const records: InputRecord[] = values.map((value, k) => ({ key: `k${counts.records + k}`, value, source: { topic: 'in', partition: 0, offset: String(counts.records + k), timestampMs: FUZZ_NOW } }));
+      const records: InputRecord[] = values.map((value, k) => ({
+        key: `k${counts.records + k}`,
+        value,
+        source: { topic: 'in', partition: 0, offset: String(counts.records + k), timestampMs: FUZZ_NOW },
+      }));
       const result = await processBatch(records, deps);
       deps.graph.acknowledge(result.reportedRings);
       const outcome = new Map<string, number>();
@@ -50,7 +54,15 @@ async function main(): Promise<void> {
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  const result = { when: new Date().toISOString(), machine: machine(), settings: { records: N, seed: SEED }, counts, byCode: Object.fromEntries(byCode), heap, seconds };
+  const result = {
+    when: new Date().toISOString(),
+    machine: machine(),
+    settings: { records: N, seed: SEED },
+    counts,
+    byCode: Object.fromEntries(byCode),
+    heap,
+    seconds,
+  };
   const md = `# Fuzz profile (${result.when.slice(0, 10)})
 
 \`node --expose-gc --import tsx bench/fuzz.bench.ts ${N} ${SEED}\` on ${result.machine.cpu}, ${result.machine.cores} cores: ${counts.records.toLocaleString('en')} hostile records in batches of 1–20 through the in-process pipeline in ${seconds.toFixed(0)} s.
@@ -59,7 +71,10 @@ async function main(): Promise<void> {
 |---|---|---|---|---|
 | ${counts.records.toLocaleString('en')} | ${counts.assessed.toLocaleString('en')} | ${counts.deadLettered.toLocaleString('en')} | **${counts.violations}** | ${heap[0]?.heapMiB ?? '–'} / ${heap.at(-1)?.heapMiB ?? '–'} MiB |
 
-Dead letters by code: ${[...byCode].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n.toLocaleString('en')}`).join(', ')}.
+Dead letters by code: ${[...byCode]
+    .sort((a, b) => b[1] - a[1])
+    .map(([c, n]) => `${c} ${n.toLocaleString('en')}`)
+    .join(', ')}.
 (The heap grows with the identity graph and the in-memory windows of the assessed applications; nothing else is kept.)
 `;
   console.log(md);

@@ -14,11 +14,11 @@
  *
  * Writes bench/results/graph.{json,md}.
  */
-import type { RawApplication } from '../src/domain/application.js';
 import { generateTraffic } from '../src/generate/index.js';
 import { GraphService } from '../src/graph/graph-service.js';
 import { encodeLinkRecord, parseLinkRecord } from '../src/graph/link-record.js';
 import type { GraphLink } from '../src/graph/links.js';
+import type { RingState } from '../src/graph/ring-events.js';
 import { createPseudonymiser, pseudonymiseApplication } from '../src/boundary/pseudonymise.js';
 import { loadConfig } from '../src/platform/config.js';
 import { machine, record, summarise } from './lib.js';
@@ -28,7 +28,11 @@ const CHECKPOINT = Number(process.argv[3] ?? 100_000);
 const PROFILE = (process.argv[4] ?? 'realistic') as 'realistic' | 'simple';
 const SPAN_MS = 30 * 86_400_000;
 const START = Date.UTC(2026, 5, 1);
-const gc = (globalThis as { gc?: () => void }).gc ?? ((): void => { throw new Error('run with node --expose-gc'); });
+const gc =
+  (globalThis as { gc?: () => void }).gc ??
+  ((): void => {
+    throw new Error('run with node --expose-gc');
+  });
 const settings = loadConfig({ env: {} }).graph;
 const pseudonymise = createPseudonymiser('bench-graph-key-0123456789abcdef');
 const fmt = (x: number, d = 1): string => x.toFixed(d);
@@ -58,10 +62,10 @@ function main(): void {
   let i = 0;
   let rings = 0;
   const started = performance.now();
-  for (const generated of generateTraffic({ seed: 'graph-bench', count: N, startMs: START, spanMs: SPAN_MS, profile: PROFILE, attackShare: 0.05 } as Parameters<typeof generateTraffic>[0])) {
+  for (const generated of generateTraffic({ seed: 'graph-bench', count: N, startMs: START, spanMs: SPAN_MS, profile: PROFILE, attackShare: 0.05 })) {
     const { _truth: _t, ...raw } = generated;
-    const app = pseudonymiseApplication(raw as RawApplication, pseudonymise);
-    const pending = new Map();
+    const app = pseudonymiseApplication(raw, pseudonymise);
+    const pending = new Map<string, RingState>();
     const t0 = performance.now();
     const seen = graph.observe(app, true, pending);
     graph.acknowledge(pending);
@@ -81,7 +85,9 @@ function main(): void {
     }
     if (i % tenth === 0 || i === N) {
       tenths.push({ from: i - us.length, us: summarise(us), scanned: summarise(scanned), appsPerSecond: us.length / (us.reduce((a, b) => a + b, 0) / 1e6) });
-      console.log(`  ${i.toLocaleString('en')} applications, ${fmt((performance.now() - started) / 1000)} s; graph p99 ${fmt(tenths.at(-1)?.us.p99 ?? 0)} µs, scanned p99 ${tenths.at(-1)?.scanned.p99}`);
+      console.log(
+        `  ${i.toLocaleString('en')} applications, ${fmt((performance.now() - started) / 1000)} s; graph p99 ${fmt(tenths.at(-1)?.us.p99 ?? 0)} µs, scanned p99 ${tenths.at(-1)?.scanned.p99}`,
+      );
       us = [];
       scanned = [];
     }
@@ -93,7 +99,7 @@ function main(): void {
   // Eviction of the oldest tenth of event time, in the slices the replica uses.
   const slices: number[] = [];
   let evicted = 0;
-  for (let more = true; more; ) {
+  for (let more = true; more;) {
     const t = performance.now();
     const r = graph.evictOlderThan(START + SPAN_MS / 10, 5000);
     slices.push(performance.now() - t);
@@ -134,7 +140,10 @@ function main(): void {
     eviction: { apps: evicted, slices: slices.length, sliceMs: summarise(slices) },
     rebuildSeconds: rebuildS,
   };
-  const rows = tenths.map((t) => `| ${t.from.toLocaleString('en')} | ${fmt(t.us.p50)} / ${fmt(t.us.p99)} / ${fmt(t.us.max, 0)} | ${t.scanned.p50} / ${t.scanned.p99} / ${t.scanned.max} | ${Math.round(t.appsPerSecond).toLocaleString('en')} |`);
+  const rows = tenths.map(
+    (t) =>
+      `| ${t.from.toLocaleString('en')} | ${fmt(t.us.p50)} / ${fmt(t.us.p99)} / ${fmt(t.us.max, 0)} | ${t.scanned.p50} / ${t.scanned.p99} / ${t.scanned.max} | ${Math.round(t.appsPerSecond).toLocaleString('en')} |`,
+  );
   const m = result.machine;
   const md = `# Identity graph cost (${result.when.slice(0, 10)})
 

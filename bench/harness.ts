@@ -44,7 +44,6 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
   }
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // One benchmark run: random names, and everything to delete afterwards.
 
@@ -80,7 +79,11 @@ export class Run {
     await admin.connect();
     try {
       const configEntries = Object.entries(config).map(([name, value]) => ({ name, value }));
-      await admin.createTopics({ waitForLeaders: true, timeout: 30_000, topics: names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1, configEntries })) });
+      await admin.createTopics({
+        waitForLeaders: true,
+        timeout: 30_000,
+        topics: names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1, configEntries })),
+      });
     } finally {
       await admin.disconnect();
     }
@@ -212,7 +215,12 @@ export interface Preloaded {
  * Produces `count` generator applications to `topic` as fast as possible (several sends in flight,
  * keyed by applicationId like the real producers). Event time is spread over `spanMs` before now.
  */
-export async function preload(kafka: Kafka, topic: string, count: number, opts: { seed: string; spanMs?: number; inFlight?: number; batch?: number }): Promise<Preloaded> {
+export async function preload(
+  kafka: Kafka,
+  topic: string,
+  count: number,
+  opts: { seed: string; spanMs?: number; inFlight?: number; batch?: number },
+): Promise<Preloaded> {
   const spanMs = opts.spanMs ?? 2 * 3_600_000;
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   await producer.connect();
@@ -268,7 +276,10 @@ export async function pacedProduce(
       const sentAt = Date.now();
       // The record timestamp is the send time, so the processor's own latency figures use the same origin.
       const ts = String(sentAt);
-      opts.onSent(batch.map((r) => r.applicationId), sentAt);
+      opts.onSent(
+        batch.map((r) => r.applicationId),
+        sentAt,
+      );
       await producer.send({ topic, acks: -1, messages: batch.map((r, i) => ({ key: r.applicationId, value: values[i] as string, timestamp: ts })) });
       sent += batch.length;
     }
@@ -298,7 +309,13 @@ export class OutputCounter {
   private constructor(private readonly consumer: Consumer) {}
 
   static async start(run: Run, topic: string, opts: CounterOptions = {}): Promise<OutputCounter> {
-    const consumer = run.kafka.consumer({ groupId: run.group('count'), readUncommitted: false, maxWaitTimeInMs: 100, maxBytes: 50 << 20, maxBytesPerPartition: 8 << 20 });
+    const consumer = run.kafka.consumer({
+      groupId: run.group('count'),
+      readUncommitted: false,
+      maxWaitTimeInMs: 100,
+      maxBytes: 50 << 20,
+      maxBytesPerPartition: 8 << 20,
+    });
     const counter = new OutputCounter(consumer);
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -349,7 +366,11 @@ export class OutputCounter {
 }
 
 /** Waits until `counter` reached `total`, failing if nothing arrives for `stallMs` or after `timeoutMs`. */
-export async function awaitCount(counter: { readonly count: number }, total: number, opts: { timeoutMs: number; stallMs: number; what: string; onTick?: () => void }): Promise<void> {
+export async function awaitCount(
+  counter: { readonly count: number },
+  total: number,
+  opts: { timeoutMs: number; stallMs: number; what: string; onTick?: () => void },
+): Promise<void> {
   const deadline = Date.now() + opts.timeoutMs;
   let last = counter.count;
   let lastChange = Date.now();
@@ -382,7 +403,13 @@ export interface Child {
 }
 
 /** The environment of a processor (or the pipe) wired to one set-up; the parent's LENDGUARD_* are not inherited. */
-export function processorEnv(o: { topics: Topics; groupId: string; redisPrefix: string; maxBatchSize: number; extra?: Record<string, string> }): Record<string, string> {
+export function processorEnv(o: {
+  topics: Topics;
+  groupId: string;
+  redisPrefix: string;
+  maxBatchSize: number;
+  extra?: Record<string, string>;
+}): Record<string, string> {
   return {
     LENDGUARD_KAFKA_BROKERS: BROKERS.join(','),
     LENDGUARD_KAFKA_GROUP_ID: o.groupId,
@@ -425,7 +452,9 @@ export async function spawnChild(run: Run, script: string, args: string[], env: 
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, pid: child.pid ?? -1, port, exited, output: () => out };
 }
 

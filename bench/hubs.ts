@@ -5,7 +5,11 @@ import type { GeneratedApplication } from '../src/generate/index.js';
  * internals, so the same classes can be computed for any labelled traffic): a household address, an office
  * NAT, a carrier NAT, a popular contact. An application can be in several.
  */
-export type HubClass = 'family (shared address, 2–4 identities)' | 'office NAT (IP of 5–49 identities, mostly one employer)' | 'carrier NAT (IP of ≥ 50 identities)' | 'popular contact (listed by ≥ 1 % of applications)';
+export type HubClass =
+  | 'family (shared address, 2–4 identities)'
+  | 'office NAT (IP of 5–49 identities, mostly one employer)'
+  | 'carrier NAT (IP of ≥ 50 identities)'
+  | 'popular contact (listed by ≥ 1 % of applications)';
 
 const digits = (phone: string): string => phone.replace(/\D/g, '').replace(/^86(?=1\d{10}$)/, '');
 

@@ -12,7 +12,9 @@ import { loadRuleSetFile } from '../src/rules/file.js';
 import { createMemoryStateStore } from '../src/state/memory-state-store.js';
 
 export const benchConfig = loadConfig({ env: {} });
-export const benchRules = loadRuleSetFile(process.env.RULES_FILE ?? fileURLToPath(new URL('../config/rules.yaml', import.meta.url)), { knownFeatures: KNOWN_FEATURES });
+export const benchRules = loadRuleSetFile(process.env.RULES_FILE ?? fileURLToPath(new URL('../config/rules.yaml', import.meta.url)), {
+  knownFeatures: KNOWN_FEATURES,
+});
 const geo = createGeoProvider('dbip');
 const parser = new DeviceParser(50_000);
 

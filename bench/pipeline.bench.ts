@@ -74,7 +74,11 @@ async function pipeline(label: string, store: StateStore): Promise<{ usPerApp: n
     topics: { assessments: 'a', alerts: 'b', dlq: 'c' },
     processorId: 'bench',
   };
-  const records: InputRecord[] = inputs.map((value, i) => ({ key: null, value, source: { topic: 't', partition: 0, offset: String(i), timestampMs: Date.now() } }));
+  const records: InputRecord[] = inputs.map((value, i) => ({
+    key: null,
+    value,
+    source: { topic: 't', partition: 0, offset: String(i), timestampMs: Date.now() },
+  }));
   const batchMs: number[] = [];
   const t0 = performance.now();
   for (let i = 0; i < records.length; i += BATCH) {
@@ -98,7 +102,11 @@ async function main(): Promise<void> {
     pseudonymise: stage('pseudonymise (9 HMACs)', raws, (r) => pseudonymiseApplication(r, pseudonymise)),
     enrich: stage('enrich (geo, lists, UA, geo)', apps, (a) => enrich(a, ctx)),
     counters: stage('counter updates', apps, (a) => countersFor(a, DEFAULT_VELOCITY)),
-    rules: stage(`rules (${ruleSet.rules.length} CEL rules)`, apps.map((a, i) => featuresFor(a, enriched[i] ?? {}, {})), (f) => evaluate(ruleSet, f)),
+    rules: stage(
+      `rules (${ruleSet.rules.length} CEL rules)`,
+      apps.map((a, i) => featuresFor(a, enriched[i] ?? {}, {})),
+      (f) => evaluate(ruleSet, f),
+    ),
   };
   console.log('');
   const redis = new Redis('redis://127.0.0.1:6379');
@@ -108,7 +116,14 @@ async function main(): Promise<void> {
   const keys = await redis.keys(`${prefix}*`);
   for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
   await redis.quit();
-  const result = { when: new Date().toISOString(), machine: machine(), settings: { applications: N, batch: BATCH, ipLists: lists !== NO_IP_LISTS }, stagesUsPerApp: stages, withRedis, withMemory };
+  const result = {
+    when: new Date().toISOString(),
+    machine: machine(),
+    settings: { applications: N, batch: BATCH, ipLists: lists !== NO_IP_LISTS },
+    stagesUsPerApp: stages,
+    withRedis,
+    withMemory,
+  };
   const md = [
     `# Pipeline stage cost (${result.when.slice(0, 10)})`,
     '',

@@ -137,8 +137,14 @@ export function summariseProfile(file: string, top = 25): ProfileSummary {
     durationMs,
     busyMs: busyUs / 1000,
     idlePct: totalUs > 0 ? (100 * idleUs) / totalUs : 0,
-    topSelf: [...self.values()].sort((a, b) => b.us - a.us).slice(0, top).map((e) => entry(e.node, e.us)),
+    topSelf: [...self.values()]
+      .sort((a, b) => b.us - a.us)
+      .slice(0, top)
+      .map((e) => entry(e.node, e.us)),
     areas: [...areas].sort((a, b) => b[1] - a[1]).map(([area, us]) => ({ area, ms: us / 1000, pct: (100 * us) / busyUs })),
-    topInclusiveOurs: [...inclusive.values()].sort((a, b) => b.us - a.us).slice(0, 15).map((e) => entry(e.node, e.us)),
+    topInclusiveOurs: [...inclusive.values()]
+      .sort((a, b) => b.us - a.us)
+      .slice(0, 15)
+      .map((e) => entry(e.node, e.us)),
   };
 }

@@ -12,7 +12,6 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { Partitioners } from 'kafkajs';
-import type { RawApplication } from '../src/domain/application.js';
 import { generateTraffic } from '../src/generate/index.js';
 import { GraphService } from '../src/graph/graph-service.js';
 import { encodeLinkRecord } from '../src/graph/link-record.js';
@@ -53,9 +52,9 @@ async function main(): Promise<void> {
   let bytes = 0;
   let produced = 0;
   const t0 = performance.now();
-  for (const generated of generateTraffic({ seed: 'rebuild', count: N, spanMs: 30 * 86_400_000, startMs: Date.now() - 31 * 86_400_000, profile: PROFILE } as Parameters<typeof generateTraffic>[0])) {
+  for (const generated of generateTraffic({ seed: 'rebuild', count: N, spanMs: 30 * 86_400_000, startMs: Date.now() - 31 * 86_400_000, profile: PROFILE })) {
     const { _truth: _t, ...raw } = generated;
-    const app = pseudonymiseApplication(raw as RawApplication, pseudonymise);
+    const app = pseudonymiseApplication(raw, pseudonymise);
     const value = encodeLinkRecord(app.applicationId, linksFor(app));
     bytes += value.length;
     batch.push({ key: app.applicationId, value });
@@ -77,7 +76,12 @@ async function main(): Promise<void> {
   const replica = createGraphReplica({
     tableFeed: (o) => new KafkaTableFeed({ ...o, kafka, admin, logger }),
     topicRecords: async (topic) => (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0),
-    graph, topics, groupPrefix: `${id}-replica`, horizonMs: 90 * 86_400_000, evictEveryMs: 3_600_000, logger,
+    graph,
+    topics,
+    groupPrefix: `${id}-replica`,
+    horizonMs: 90 * 86_400_000,
+    evictEveryMs: 3_600_000,
+    logger,
     now: () => Date.now(),
     onBadRecord: (topic, reason) => console.error(`bad record on ${topic}: ${reason}`),
   });

@@ -98,7 +98,9 @@ export function renderMarkdown(r: SuiteResult): string {
   if (r.throughput.ratio !== undefined) {
     L.push(`**Ratio processor / pipe: ${r.throughput.ratio.toFixed(2)}** (goal ≥ 0.5: ${r.throughput.ratio >= 0.5 ? 'met' : 'not met'}).`);
     L.push('');
-    L.push('CPU µs per application: user + system CPU time of each process (all threads) over the same 10–90 % window, divided by the applications committed in it. Steadier than the rate on a shared machine, and it shows where the time goes.');
+    L.push(
+      'CPU µs per application: user + system CPU time of each process (all threads) over the same 10–90 % window, divided by the applications committed in it. Steadier than the rate on a shared machine, and it shows where the time goes.',
+    );
     L.push('');
   }
 
@@ -110,7 +112,9 @@ export function renderMarkdown(r: SuiteResult): string {
     const one = r.scaling.find((x) => x.instances === 1);
     for (const x of r.scaling) {
       const vs = one && one.steadyRatePerSec > 0 ? `${(x.steadyRatePerSec / one.steadyRatePerSec).toFixed(2)}×` : '';
-      L.push(`| ${x.instances} | **${n0(x.steadyRatePerSec)}** | ${n0(x.ratePerSec)} | ${vs} | ${n1(x.startupSeconds)} / ${n1(x.wallSeconds)} | ${(x.perInstance ?? []).map(n0).join(' / ')} |`);
+      L.push(
+        `| ${x.instances} | **${n0(x.steadyRatePerSec)}** | ${n0(x.ratePerSec)} | ${vs} | ${n1(x.startupSeconds)} / ${n1(x.wallSeconds)} | ${(x.perInstance ?? []).map(n0).join(' / ')} |`,
+      );
     }
     L.push('');
   }
@@ -118,9 +122,13 @@ export function renderMarkdown(r: SuiteResult): string {
   if (r.latency.length > 0) {
     L.push('## End-to-end latency at fixed offered rates (ms)');
     L.push('');
-    L.push('Send time (bench producer) → the output readable by a read_committed consumer. Processor view: its own `lendguard_latency_window_ms` (record timestamp → committed, last 30 s) and the growth of `lendguard_assessment_latency_seconds` over the window (bucket upper bounds).');
+    L.push(
+      'Send time (bench producer) → the output readable by a read_committed consumer. Processor view: its own `lendguard_latency_window_ms` (record timestamp → committed, last 30 s) and the growth of `lendguard_assessment_latency_seconds` over the window (bucket upper bounds).',
+    );
     L.push('');
-    L.push('| offered /s | pipe p50 / p95 / p99 / max | processor p50 / p95 / p99 / max | processor window p50 / p99 | processor histogram p50 / p99 | degraded |');
+    L.push(
+      '| offered /s | pipe p50 / p95 / p99 / max | processor p50 / p95 / p99 / max | processor window p50 / p99 | processor histogram p50 / p99 | degraded |',
+    );
     L.push('|---|---|---|---|---|---|');
     for (const l of r.latency) {
       const e = (x: LatencyResult | undefined): string =>
@@ -154,7 +162,9 @@ export function renderMarkdown(r: SuiteResult): string {
     const m = r.memory;
     L.push(`## Memory after ${n0(m.applications)} applications (one processor${m.timeCapped ? `; target ${n0(m.target)}, time-capped` : ''})`);
     L.push('');
-    L.push('| RSS MiB | peak RSS MiB | heap used / total MiB | external MiB | growth per 100k (RSS / heap MiB) | run s (input produced meanwhile) | Redis growth |');
+    L.push(
+      '| RSS MiB | peak RSS MiB | heap used / total MiB | external MiB | growth per 100k (RSS / heap MiB) | run s (input produced meanwhile) | Redis growth |',
+    );
     L.push('|---|---|---|---|---|---|---|');
     L.push(
       `| **${n0(m.rssMiB)}** | ${n0(m.peakRssMiB)} | **${n0(m.heapUsedMiB)}** / ${n0(m.heapTotalMiB)} | ${n0(m.externalMiB)} | ${n0(m.rssMiBPer100k)} / ${n0(m.heapMiBPer100k)} | ${n0(m.seconds)} (${n0(m.ratePerSec)}/s) | ` +
@@ -172,7 +182,9 @@ export function renderMarkdown(r: SuiteResult): string {
     const p = r.profile.summary;
     L.push(`## CPU profile of the processor (throughput run, --cpu-prof, ${n0(r.profile.run.records)} applications)`);
     L.push('');
-    L.push(`Profile ${Math.round(p.durationMs / 1000)} s, busy ${Math.round(p.busyMs / 1000)} s (idle ${p.idlePct.toFixed(0)} %). Rate under the profiler: ${n0(r.profile.run.steadyRatePerSec)}/s. Shares are of busy time.`);
+    L.push(
+      `Profile ${Math.round(p.durationMs / 1000)} s, busy ${Math.round(p.busyMs / 1000)} s (idle ${p.idlePct.toFixed(0)} %). Rate under the profiler: ${n0(r.profile.run.steadyRatePerSec)}/s. Shares are of busy time.`,
+    );
     L.push('');
     L.push('By area (self time):');
     L.push('');
@@ -238,6 +250,9 @@ export function updateDocs(md: string, file = new URL('../docs/benchmarks.md', i
   const b = text.indexOf(END);
   if (a < 0 || b < a) return false;
   const body = md.replace(/^# .*\n/, '').replace(/^## /gm, '### ');
-  writeFileSync(file, `${text.slice(0, a + START.length)}\n\n_Written by \`npm run bench\` from bench/results/latest.md._\n\n${body.trim()}\n\n${text.slice(b)}`);
+  writeFileSync(
+    file,
+    `${text.slice(0, a + START.length)}\n\n_Written by \`npm run bench\` from bench/results/latest.md._\n\n${body.trim()}\n\n${text.slice(b)}`,
+  );
   return true;
 }

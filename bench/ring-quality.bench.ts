@@ -41,7 +41,15 @@ const pct = (x: number | null): string => (x === null || Number.isNaN(x) ? '–'
 
 async function main(): Promise<void> {
   const traffic: GeneratedApplication[] = [
-    ...generateTraffic({ seed: SEED, count: N, attacks: ['ring'], attackShare: SHARE, spanMs: SPAN_H * 3600_000, profile: PROFILE, ...(BOMB > 0 ? { bomb: BOMB } : {}) } as Parameters<typeof generateTraffic>[0]),
+    ...generateTraffic({
+      seed: SEED,
+      count: N,
+      attacks: ['ring'],
+      attackShare: SHARE,
+      spanMs: SPAN_H * 3600_000,
+      profile: PROFILE,
+      ...(BOMB > 0 ? { bomb: BOMB } : {}),
+    } as Parameters<typeof generateTraffic>[0]),
   ];
   const truth = new Map<string, TruthRing>();
   const fraud = new Set<string>();
@@ -61,7 +69,11 @@ async function main(): Promise<void> {
   const alerted = new Set<string>(); // named by a ring alert
   const t0 = performance.now();
   for (let i = 0; i < traffic.length; i += 200) {
-    const records: InputRecord[] = traffic.slice(i, i + 200).map((a, k) => ({ key: a.applicationId, value: Buffer.from(JSON.stringify(a)), source: { topic: 't', partition: 0, offset: String(i + k), timestampMs: Date.parse(a.eventTime) } }));
+    const records: InputRecord[] = traffic.slice(i, i + 200).map((a, k) => ({
+      key: a.applicationId,
+      value: Buffer.from(JSON.stringify(a)),
+      source: { topic: 't', partition: 0, offset: String(i + k), timestampMs: Date.parse(a.eventTime) },
+    }));
     const result = await processBatch(records, deps);
     graph.acknowledge(result.reportedRings);
     assessments.push(...result.assessments);
@@ -110,26 +122,40 @@ async function main(): Promise<void> {
 
   const byShape = new Map<string, TruthRing[]>();
   for (const r of truth.values()) byShape.set(r.pattern, [...(byShape.get(r.pattern) ?? []), r]);
-  const shapes = [...byShape].sort(([a], [b]) => a.localeCompare(b)).map(([pattern, rings]) => {
-    const delays = rings.map((r) => r.order.findIndex((m) => assessmentsFlagged.has(m))).filter((d) => d >= 0).sort((a, b) => a - b);
-    const members = rings.reduce((n, r) => n + r.members.size, 0);
-    const ownFlags = rings.reduce((n, r) => n + [...r.members].filter((m) => assessmentsFlagged.has(m)).length, 0);
-    return {
-      pattern,
-      rings: rings.length,
-      meanSize: Math.round((members / rings.length) * 10) / 10,
-      recall: rings.filter((r) => r.flagged.size > 0).length / rings.length,
-      memberRecall: rings.reduce((n, r) => n + r.flagged.size, 0) / members,
-      ownFlagRecall: ownFlags / members,
-      delayP50: delays[Math.floor(delays.length / 2)] ?? null,
-      delayMax: delays[delays.length - 1] ?? null,
-    };
-  });
+  const shapes = [...byShape]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([pattern, rings]) => {
+      const delays = rings
+        .map((r) => r.order.findIndex((m) => assessmentsFlagged.has(m)))
+        .filter((d) => d >= 0)
+        .sort((a, b) => a - b);
+      const members = rings.reduce((n, r) => n + r.members.size, 0);
+      const ownFlags = rings.reduce((n, r) => n + [...r.members].filter((m) => assessmentsFlagged.has(m)).length, 0);
+      return {
+        pattern,
+        rings: rings.length,
+        meanSize: Math.round((members / rings.length) * 10) / 10,
+        recall: rings.filter((r) => r.flagged.size > 0).length / rings.length,
+        memberRecall: rings.reduce((n, r) => n + r.flagged.size, 0) / members,
+        ownFlagRecall: ownFlags / members,
+        delayP50: delays[Math.floor(delays.length / 2)] ?? null,
+        delayMax: delays[delays.length - 1] ?? null,
+      };
+    });
   const allMembers = [...truth.values()].reduce((n, r) => n + r.members.size, 0);
   const result = {
     when: new Date().toISOString(),
     machine: machine(),
-    settings: { applications: traffic.length, attackShare: SHARE, seed: SEED, profile: PROFILE, spanHours: SPAN_H, bomb: BOMB, rulesVersion: ruleSet.version, graph: config.graph },
+    settings: {
+      applications: traffic.length,
+      attackShare: SHARE,
+      seed: SEED,
+      profile: PROFILE,
+      spanHours: SPAN_H,
+      bomb: BOMB,
+      rulesVersion: ruleSet.version,
+      graph: config.graph,
+    },
     shapes,
     membersFlagged: [...truth.values()].reduce((n, r) => n + r.flagged.size, 0) / allMembers,
     ringFlags,
@@ -139,7 +165,9 @@ async function main(): Promise<void> {
     graph: graph.stats(),
     seconds,
   };
-  const hubRows = [...hubAlerted].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `| ${k} | ${v.apps.toLocaleString('en')} | ${pct(v.alerted / v.apps)} | ${pct(v.ringed / v.apps)} |`);
+  const hubRows = [...hubAlerted]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `| ${k} | ${v.apps.toLocaleString('en')} | ${pct(v.alerted / v.apps)} | ${pct(v.ringed / v.apps)} |`);
   const md = [
     `# Ring detection quality (${result.when.slice(0, 10)})`,
     '',
@@ -147,7 +175,10 @@ async function main(): Promise<void> {
     '',
     '| shape | rings | mean size (apps) | rings found | members flagged | flagged on own assessment | delay p50 (apps) | delay max |',
     '|---|---|---|---|---|---|---|---|',
-    ...shapes.map((s) => `| ${s.pattern} | ${s.rings} | ${s.meanSize} | ${pct(s.recall)} | ${pct(s.memberRecall)} | ${pct(s.ownFlagRecall)} | ${s.delayP50 ?? '–'} | ${s.delayMax ?? '–'} |`),
+    ...shapes.map(
+      (s) =>
+        `| ${s.pattern} | ${s.rings} | ${s.meanSize} | ${pct(s.recall)} | ${pct(s.memberRecall)} | ${pct(s.ownFlagRecall)} | ${s.delayP50 ?? '–'} | ${s.delayMax ?? '–'} |`,
+    ),
     '',
     `Members flagged overall: ${pct(result.membersFlagged)}. RING_MEMBER/GRAPH_BURST flags: ${ringFlags}, precision ${pct(result.ringFlagPrecision)} (on true ring members), ${pct(result.ringFlagFraudPrecision)} on any fraud.`,
     '',

@@ -19,7 +19,7 @@
  * --memory-seconds <n> (time cap of the memory run); --records <n>.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
@@ -55,7 +55,16 @@ function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; memory
 const args = parseArgs(process.argv.slice(2));
 const P = args.quick
   ? { records: 10_000, memory: 100_000, warmupMs: 2_000, measureMs: 8_000, fixedRates: [1000], batchLatency: false, hardLimitMin: 12, memoryMaxSeconds: 240 }
-  : { records: 100_000, memory: 1_000_000, warmupMs: 35_000, measureMs: 30_000, fixedRates: [500, 2000, 5000], batchLatency: true, hardLimitMin: 60, memoryMaxSeconds: 900 };
+  : {
+      records: 100_000,
+      memory: 1_000_000,
+      warmupMs: 35_000,
+      measureMs: 30_000,
+      fixedRates: [500, 2000, 5000],
+      batchLatency: true,
+      hardLimitMin: 60,
+      memoryMaxSeconds: 900,
+    };
 if (args.records) P.records = args.records;
 if (args.memory) P.memory = args.memory;
 if (args.memorySeconds) P.memoryMaxSeconds = args.memorySeconds;
@@ -96,7 +105,9 @@ function versions(): Record<string, string> {
   let git = 'unknown';
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'config'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n').filter((l) => l.trim() !== '').length;
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'config'], { cwd: REPO_ROOT, encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.trim() !== '').length;
     git = dirty > 0 ? `${head} + ${dirty} uncommitted change(s) in src/ and config/` : head;
   } catch {
     // not a git checkout
@@ -126,17 +137,6 @@ async function step<T>(result: SuiteResult, what: string, fn: () => Promise<T>):
     log(`ERROR ${msg}`);
     return undefined;
   }
-}
-
-/** The runs share one config file only for knobs that have no environment variable. */
-function configFile(name: string, yaml: string): string {
-  const file = join(resultsDir, `.${run.id}-${name}.yaml`);
-  writeFileSync(file, yaml);
-  run.onCleanup(async () => {
-    const { rmSync } = await import('node:fs');
-    rmSync(file, { force: true });
-  });
-  return file;
 }
 
 async function main(): Promise<void> {
@@ -191,11 +191,18 @@ async function main(): Promise<void> {
       const topic = run.name('input');
       await run.createTopics([topic]);
       const p = await preload(run.kafka, topic, P.records, { seed: `${run.id}-input` });
-      log(`  pre-loaded in ${p.seconds.toFixed(1)} s (${Math.round(p.count / p.seconds).toLocaleString('en-US')}/s), ${Math.round(p.bytes / p.count)} B per record`);
+      log(
+        `  pre-loaded in ${p.seconds.toFixed(1)} s (${Math.round(p.count / p.seconds).toLocaleString('en-US')}/s), ${Math.round(p.bytes / p.count)} B per record`,
+      );
       return p;
     });
     if (input) {
-      result.preload = { records: input.count, avgBytes: Math.round(input.bytes / input.count), seconds: Math.round(input.seconds * 10) / 10, ratePerSec: Math.round(input.count / input.seconds) };
+      result.preload = {
+        records: input.count,
+        avgBytes: Math.round(input.bytes / input.count),
+        seconds: Math.round(input.seconds * 10) / 10,
+        ratePerSec: Math.round(input.count / input.seconds),
+      };
       result.settings.inputRecordBytes = result.preload.avgBytes;
     }
   }
@@ -206,7 +213,7 @@ async function main(): Promise<void> {
     instances: number,
     o: { maxBatchSize?: number; extraEnv?: Record<string, string>; outputConfig?: Record<string, string>; cpuProfDir?: string } = {},
   ): Promise<ThroughputResult | undefined> =>
-    input ? step(result, `throughput: ${label}`, () => throughput(ctx, { label, kind, instances, input: input as Preloaded, maxBatchSize: batch, ...o })) : undefined;
+    input ? step(result, `throughput: ${label}`, () => throughput(ctx, { label, kind, instances, input: input, maxBatchSize: batch, ...o })) : undefined;
   // A chunk's assessments all land in ONE output partition (same key, same partition count as the
   // input); the processor sends them in pieces of processing.maxSendBytes (512 KiB), so even
   // maxBatchSize 500 (~1.2 MB of assessments) fits the broker's default 1 MB max.message.bytes.
@@ -220,7 +227,8 @@ async function main(): Promise<void> {
     const { pipe, processor } = result.throughput;
     if (pipe && processor && pipe.steadyRatePerSec > 0) result.throughput.ratio = Math.round((processor.steadyRatePerSec / pipe.steadyRatePerSec) * 100) / 100;
     if (processor) result.settings.outputRecordBytes = processor.outputAvgBytes;
-    if (!args.quick) result.throughput.processorNoShedding = await tp('processor-noshed', 'processor', 1, { extraEnv: { LENDGUARD_LATENCY_BUDGET_MS: '600000' } });
+    if (!args.quick)
+      result.throughput.processorNoShedding = await tp('processor-noshed', 'processor', 1, { extraEnv: { LENDGUARD_LATENCY_BUDGET_MS: '600000' } });
   }
   if (args.only.has('concurrency') && !args.quick) {
     // The default (3) is measured above; one partition at a time and all six, for both.
@@ -251,7 +259,10 @@ async function main(): Promise<void> {
     const r = await tp('profile', 'processor', 1, { cpuProfDir: dir });
     if (r?.profile) {
       result.profile = { run: r, summary: r.profile };
-      const top = r.profile.topSelf.slice(0, 5).map((f) => `${f.name} ${f.pct.toFixed(1)} %`).join(', ');
+      const top = r.profile.topSelf
+        .slice(0, 5)
+        .map((f) => `${f.name} ${f.pct.toFixed(1)} %`)
+        .join(', ');
       log(`  profile: ${r.profileFile}; top self: ${top}`);
     }
   }
@@ -261,7 +272,8 @@ async function main(): Promise<void> {
     const pipeMax = result.throughput.pipe?.steadyRatePerSec;
     const rates: { rate: number; why: string }[] = P.fixedRates.map((rate) => ({ rate, why: 'fixed' }));
     if (procMax && Number.isFinite(procMax)) rates.push({ rate: Math.round((0.8 * procMax) / 10) * 10, why: '80 % of processor max' });
-    else result.notes.push('No processor maximum was measured in this run (throughput section skipped or failed), so the 80 %-of-max latency point is missing.');
+    else
+      result.notes.push('No processor maximum was measured in this run (throughput section skipped or failed), so the 80 %-of-max latency point is missing.');
     rates.sort((a, b) => a.rate - b.rate);
     const lat = (label: string, kind: 'pipe' | 'processor', rate: number, maxBatchSize = batch): Promise<LatencyResult | undefined> => {
       return step(result, `latency: ${kind} at ${rate}/s (maxBatchSize ${maxBatchSize})`, () =>
@@ -281,7 +293,10 @@ async function main(): Promise<void> {
       } else {
         const p = await lat(`lat-proc-${rate}`, 'processor', rate);
         if (p) row.processor = p;
-        if (procMax && rate > 0.9 * procMax) result.notes.push(`Latency at ${rate}/s: that is ${Math.round((100 * rate) / procMax)} % of the processor's measured maximum, where any hiccup builds a backlog that drains slowly.`);
+        if (procMax && rate > 0.9 * procMax)
+          result.notes.push(
+            `Latency at ${rate}/s: that is ${Math.round((100 * rate) / procMax)} % of the processor's measured maximum, where any hiccup builds a backlog that drains slowly.`,
+          );
       }
       result.latency.push(row);
     }
@@ -297,7 +312,9 @@ async function main(): Promise<void> {
   }
 
   if (args.only.has('memory')) {
-    const m = await step(result, `memory: one processor, ${P.memory.toLocaleString('en-US')} applications`, () => memory(ctx, { applications: P.memory, maxBatchSize: batch, maxSeconds: P.memoryMaxSeconds }));
+    const m = await step(result, `memory: one processor, ${P.memory.toLocaleString('en-US')} applications`, () =>
+      memory(ctx, { applications: P.memory, maxBatchSize: batch, maxSeconds: P.memoryMaxSeconds }),
+    );
     if (m) {
       result.memory = m;
       if (m.timeCapped) {
@@ -339,7 +356,9 @@ function addNotes(r: SuiteResult): void {
     );
   }
   if (r.scaling.length > 1) {
-    r.notes.push('Scaling: every instance is a separate Node process on the same 2 cores as the broker and Redis; the instances join the group one after the other (group.initial.rebalance.delay.ms=0 on the test broker), so the first→last figure includes start-up rebalances, the steady figure mostly does not.');
+    r.notes.push(
+      'Scaling: every instance is a separate Node process on the same 2 cores as the broker and Redis; the instances join the group one after the other (group.initial.rebalance.delay.ms=0 on the test broker), so the first→last figure includes start-up rebalances, the steady figure mostly does not.',
+    );
   }
   for (const l of r.latency) if (l.skipped) r.notes.push(`Latency at ${l.rate}/s: ${l.skipped}.`);
 }

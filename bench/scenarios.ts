@@ -7,8 +7,25 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import {
-  awaitCount, histogramQuantilesMs, OutputCounter, pacedProduce, preload, procStatus, processorEnv, REDIS_URL, Scrape, sleep,
-  spawnChild, spawnProcessor, stopChild, waitFor, waitReady, type Child, type Preloaded, type Run, type Topics,
+  awaitCount,
+  histogramQuantilesMs,
+  OutputCounter,
+  pacedProduce,
+  preload,
+  procStatus,
+  processorEnv,
+  REDIS_URL,
+  Scrape,
+  sleep,
+  spawnChild,
+  spawnProcessor,
+  stopChild,
+  waitFor,
+  waitReady,
+  type Child,
+  type Preloaded,
+  type Run,
+  type Topics,
 } from './harness.js';
 import { CpuMeter, servicePids, type CpuShare } from './cpu.js';
 import { summarise } from './lib.js';
@@ -55,7 +72,9 @@ async function stopAll(ctx: Ctx, children: Child[]): Promise<void> {
   const results = await Promise.all(children.map((c) => stopChild(c)));
   results.forEach((r, i) => {
     if (r.killed || (r.code !== 0 && r.code !== null)) {
-      ctx.log(`  warning: child ${children[i]?.pid} exited code=${r.code} signal=${r.signal}${r.killed ? ' (killed after 30 s)' : ''}\n${children[i]?.output().slice(-1500)}`);
+      ctx.log(
+        `  warning: child ${children[i]?.pid} exited code=${r.code} signal=${r.signal}${r.killed ? ' (killed after 30 s)' : ''}\n${children[i]?.output().slice(-1500)}`,
+      );
     }
   });
 }
@@ -153,7 +172,11 @@ export async function throughput(ctx: Ctx, o: ThroughputOptions): Promise<Throug
   const t0 = Date.now();
   const children = await startChildren(ctx, o.kind, o.instances, env, nodeArgs);
   let scrapes: Scrape[] = [];
-  const view = { get count() { return counter.count + (dlq?.count ?? 0); } };
+  const view = {
+    get count() {
+      return counter.count + (dlq?.count ?? 0);
+    },
+  };
   const named = children.map((c, i) => ({ name: o.instances > 1 ? `${o.kind} ${i + 1}` : o.kind, pid: c.pid }));
   const cpu = new CpuMeter([...named, ...(await servicePids())], () => view.count);
   try {
@@ -193,7 +216,9 @@ export async function throughput(ctx: Ctx, o: ThroughputOptions): Promise<Throug
     result.perInstance = scrapes.map((s) => s.sum('lendguard_assessed_total'));
   }
   if (o.cpuProfDir) {
-    const files = readdirSync(o.cpuProfDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(o.cpuProfDir as string, f));
+    const files = readdirSync(o.cpuProfDir)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .map((f) => join(o.cpuProfDir as string, f));
     const newest = files.filter((f) => statSync(f).mtimeMs >= t0).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
     if (newest) {
       result.profileFile = newest;
@@ -227,7 +252,7 @@ async function awaitCountOf(
     await awaitCount(shim, total, o);
   } catch (err) {
     const tails = o.children.map((c) => `--- child ${c.pid} (last output) ---\n${c.output().slice(-1500)}`).join('\n');
-    throw new Error(`${(err as Error).message}\n${tails}`);
+    throw new Error(`${(err as Error).message}\n${tails}`, { cause: err });
   }
 }
 
@@ -287,7 +312,7 @@ export async function latency(ctx: Ctx, o: LatencyOptions): Promise<LatencyResul
   if (!child) throw new Error('no child');
   let before: Scrape | undefined;
   let after: Scrape | undefined;
-  let sentPerSec = Number.NaN;
+  let sentPerSec: number; // set once the traffic is sent (before any read)
   try {
     if (o.kind === 'processor') await waitReady(child);
     await waitGroupStable(ctx, groupId, 1);
@@ -302,8 +327,26 @@ export async function latency(ctx: Ctx, o: LatencyOptions): Promise<LatencyResul
           windowFrom = at + o.warmupMs;
           windowTo = windowFrom + o.measureMs;
           if (o.kind === 'processor') {
-            timers.push(setTimeout(() => void Scrape.of(child.port).then((s) => (before = s), () => undefined), o.warmupMs));
-            timers.push(setTimeout(() => void Scrape.of(child.port).then((s) => (after = s), () => undefined), o.warmupMs + o.measureMs));
+            timers.push(
+              setTimeout(
+                () =>
+                  void Scrape.of(child.port).then(
+                    (s) => (before = s),
+                    () => undefined,
+                  ),
+                o.warmupMs,
+              ),
+            );
+            timers.push(
+              setTimeout(
+                () =>
+                  void Scrape.of(child.port).then(
+                    (s) => (after = s),
+                    () => undefined,
+                  ),
+                o.warmupMs + o.measureMs,
+              ),
+            );
           }
         }
         for (const k of keys) sent.set(k, at);
@@ -400,9 +443,9 @@ export async function memory(ctx: Ctx, o: { applications: number; maxBatchSize: 
   if (!child) throw new Error('no child');
   const series: MemoryResult['series'] = [];
   let final: Scrape | undefined;
-  let redisAfter = redisBefore;
+  let redisAfter: Awaited<ReturnType<typeof redisInfo>>;
   let t0 = Date.now();
-  let seconds = 0;
+  let seconds: number;
   let timeCapped = false;
   let reached = 0;
   try {
@@ -424,13 +467,22 @@ export async function memory(ctx: Ctx, o: { applications: number; maxBatchSize: 
     try {
       // Feed while it consumes: the input is produced as fast as the broker takes it.
       const fed = await preload(run.kafka, topics.applications, o.applications, { seed: `${run.id}-memory`, inFlight: 2 });
-      log(`  memory: ${o.applications.toLocaleString('en-US')} applications produced in ${fed.seconds.toFixed(0)} s; processor at ${counter.count.toLocaleString('en-US')}`);
-      const view = { get count() { return counter.count + dlq.count; } };
+      log(
+        `  memory: ${o.applications.toLocaleString('en-US')} applications produced in ${fed.seconds.toFixed(0)} s; processor at ${counter.count.toLocaleString('en-US')}`,
+      );
+      const view = {
+        get count() {
+          return counter.count + dlq.count;
+        },
+      };
       const done = awaitCountOf(view, o.applications, {
         timeoutMs: o.maxSeconds * 1000 + 60_000,
         stallMs: 90_000,
         what: 'memory run',
-        onTick: () => log(`  memory: ${counter.count.toLocaleString('en-US')}/${o.applications.toLocaleString('en-US')} assessed, RSS ${series[series.length - 1]?.rssMiB ?? '?'} MiB`),
+        onTick: () =>
+          log(
+            `  memory: ${counter.count.toLocaleString('en-US')}/${o.applications.toLocaleString('en-US')} assessed, RSS ${series[series.length - 1]?.rssMiB ?? '?'} MiB`,
+          ),
         children: [child],
       });
       if ((await Promise.race([done, cap])) === 'cap') {
@@ -482,7 +534,9 @@ export async function memory(ctx: Ctx, o: { applications: number; maxBatchSize: 
     series: clean,
     redis: { usedMemoryDeltaMiB: round(used / MiB), keysDelta: redisAfter.keys - redisBefore.keys, bytesPerApplication: round(used / Math.max(1, reached)) },
   };
-  log(`  memory: after ${reached.toLocaleString('en-US')}: RSS ${result.rssMiB} MiB (peak ${result.peakRssMiB}), heap used ${result.heapUsedMiB} MiB; Redis +${result.redis.usedMemoryDeltaMiB} MiB`);
+  log(
+    `  memory: after ${reached.toLocaleString('en-US')}: RSS ${result.rssMiB} MiB (peak ${result.peakRssMiB}), heap used ${result.heapUsedMiB} MiB; Redis +${result.redis.usedMemoryDeltaMiB} MiB`,
+  );
   return result;
 }
 

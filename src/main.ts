@@ -57,7 +57,10 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
   const redis = createRedisBackend(config, {
     prefix: config.redis.keyPrefix,
     logger,
-    marker: { onLost: lostWhileRunning({ onLost: config.state.onLost, logger, count: () => metrics.stateLost.inc({ when: 'running' }) }), nowMs: () => clock.now() },
+    marker: {
+      onLost: lostWhileRunning({ onLost: config.state.onLost, logger, count: () => metrics.stateLost.inc({ when: 'running' }) }),
+      nowMs: () => clock.now(),
+    },
   });
   // Filled at start-up from the output topics' max.message.bytes.
   const outputLimits = { maxMessageBytes: new Map<string, number>(), dlq: config.topics.dlq, maxValueBytes: config.processing.maxRecordBytes };
@@ -79,7 +82,7 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
   const replica = graph ? createReplica(config, { graph, messaging, metrics, logger, clock, processorId }) : undefined;
   const deps = buildPipeline(config, {
     store: (opts.decorateStateStore ?? ((s: StateStore) => s))(redis.store),
-    ruleSet: rules.current,
+    ruleSet: () => rules.current(),
     enrichContext,
     piiKey,
     clock,
@@ -142,7 +145,8 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
       await step('connect to Kafka', 'KAFKA_UNAVAILABLE', () => admin.connect());
       await step('ensure topics', 'KAFKA_UNAVAILABLE', () => admin.ensureTopics());
       await step('check the dead-letter topic', 'KAFKA_UNAVAILABLE', () => admin.checkDeadLetterTopic());
-      for (const [topic, bytes] of await step("read the output topics' limits", 'KAFKA_UNAVAILABLE', () => admin.outputTopicLimits())) outputLimits.maxMessageBytes.set(topic, bytes);
+      for (const [topic, bytes] of await step("read the output topics' limits", 'KAFKA_UNAVAILABLE', () => admin.outputTopicLimits()))
+        outputLimits.maxMessageBytes.set(topic, bytes);
       await step('check the state store', 'REDIS_UNAVAILABLE', async () => {
         const outcome = await redis.checkNotLost(() => admin.committedRecords(), { onLost: config.state.onLost, logger, nowMs: clock.now() });
         if (outcome === 'lost') metrics.stateLost.inc({ when: 'start' });

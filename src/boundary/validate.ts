@@ -7,7 +7,7 @@ import { LendguardError } from '../platform/errors.js';
 
 /**
  * Decode and validate one input value (pure). The contract is the JSON Schema in
- * contracts/loan-application.schema.json, a copy of the shared contract (a test keeps them equal).
+ * contracts/loan-application.schema.json (test/unit/boundary/validate.test.ts checks that every field it requires is enforced).
  */
 const schemaUrl = new URL('../../contracts/loan-application.schema.json', import.meta.url);
 const schema = JSON.parse(readFileSync(schemaUrl, 'utf8')) as Record<string, unknown>;
@@ -36,10 +36,7 @@ export function decodeApplication(value: Buffer | null, limits: ValidationLimits
     throw new LendguardError('EMPTY_VALUE', 'record has no value (null or empty); expected a UTF-8 JSON loan application');
   }
   if (value.length > limits.maxRecordBytes) {
-    throw new LendguardError(
-      'OVERSIZED_RECORD',
-      `record is ${value.length} bytes, over the limit of ${limits.maxRecordBytes} (processing.maxRecordBytes)`,
-    );
+    throw new LendguardError('OVERSIZED_RECORD', `record is ${value.length} bytes, over the limit of ${limits.maxRecordBytes} (processing.maxRecordBytes)`);
   }
   let text: string;
   try {

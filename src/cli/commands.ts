@@ -2,7 +2,7 @@ import type { Assessment } from '../domain/assessment.js';
 import { ensureConfiguredTopics, followTopic, openRecordWriter } from '../kafka/tools.js';
 import { createProcessor } from '../main.js';
 import type { Config } from '../platform/config.js';
-import { exitCodeOf, findLendguardError, LendguardError } from '../platform/errors.js';
+import { exitCodeOf, findLendguardError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { formatAssessment } from './format.js';
 import { buildSample } from './sample.js';
@@ -34,7 +34,10 @@ export async function runStart(config: Config, logger: Logger): Promise<number> 
   });
   await done;
   // Every consumer and client is closed; a close that hangs (a broker gone) is given up on after 30 s.
-  await Promise.race([Promise.allSettled([processor.close(), started]), sleep(CLOSE_TIMEOUT_MS).then(() => logger.warn({ timeoutMs: CLOSE_TIMEOUT_MS }, 'close did not finish in time; exiting anyway'))]);
+  await Promise.race([
+    Promise.allSettled([processor.close(), started]),
+    sleep(CLOSE_TIMEOUT_MS).then(() => logger.warn({ timeoutMs: CLOSE_TIMEOUT_MS }, 'close did not finish in time; exiting anyway')),
+  ]);
   if (fatalError) {
     const code = exitCodeOf(fatalError);
     logger.fatal({ err: fatalError.message, code: findLendguardError(fatalError)?.code, exitCode: code }, 'exiting with failure');

@@ -155,7 +155,10 @@ function kafkaSink(open: () => Promise<RecordWriter>, topic: string): Sink {
     },
     async write(batch) {
       if (!writer) throw new Error('sink not open');
-      await writer.send(topic, batch.map((r) => ({ key: r.applicationId, value: JSON.stringify(r) })));
+      await writer.send(
+        topic,
+        batch.map((r) => ({ key: r.applicationId, value: JSON.stringify(r) })),
+      );
     },
     async close() {
       await writer?.close();
@@ -216,7 +219,7 @@ export async function runGenerate(o: GenerateCliOptions, deps: GenerateDeps = {}
   const batchSize = batchSizeFor(plan.rate);
   const deadline = plan.durationMs !== undefined ? started + plan.durationMs : Number.POSITIVE_INFINITY;
   const byPattern: Record<string, number> = {};
-  let sent = 0;
+  let sent: number; // set from `queued` before every read
   let queued = 0;
   let lastReport = started;
   let sentAtLastReport = 0;
@@ -241,12 +244,18 @@ export async function runGenerate(o: GenerateCliOptions, deps: GenerateDeps = {}
       sent = queued;
       queued += batch.length;
       for (const r of batch) byPattern[r._truth.pattern] = (byPattern[r._truth.pattern] ?? 0) + 1;
-      const lines = truth ? batch.map((r) => `${JSON.stringify({ applicationId: r.applicationId, fraud: r._truth.fraud, pattern: r._truth.pattern, ringId: r._truth.ringId })}\n`).join('') : '';
+      const lines = truth
+        ? batch
+            .map((r) => `${JSON.stringify({ applicationId: r.applicationId, fraud: r._truth.fraud, pattern: r._truth.pattern, ringId: r._truth.ringId })}\n`)
+            .join('')
+        : '';
       pending = sink.write(batch).then(() => (truth ? writeText(truth, lines) : undefined));
       const t = now();
       if (t - lastReport >= plan.progressEveryMs) {
         const elapsed = (t - started) / 1000;
-        log(`generate: ${fmt(sent)} sent, ${fmt((sent - sentAtLastReport) / ((t - lastReport) / 1000))}/s now, ${fmt(sent / elapsed)}/s avg, ${elapsed.toFixed(1)}s elapsed`);
+        log(
+          `generate: ${fmt(sent)} sent, ${fmt((sent - sentAtLastReport) / ((t - lastReport) / 1000))}/s now, ${fmt(sent / elapsed)}/s avg, ${elapsed.toFixed(1)}s elapsed`,
+        );
         lastReport = t;
         sentAtLastReport = sent;
       }
@@ -259,7 +268,9 @@ export async function runGenerate(o: GenerateCliOptions, deps: GenerateDeps = {}
     if (truth) await closeStream(truth);
   }
   const elapsedMs = Math.max(1, now() - started);
-  const fraud = Object.entries(byPattern).filter(([p]) => p !== 'legit').reduce((s, [, n]) => s + n, 0);
+  const fraud = Object.entries(byPattern)
+    .filter(([p]) => p !== 'legit')
+    .reduce((s, [, n]) => s + n, 0);
   log(
     `generate: done, ${fmt(sent)} records in ${(elapsedMs / 1000).toFixed(1)}s (${fmt(sent / (elapsedMs / 1000))}/s) → ${sink.name}; ` +
       `attack ${fmt(fraud)} (${sent > 0 ? ((fraud / sent) * 100).toFixed(1) : '0.0'}%): ` +

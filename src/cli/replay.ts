@@ -6,15 +6,7 @@ import { ReplayError } from '../replay/errors.js';
 import { checkReadable, openJsonlWriter, readLines, samePath, type JsonlWriter } from '../replay/io.js';
 import { renderSummary } from '../replay/render.js';
 import { replayLines } from '../replay/run.js';
-import {
-  buildReplayEnrichContext,
-  createReplayDeps,
-  loadReplayRules,
-  memoryState,
-  randomReplayPrefix,
-  redisState,
-  type ReplayState,
-} from '../replay/setup.js';
+import { buildReplayEnrichContext, createReplayDeps, loadReplayRules, memoryState, randomReplayPrefix, redisState, type ReplayState } from '../replay/setup.js';
 import type { ReplaySummary } from '../replay/summary.js';
 
 /** `lendguard replay <input.jsonl>`: the command adapter (options → replay → summary on stdout). */
@@ -74,7 +66,8 @@ interface Parsed {
 
 function parseOptions(input: string, opts: ReplayCliOptions): Parsed {
   const batch = opts.batch === undefined ? 200 : Number(opts.batch);
-  if (!Number.isInteger(batch) || batch < 1 || batch > 10_000) throw new ReplayError('usage', `--batch must be a whole number from 1 to 10000, not ${String(opts.batch)}`);
+  if (!Number.isInteger(batch) || batch < 1 || batch > 10_000)
+    throw new ReplayError('usage', `--batch must be a whole number from 1 to 10000, not ${String(opts.batch)}`);
   const state = opts.state ?? 'memory';
   if (state !== 'memory' && state !== 'redis') throw new ReplayError('usage', `--state must be memory or redis, not ${state}`);
   if (state === 'memory' && opts.redisPrefix !== undefined) throw new ReplayError('usage', '--redis-prefix needs --state redis');
@@ -82,10 +75,14 @@ function parseOptions(input: string, opts: ReplayCliOptions): Parsed {
   if (opts.redisPrefix !== undefined && (opts.redisPrefix.length === 0 || opts.redisPrefix.length > 64)) {
     throw new ReplayError('usage', '--redis-prefix must be 1 to 64 characters');
   }
-  for (const [name, path] of [['--out', opts.out], ['--dlq', opts.dlq]] as const) {
+  for (const [name, path] of [
+    ['--out', opts.out],
+    ['--dlq', opts.dlq],
+  ] as const) {
     if (path !== undefined && samePath(path, input)) throw new ReplayError('usage', `${name} ${path} is the input file; choose another output`);
   }
-  if (opts.out !== undefined && opts.dlq !== undefined && samePath(opts.out, opts.dlq)) throw new ReplayError('usage', '--out and --dlq must be different files');
+  if (opts.out !== undefined && opts.dlq !== undefined && samePath(opts.out, opts.dlq))
+    throw new ReplayError('usage', '--out and --dlq must be different files');
   return { batch, state };
 }
 
@@ -93,7 +90,12 @@ function parseOptions(input: string, opts: ReplayCliOptions): Parsed {
  * Runs a replay and prints its summary. Never throws for an expected failure: it prints the reason
  * on stderr and returns the exit code (64 usage, 66 input, 69 Redis, 73 output, 78 rules/config).
  */
-export async function runReplayCommand(input: string, opts: ReplayCliOptions, config: Config, ioOverrides: Partial<ReplayCommandIo> = {}): Promise<ReplayCommandResult> {
+export async function runReplayCommand(
+  input: string,
+  opts: ReplayCliOptions,
+  config: Config,
+  ioOverrides: Partial<ReplayCommandIo> = {},
+): Promise<ReplayCommandResult> {
   const io: ReplayCommandIo = { ...defaultIo(), ...ioOverrides };
   const writers: JsonlWriter[] = [];
   let state: ReplayState | undefined;
@@ -113,7 +115,8 @@ export async function runReplayCommand(input: string, opts: ReplayCliOptions, co
 
     if (parsed.state === 'redis') {
       const prefix = opts.redisPrefix ?? randomReplayPrefix();
-      if (prefix === config.redis.keyPrefix) io.stderr(`replay: warning: --redis-prefix ${prefix} is the processor's own prefix; this replay reads and WRITES production counters`);
+      if (prefix === config.redis.keyPrefix)
+        io.stderr(`replay: warning: --redis-prefix ${prefix} is the processor's own prefix; this replay reads and WRITES production counters`);
       state = await redisState(config, prefix);
       io.stderr(`replay: Redis state under key prefix ${prefix}`);
     } else {
@@ -128,7 +131,10 @@ export async function runReplayCommand(input: string, opts: ReplayCliOptions, co
       sourceTopic: `replay:${basename(input)}`,
       onAssessments: out ? (values) => out.write(values) : undefined,
       onDeadLetters: dlq ? (lines) => dlq.write(lines.map((l) => JSON.stringify(l))) : undefined,
-      onProgress: (p) => io.stderr(`replay: ${p.lines.toLocaleString('en-US')} lines · ${Math.round(p.rate).toLocaleString('en-US')} lines/s · ${(p.elapsedMs / 1000).toFixed(0)} s`),
+      onProgress: (p) =>
+        io.stderr(
+          `replay: ${p.lines.toLocaleString('en-US')} lines · ${Math.round(p.rate).toLocaleString('en-US')} lines/s · ${(p.elapsedMs / 1000).toFixed(0)} s`,
+        ),
       progressEveryMs: io.progressEveryMs,
     });
     await Promise.all(writers.map((w) => w.close()));

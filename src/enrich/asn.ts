@@ -75,7 +75,13 @@ function lineCount(text: string): number {
 export function v6High64(text: string): bigint {
   const gap = text.indexOf('::');
   const head = (gap < 0 ? text : text.slice(0, gap)).split(':').filter((g) => g !== '');
-  const tail = gap < 0 ? [] : text.slice(gap + 2).split(':').filter((g) => g !== '');
+  const tail =
+    gap < 0
+      ? []
+      : text
+          .slice(gap + 2)
+          .split(':')
+          .filter((g) => g !== '');
   const groups = [...head, ...Array<string>(Math.max(0, 8 - head.length - tail.length)).fill('0'), ...tail];
   let hi = 0n;
   for (let i = 0; i < 4; i++) hi = (hi << 16n) | BigInt(parseInt(groups[i] ?? '0', 16));

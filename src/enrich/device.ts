@@ -26,9 +26,34 @@ export interface UaInfo {
 
 const PARSER_TYPES = new Set<DeviceType>(['mobile', 'tablet', 'smarttv', 'wearable', 'console', 'embedded']);
 const DESKTOP_OSES = new Set([
-  'windows', 'mac os', 'macos', 'linux', 'ubuntu', 'debian', 'fedora', 'chromium os', 'chrome os', 'freebsd', 'openbsd',
-  'netbsd', 'solaris', 'arch', 'gentoo', 'mint', 'suse', 'opensuse', 'redhat', 'red hat', 'centos', 'deepin',
-  'kubuntu', 'manjaro', 'elementary os', 'unix', 'mageia', 'slackware',
+  'windows',
+  'mac os',
+  'macos',
+  'linux',
+  'ubuntu',
+  'debian',
+  'fedora',
+  'chromium os',
+  'chrome os',
+  'freebsd',
+  'openbsd',
+  'netbsd',
+  'solaris',
+  'arch',
+  'gentoo',
+  'mint',
+  'suse',
+  'opensuse',
+  'redhat',
+  'red hat',
+  'centos',
+  'deepin',
+  'kubuntu',
+  'manjaro',
+  'elementary os',
+  'unix',
+  'mageia',
+  'slackware',
 ]);
 
 /** isbot's own automation patterns (headless, phantomjs, playwright, selenium, …) plus markers isbot leaves out. */
@@ -54,7 +79,19 @@ const orNull = (s: string | undefined): string | null => (s === undefined || s.t
 export function parseUserAgent(ua: string | null | undefined): UaInfo {
   const text = ua?.trim() ?? '';
   if (text === '') {
-    return { missing: true, browser: null, browserVersion: null, os: null, osVersion: null, osFamily: null, type: 'unknown', vendor: null, model: null, bot: false, headless: false };
+    return {
+      missing: true,
+      browser: null,
+      browserVersion: null,
+      os: null,
+      osVersion: null,
+      osFamily: null,
+      type: 'unknown',
+      vendor: null,
+      model: null,
+      bot: false,
+      headless: false,
+    };
   }
   const r = new UAParser(text).getResult();
   const os = orNull(r.os.name);
@@ -62,9 +99,11 @@ export function parseUserAgent(ua: string | null | undefined): UaInfo {
   const parsedType = r.device.type as DeviceType | undefined;
   // ua-parser sets no type for desktops: call it a desktop only when a desktop OS *and* a browser were recognised.
   const type: DeviceType =
-    parsedType !== undefined && PARSER_TYPES.has(parsedType) ? parsedType
-    : (family === 'windows' || family === 'macos' || family === 'desktop-other') && orNull(r.browser.name) !== null ? 'desktop'
-    : 'unknown';
+    parsedType !== undefined && PARSER_TYPES.has(parsedType)
+      ? parsedType
+      : (family === 'windows' || family === 'macos' || family === 'desktop-other') && orNull(r.browser.name) !== null
+        ? 'desktop'
+        : 'unknown';
   return {
     missing: false,
     browser: orNull(r.browser.name),

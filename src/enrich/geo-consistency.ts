@@ -66,7 +66,6 @@ export function utcOffsetMinutes(zone: string | null | undefined, atMs: number):
   return value;
 }
 
-
 function parseOffset(name: string): number | null {
   if (name === 'GMT' || name === 'UTC') return 0;
   const m = /^(?:GMT|UTC)([+-])(\d{1,2})(?::(\d{2}))?$/.exec(name);
@@ -99,10 +98,7 @@ export function countryMismatch(declared: string | undefined, ipCountry: string 
  * Only when both countries are known and equal, and both regions are known and comparable (a typed name is not
  * compared with a subdivision code such as geoip-lite's "ZJ").
  */
-export function regionMismatch(
-  declared: { country?: string; region?: string } | undefined,
-  ip: Pick<GeoInfo, 'country' | 'region'> | null,
-): boolean | null {
+export function regionMismatch(declared: { country?: string; region?: string } | undefined, ip: Pick<GeoInfo, 'country' | 'region'> | null): boolean | null {
   if (ip === null || ip.region === null || declared?.region === undefined) return null;
   if (countryMismatch(declared.country, ip.country) !== false) return null;
   const d = regionKey(declared.region);

@@ -23,10 +23,17 @@ export function parseHostingAsns(text: string, file: string): HostingAsns {
   const byAsn = new Map<number, HostingAsn>();
   doc.asns.forEach((raw: unknown, i) => {
     const e = raw as Partial<HostingAsn>;
-    const ok = Number.isInteger(e.asn) && (e.asn as number) > 0 && typeof e.provider === 'string' && (e.scope === 'cn' || e.scope === 'global') && typeof e.as === 'string';
+    const ok =
+      Number.isInteger(e.asn) &&
+      (e.asn as number) > 0 &&
+      typeof e.provider === 'string' &&
+      (e.scope === 'cn' || e.scope === 'global') &&
+      typeof e.as === 'string';
     if (!ok) throw new Error(`${file}: entry ${i + 1} needs asn (a positive integer), provider, scope (cn or global) and as (the registered name)`);
     if (byAsn.has(e.asn as number)) throw new Error(`${file}: AS${e.asn} is listed twice`);
     byAsn.set(e.asn as number, { asn: e.asn as number, provider: e.provider as string, scope: e.scope as 'cn' | 'global', as: e.as as string });
   });
-  return { version: String(doc.version ?? ''), entries: [...byAsn.values()], lookup: (asn) => byAsn.get(asn) };
+  // The version is a scalar (`version: 2026-12-02`); anything else is no version rather than '[object Object]'.
+  const version = typeof doc.version === 'string' || typeof doc.version === 'number' ? String(doc.version) : '';
+  return { version, entries: [...byAsn.values()], lookup: (asn) => byAsn.get(asn) };
 }

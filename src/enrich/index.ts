@@ -118,16 +118,48 @@ export function enrich(app: Application, ctx: EnrichContext): Enrichment {
  * cannot drift apart.
  */
 export const ENRICHMENT_FEATURE_KINDS = {
-  'ip.class': 'string', 'ip.version': 'number', 'ip.subnet': 'string', 'ip.country': 'string', 'ip.region': 'string',
-  'ip.city': 'string', 'ip.lat': 'number', 'ip.lon': 'number', 'ip.accuracyKm': 'number', 'ip.timezone': 'string',
-  'ip.geoSource': 'string', 'ip.geoBuildDate': 'string', 'ip.datacenter': 'bool', 'ip.vpn': 'bool', 'ip.tor': 'bool',
-  'ip.blocked': 'bool', 'ip.allowed': 'bool', 'ip.asn': 'number', 'ip.asOrg': 'string', 'ip.hosting': 'bool',
-  'ip.hostingProvider': 'string', 'device.browser': 'string', 'device.browserVersion': 'string', 'device.os': 'string',
-  'device.osVersion': 'string', 'device.type': 'string', 'device.vendor': 'string', 'device.model': 'string',
-  'device.bot': 'bool', 'device.headless': 'bool', 'device.uaMissing': 'bool', 'device.platformMismatch': 'bool',
-  'device.emulator': 'bool', 'device.rooted': 'bool', 'geo.hasGps': 'bool', 'geo.gpsIpDistanceKm': 'number',
-  'geo.gpsIpMismatch': 'bool', 'geo.deviceTzOffsetMin': 'number', 'geo.ipTzOffsetMin': 'number', 'geo.tzMismatch': 'bool',
-  'geo.countryMismatch': 'bool', 'geo.regionMismatch': 'bool',
+  'ip.class': 'string',
+  'ip.version': 'number',
+  'ip.subnet': 'string',
+  'ip.country': 'string',
+  'ip.region': 'string',
+  'ip.city': 'string',
+  'ip.lat': 'number',
+  'ip.lon': 'number',
+  'ip.accuracyKm': 'number',
+  'ip.timezone': 'string',
+  'ip.geoSource': 'string',
+  'ip.geoBuildDate': 'string',
+  'ip.datacenter': 'bool',
+  'ip.vpn': 'bool',
+  'ip.tor': 'bool',
+  'ip.blocked': 'bool',
+  'ip.allowed': 'bool',
+  'ip.asn': 'number',
+  'ip.asOrg': 'string',
+  'ip.hosting': 'bool',
+  'ip.hostingProvider': 'string',
+  'device.browser': 'string',
+  'device.browserVersion': 'string',
+  'device.os': 'string',
+  'device.osVersion': 'string',
+  'device.type': 'string',
+  'device.vendor': 'string',
+  'device.model': 'string',
+  'device.bot': 'bool',
+  'device.headless': 'bool',
+  'device.uaMissing': 'bool',
+  'device.platformMismatch': 'bool',
+  'device.emulator': 'bool',
+  'device.rooted': 'bool',
+  'geo.hasGps': 'bool',
+  'geo.gpsIpDistanceKm': 'number',
+  'geo.gpsIpMismatch': 'bool',
+  'geo.deviceTzOffsetMin': 'number',
+  'geo.ipTzOffsetMin': 'number',
+  'geo.tzMismatch': 'bool',
+  'geo.countryMismatch': 'bool',
+  'geo.regionMismatch': 'bool',
 } as const satisfies Record<keyof Enrichment, 'string' | 'number' | 'bool'>;
 
 /** The feature names, in output order, for the rules team and for tests. */
@@ -137,7 +169,17 @@ export { classifyIp, type IpClass, type IpInfo } from './ip.js';
 export { DeviceParser, parseUserAgent, platformMismatch, deviceFeatures, osFamily, type UaInfo, type DeviceType, type DeviceFeatures } from './device.js';
 export { createGeoProvider, openDbip, openGeoipLite, type GeoProviderName, type GeoProviderOptions } from './geo/index.js';
 export type { GeoInfo, GeoProvider } from './geo/types.js';
-export { buildIpListMatcher, parseCidrList, NO_IP_LISTS, IP_LIST_KINDS, type IpListKind, type IpListMatcher, type IpListHit, type IpListWarning, type IpListSpec } from './ip-lists.js';
+export {
+  buildIpListMatcher,
+  parseCidrList,
+  NO_IP_LISTS,
+  IP_LIST_KINDS,
+  type IpListKind,
+  type IpListMatcher,
+  type IpListHit,
+  type IpListWarning,
+  type IpListSpec,
+} from './ip-lists.js';
 export { loadIpListFiles, type IpListFileSpec, type LoadedIpLists } from './ip-lists-file.js';
 export { haversineKm, utcOffsetMinutes, gpsIpCheck, tzCheck, countryMismatch, regionMismatch, DEFAULT_IP_ACCURACY_KM } from './geo-consistency.js';
 export { travel, DEFAULT_MAX_SPEED_KMH, type TravelPoint, type TravelResult, type TravelOptions } from './travel.js';

@@ -31,7 +31,7 @@ export function loadIpListFiles(specs: readonly IpListFileSpec[]): LoadedIpLists
       try {
         text = readFileSync(path, 'utf8');
       } catch (err) {
-        throw new Error(`IP list '${spec.name}' (${spec.kind}): cannot read ${path}: ${(err as Error).message}`);
+        throw new Error(`IP list '${spec.name}' (${spec.kind}): cannot read ${path}: ${(err as Error).message}`, { cause: err });
       }
       const parsed = parseCidrList(text, path);
       for (const r of parsed.ranges) ranges.push(r);

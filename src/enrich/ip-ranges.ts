@@ -89,7 +89,10 @@ export class RangeSet {
   constructor(ranges: Iterable<IpRange>) {
     const r4: [number, number][] = [];
     const r6: [bigint, bigint][] = [];
-    for (const r of ranges) (r.v === 4 ? r4.push([r.start, r.end]) : r6.push([r.start, r.end]));
+    for (const r of ranges) {
+      if (r.v === 4) r4.push([r.start, r.end]);
+      else r6.push([r.start, r.end]);
+    }
     const m4 = merge(r4, 1);
     const m6 = merge(r6, 1n);
     this.s4 = Float64Array.from(m4, (r) => r[0]);

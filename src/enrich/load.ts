@@ -39,10 +39,23 @@ export function loadEnrichment(e: EnrichmentSettings, warn?: (msg: string, detai
   const asn = e.asn.enabled ? loadAsnDatabase({ ...(e.asn.dir ? { dir: e.asn.dir } : {}), cacheFile: e.asn.cacheFile ?? defaultAsnCacheFile() }) : undefined;
   const hosting = e.asn.enabled ? loadHostingAsns(e.asn.hostingFile) : undefined;
   const datasets = [{ name: geo.name, buildDate: geo.buildDate, detail: 'IP geolocation' }];
-  if (asn) datasets.push({ name: asn.name, buildDate: asn.buildDate, detail: `${asn.ranges.v4} IPv4 and ${asn.ranges.v6} IPv6 AS ranges${asn.fromCache ? ' (cache)' : ''}` });
-  if (hosting) datasets.push({ name: `hosting ASNs ${e.asn.hostingFile}`, buildDate: hosting.version, detail: `${hosting.entries.length} hosting and cloud ASes` });
+  if (asn)
+    datasets.push({
+      name: asn.name,
+      buildDate: asn.buildDate,
+      detail: `${asn.ranges.v4} IPv4 and ${asn.ranges.v6} IPv6 AS ranges${asn.fromCache ? ' (cache)' : ''}`,
+    });
+  if (hosting)
+    datasets.push({ name: `hosting ASNs ${e.asn.hostingFile}`, buildDate: hosting.version, detail: `${hosting.entries.length} hosting and cloud ASes` });
   return {
-    context: { geo, lists: lists.matcher, ua: new DeviceParser(e.userAgentCacheSize), defaultIpAccuracyKm: e.ipDefaultAccuracyKm, ...(asn ? { asn } : {}), ...(hosting ? { hosting } : {}) },
+    context: {
+      geo,
+      lists: lists.matcher,
+      ua: new DeviceParser(e.userAgentCacheSize),
+      defaultIpAccuracyKm: e.ipDefaultAccuracyKm,
+      ...(asn ? { asn } : {}),
+      ...(hosting ? { hosting } : {}),
+    },
     warnings: lists.warnings,
     lists: lists.stats,
     datasets,

@@ -32,7 +32,11 @@ export interface Location {
 const round = (x: number): number => Math.round(x * 100) / 100;
 
 /** GPS when the device sent it, else the IP location when the database knows it, else nothing. */
-export function bestLocation(app: Application, ip: { lat: number | null; lon: number | null; accuracyKm: number | null }, ipDefaultAccuracyKm = 50): Location | null {
+export function bestLocation(
+  app: Application,
+  ip: { lat: number | null; lon: number | null; accuracyKm: number | null },
+  ipDefaultAccuracyKm = 50,
+): Location | null {
   const gps = app.device.gps;
   if (gps) return { lat: gps.lat, lon: gps.lon, accuracyKm: (gps.accuracyM ?? 100) / 1000, source: 'gps' };
   if (ip.lat !== null && ip.lon !== null) return { lat: ip.lat, lon: ip.lon, accuracyKm: ip.accuracyKm ?? ipDefaultAccuracyKm, source: 'ip' };

@@ -17,7 +17,11 @@ export function travelFeatures(
   targets.forEach((req, i) => {
     const prev = previous[i];
     if (!prev) return;
-    const r = travel({ lat: prev.lat, lon: prev.lon, atMs: prev.at, accuracyKm: prev.acc }, { lat: cur.lat, lon: cur.lon, atMs: cur.at, accuracyKm: cur.acc }, opts);
+    const r = travel(
+      { lat: prev.lat, lon: prev.lon, atMs: prev.at, accuracyKm: prev.acc },
+      { lat: cur.lat, lon: cur.lon, atMs: cur.at, accuracyKm: cur.acc },
+      opts,
+    );
     out[`travel.${req.kind}.speedKmh`] = Number.isFinite(r.speedKmh) ? Math.round(r.speedKmh) : 1_000_000;
     out[`travel.${req.kind}.distanceKm`] = Math.round(r.distanceKm);
     out[`travel.${req.kind}.impossible`] = r.impossible;

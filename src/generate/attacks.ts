@@ -79,7 +79,14 @@ export function* proxyBurst(c: CampaignPlan): Generator<Draft> {
     const device = makeDevice(rng, { platform, desktopShare: 0.8, emulator: platform === 'android' && rng.chance(0.4) });
     // Apps behind a proxy still report GPS: spoofed to the identity's declared city, or absent.
     const gps = platform === 'android' && rng.chance(0.4) ? gpsNear(rng, person.home.lat, person.home.lon, 3) : undefined;
-    yield { t, loan: makeFraudLoan(rng), applicant: applicantOf(rng, person), device, where: attackWhere(rng, singleIp ? base : sameSlash24(rng, base), gps), truth };
+    yield {
+      t,
+      loan: makeFraudLoan(rng),
+      applicant: applicantOf(rng, person),
+      device,
+      where: attackWhere(rng, singleIp ? base : sameSlash24(rng, base), gps),
+      truth,
+    };
   }
 }
 
@@ -121,11 +128,24 @@ export function* bot(c: CampaignPlan): Generator<Draft> {
   let deviceId = makeDeviceId(rng, platform);
   for (const t of timesIn(rng, c.size, c.startMs, c.durationMs)) {
     if (rotateIds) deviceId = makeDeviceId(rng, platform);
-    const device: Device = { deviceId, platform, userAgent: ua, screen: '', language: rng.chance(0.5) ? 'en-US' : 'zh-CN', timezone: rng.chance(0.5) ? 'UTC' : 'Asia/Shanghai', rooted: false, emulator: false };
+    const device: Device = {
+      deviceId,
+      platform,
+      userAgent: ua,
+      screen: '',
+      language: rng.chance(0.5) ? 'en-US' : 'zh-CN',
+      timezone: rng.chance(0.5) ? 'UTC' : 'Asia/Shanghai',
+      rooted: false,
+      emulator: false,
+    };
     yield {
-      t, loan: makeFraudLoan(rng), applicant: applicantOf(rng, bought(rng, t)), device,
+      t,
+      loan: makeFraudLoan(rng),
+      applicant: applicantOf(rng, bought(rng, t)),
+      device,
       omit: ['screen', 'rooted', 'emulator', ...(rng.chance(0.5) ? (['language'] as const) : [])],
-      where: attackWhere(rng, rotateIds && !dcIp ? sameSlash24(rng, ip) : ip), truth,
+      where: attackWhere(rng, rotateIds && !dcIp ? sameSlash24(rng, ip) : ip),
+      truth,
     };
   }
 }

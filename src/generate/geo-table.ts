@@ -6,7 +6,7 @@
  * point within a few km of `lat`/`lon`. Mainland prefixes were taken from the big carriers' eyeball (home
  * broadband / mobile) allocations and checked to be absent from the X4BNet data-centre and VPN lists, so they look
  * like ordinary subscribers. test/unit/generate/geo-table.test.ts re-checks every prefix against DB-IP (and
- * against ../shared/data/iplists when present), so a database refresh that moves a prefix fails a test instead of
+ * against the X4BNet lists shipped in data/iplists), so a database refresh that moves a prefix fails a test instead of
  * silently producing "inconsistent" legit traffic.
  *
  * `divisionCode` is a real GB/T 2260 county-level code in that city (used as the birthplace prefix of national
@@ -96,7 +96,7 @@ export interface DatacenterEntry {
   province?: string;
   prefix: string;
   /**
-   * Whether ../shared/data/iplists/datacenter-ipv4.txt (X4BNet, built from ASNs) lists it. Mainland Alibaba Cloud
+   * Whether data/iplists/datacenter-ipv4.txt (X4BNet, built from ASNs) lists it. Mainland Alibaba Cloud
    * and AWS China are NOT listed there (as of that list's 2026-08-22 commit): a detector that relies on that list
    * alone misses them. The generator uses both kinds on purpose; the test keeps this flag true to the list.
    */

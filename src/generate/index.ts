@@ -1,9 +1,28 @@
 /** The traffic generator as a library: `generateTraffic(opts)` is pure and deterministic per seed. */
 export {
-  ATTACK_KINDS, CHAIN_LINKS, DEFAULT_START_MS, PATTERNS, PROFILES, RING_PATTERNS, SIMPLE_ATTACK_KINDS, SIMPLE_RING_PATTERNS,
-  generateGraphBomb, generateTraffic, kindsOf, parseAttackKinds, parseProfile,
-  type AttackKind, type BombOptions, type ChainLink, type GeneratedApplication, type GraphBombOptions, type GroundTruth, type Pattern, type Profile,
-  type RingPattern, type TrafficOptions,
+  ATTACK_KINDS,
+  CHAIN_LINKS,
+  DEFAULT_START_MS,
+  PATTERNS,
+  PROFILES,
+  RING_PATTERNS,
+  SIMPLE_ATTACK_KINDS,
+  SIMPLE_RING_PATTERNS,
+  generateGraphBomb,
+  generateTraffic,
+  kindsOf,
+  parseAttackKinds,
+  parseProfile,
+  type AttackKind,
+  type BombOptions,
+  type ChainLink,
+  type GeneratedApplication,
+  type GraphBombOptions,
+  type GroundTruth,
+  type Pattern,
+  type Profile,
+  type RingPattern,
+  type TrafficOptions,
 } from './traffic.js';
 export { createPacer, batchSizeFor, parseDuration, type Pacer } from './pacer.js';
 export { Rng, WeightedTable, hash128 } from './prng.js';

@@ -2,7 +2,15 @@ import type { DeclaredRegion, GeoPoint, RawApplication } from '../domain/applica
 import { makeDevice, type Device } from './devices.js';
 import { CN_CITIES, cidrRange, numberToIpv4, type CityEntry } from './geo-table.js';
 import {
-  birthDate, formatPhone, makeAddress, makeBankCard, makeEmail, makeEmployer, makeGivenName, makeMobile, makeNationalId,
+  birthDate,
+  formatPhone,
+  makeAddress,
+  makeBankCard,
+  makeEmail,
+  makeEmployer,
+  makeGivenName,
+  makeMobile,
+  makeNationalId,
   makeSurname,
 } from './identity.js';
 import { WeightedTable, type Rng } from './prng.js';
@@ -33,8 +41,15 @@ export interface Person {
 export const CITY_TABLE = new WeightedTable(CN_CITIES, (c) => c.weight);
 
 export const PARTNERS = [
-  'partner-ecommerce-mall', 'partner-short-video', 'partner-ride-hailing', 'partner-food-delivery', 'partner-phone-maker',
-  'partner-telco-wallet', 'partner-airline-installments', 'partner-travel-ota', 'direct-app',
+  'partner-ecommerce-mall',
+  'partner-short-video',
+  'partner-ride-hailing',
+  'partner-food-delivery',
+  'partner-phone-maker',
+  'partner-telco-wallet',
+  'partner-airline-installments',
+  'partner-travel-ota',
+  'direct-app',
 ] as const;
 export const PARTNER_WEIGHTS = [25, 15, 12, 12, 8, 6, 4, 4, 14];
 

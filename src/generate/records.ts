@@ -97,7 +97,7 @@ export function bought(rng: Rng, t: number, home?: CityEntry): Person {
   return makePerson(rng, t, { sparse: true, virtualShare: 0.45, deviceCount: 0, ...(home ? { home } : {}) });
 }
 
-export function attackWhere(rng: Rng, ip: string, gps?: GeoPoint, timezone?: string): Where {
+export function attackWhere(_rng: Rng, ip: string, gps?: GeoPoint, timezone?: string): Where {
   const w: Where = { ip };
   if (gps) w.gps = gps;
   if (timezone) w.timezone = timezone;

@@ -9,9 +9,23 @@ import { ATTACK_KINDS, DEFAULT_START_MS, type GeneratedApplication, type Traffic
 /** The traffic generator (pure and deterministic per seed): background applicants plus labelled attack campaigns. */
 
 export {
-  ATTACK_KINDS, DEFAULT_START_MS, PATTERNS, PROFILES, RING_PATTERNS, SIMPLE_ATTACK_KINDS, SIMPLE_RING_PATTERNS, kindsOf,
-  parseAttackKinds, parseProfile,
-  type AttackKind, type BombOptions, type GeneratedApplication, type GroundTruth, type Pattern, type Profile, type RingPattern,
+  ATTACK_KINDS,
+  DEFAULT_START_MS,
+  PATTERNS,
+  PROFILES,
+  RING_PATTERNS,
+  SIMPLE_ATTACK_KINDS,
+  SIMPLE_RING_PATTERNS,
+  kindsOf,
+  parseAttackKinds,
+  parseProfile,
+  type AttackKind,
+  type BombOptions,
+  type GeneratedApplication,
+  type GroundTruth,
+  type Pattern,
+  type Profile,
+  type RingPattern,
   type TrafficOptions,
 } from './types.js';
 export { CHAIN_LINKS, type ChainLink } from './simple/rings.js';

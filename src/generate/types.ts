@@ -6,9 +6,7 @@ export const PROFILES = ['realistic', 'simple'] as const;
 export type Profile = (typeof PROFILES)[number];
 
 /** The attack kinds of the `simple` profile, in the order its planner weighs them (do not reorder: output depends on it). */
-export const SIMPLE_ATTACK_KINDS = [
-  'device-farm', 'identity-cycling', 'identity-many-devices', 'proxy-burst', 'impossible-travel', 'bot', 'ring',
-] as const;
+export const SIMPLE_ATTACK_KINDS = ['device-farm', 'identity-cycling', 'identity-many-devices', 'proxy-burst', 'impossible-travel', 'bot', 'ring'] as const;
 /** Every attack kind (the `realistic` profile has them all; `simple` only SIMPLE_ATTACK_KINDS). */
 export const ATTACK_KINDS = [...SIMPLE_ATTACK_KINDS, 'multi-lender', 'account-takeover'] as const;
 export type AttackKind = (typeof ATTACK_KINDS)[number];
@@ -91,7 +89,10 @@ export function parseAttackKinds(text: string, profile: Profile = 'realistic'): 
   const t = text.trim().toLowerCase();
   if (t === 'all' || t === '') return [...known];
   if (t === 'none') return [];
-  const names = t.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const names = t
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   const ringShapes: readonly string[] = [...RING_PATTERNS, ...SIMPLE_RING_PATTERNS];
   const kinds: AttackKind[] = [];
   const unknown: string[] = [];

@@ -18,6 +18,18 @@ import { USE_CONTACT, USE_OWN, type IdentityStore } from './store.js';
 
 export const BINDER_CLASSES = ['bankAccount', 'device', 'phone', 'email', 'address', 'coContact', 'social', 'household'] as const;
 export type BinderClass = (typeof BINDER_CLASSES)[number];
+
+/** An identifier that binds a ring's members, as reported with the ring (groups.ts keeps them, rings.ts reports them). */
+export interface RingBinder {
+  kind: IdentifierKind;
+  /** how it binds: a shared possession, a co-listed contact, … */
+  class: BinderClass;
+  node: string;
+  masked?: string;
+  /** ring members using it */
+  members: number;
+}
+
 export const classBit = (c: BinderClass): number => 1 << BINDER_CLASSES.indexOf(c);
 
 /** Weights of one shared identifier by class (see docs/graph.md for the reasoning). */
@@ -187,7 +199,14 @@ class Builder {
   neighbour(other: number): Neighbour {
     let n = this.index.get(other);
     if (!n) {
-      n = { app: other, strength: 0, classes: 0, strong: false, coResident: false, sameIdentity: this.ownNid !== 0 && this.store.identityOf(other) === this.ownNid };
+      n = {
+        app: other,
+        strength: 0,
+        classes: 0,
+        strong: false,
+        coResident: false,
+        sameIdentity: this.ownNid !== 0 && this.store.identityOf(other) === this.ownNid,
+      };
       this.index.set(other, n);
       this.out.neighbours.push(n);
     }

@@ -75,7 +75,12 @@ export class GraphService {
       ...(settings.hubLimits ? { hubLimits: settings.hubLimits } : {}),
       ...(settings.weakKinds ? { weakKinds: settings.weakKinds } : {}),
     };
-    this.criteria = { ...DEFAULT_RING_CRITERIA, minIdentities: settings.minIdentities, ...(settings.burstMinIdentities ? { burstMinIdentities: settings.burstMinIdentities } : {}), ...settings.criteria };
+    this.criteria = {
+      ...DEFAULT_RING_CRITERIA,
+      minIdentities: settings.minIdentities,
+      ...(settings.burstMinIdentities ? { burstMinIdentities: settings.burstMinIdentities } : {}),
+      ...settings.criteria,
+    };
     this.burstWindowS = Math.round((settings.burstWindowMs ?? 300_000) / 1000);
     const groups = { ...this.binding, growthWindowS: Math.round(settings.growthWindowMs / 1000) };
     this.rings = new GroupRegistry(this.store, groups);
@@ -91,7 +96,10 @@ export class GraphService {
     const links = linksFor(app);
     this.store.applyLinks(links);
     const { ring, group, binding, events, work } = this.place(this.store.appOf(app.applicationId), app.applicationId, app.eventTimeMs, pending);
-    const findings = neighbourhoodOf(this.store, this.store.appOf(app.applicationId), binding, { ...this.featureContext(group, app.eventTimeMs), reasons: deep });
+    const findings = neighbourhoodOf(this.store, this.store.appOf(app.applicationId), binding, {
+      ...this.featureContext(group, app.eventTimeMs),
+      reasons: deep,
+    });
     for (const e of events) {
       pending.set(e.ring.id, { size: e.ring.size, knownFraud: e.ring.knownFraud });
       this.inflight.set(e.ring.id, pending.get(e.ring.id) as RingState);
@@ -182,7 +190,12 @@ export class GraphService {
   }
 
   /** The application (its links applied) joins its rings; what changed is diffed against what was reported. */
-  private place(app: number, applicationId: string, atMs: number, pending: Map<string, RingState>): { ring: Ring | undefined; group: Group | undefined; binding: Binding; events: RingEvent[]; work: number } {
+  private place(
+    app: number,
+    applicationId: string,
+    atMs: number,
+    pending: Map<string, RingState>,
+  ): { ring: Ring | undefined; group: Group | undefined; binding: Binding; events: RingEvent[]; work: number } {
     const nowS = toGraphTime(atMs);
     const binding = bindingOf(this.store, app, this.binding);
     const group = this.joinRings(app, binding, nowS);
@@ -243,7 +256,15 @@ export class GraphService {
     return this.bursts.join(app, fresh, nowS);
   }
 
-  private report(g: Group, registry: GroupRegistry, pattern: Ring['pattern'], nowS: number, trigger: string, pending: Map<string, RingState>, events: RingEvent[]): Ring {
+  private report(
+    g: Group,
+    registry: GroupRegistry,
+    pattern: Ring['pattern'],
+    nowS: number,
+    trigger: string,
+    pending: Map<string, RingState>,
+    events: RingEvent[],
+  ): Ring {
     registry.name(g, nowS, pattern);
     const view = ringView(this.store, registry, g, pattern, nowS, this.criteria);
     const previous = pending.get(view.id) ?? this.inflight.get(view.id) ?? this.baseline.get(view.id);

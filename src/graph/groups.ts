@@ -1,6 +1,5 @@
-import { BINDER_CLASSES, resolveBindingOptions, type BinderClass, type BindingOptions } from './binding.js';
+import { BINDER_CLASSES, resolveBindingOptions, type BinderClass, type BindingOptions, type RingBinder } from './binding.js';
 import { DEFAULT_WEAK_KINDS, identifierKindIndex, IDENTIFIER_KINDS, linkWeight } from './kinds.js';
-import type { RingBinder } from './rings.js';
 import { USE_CONTACT, USE_OWN, type IdentityStore } from './store.js';
 
 /**
@@ -229,7 +228,19 @@ export class GroupRegistry {
   }
 
   private newGroup(): Group {
-    return { key: this.nextKey++, members: new Set(), nids: new Map(), binders: new Map(), evidence: 0, pairs: 0, strongBinders: 0, fraud: 0, firstSeen: Number.POSITIVE_INFINITY, lastSeen: Number.NEGATIVE_INFINITY, recent: [] };
+    return {
+      key: this.nextKey++,
+      members: new Set(),
+      nids: new Map(),
+      binders: new Map(),
+      evidence: 0,
+      pairs: 0,
+      strongBinders: 0,
+      fraud: 0,
+      firstSeen: Number.POSITIVE_INFINITY,
+      lastSeen: Number.NEGATIVE_INFINITY,
+      recent: [],
+    };
   }
 
   private nidOf(app: number): number {
@@ -336,7 +347,12 @@ export class GroupRegistry {
     const cls = binderClass(kind, own.size, contact.size, nids.size, strangers, owned, r);
     const weight = cls === null ? 0 : r.weights[cls];
     const stat: BinderStat = {
-      shared, hash, kind, cls: cls ?? 'social', m, degree,
+      shared,
+      hash,
+      kind,
+      cls: cls ?? 'social',
+      m,
+      degree,
       // FRAUDAR's column weight, by identities: a person re-applying on their own device does not dilute it.
       contribution: weight * (m - 1) * linkWeight(nids.size) * LN7,
       strong: cls !== null && (POSSESSIONS.has(cls) || (cls === 'coContact' && m >= 3)),
@@ -354,7 +370,15 @@ export class GroupRegistry {
   }
 }
 
-function binderClass(kind: number, own: number, contact: number, identities: number, strangers: boolean, ownedByApplicant: boolean, r: ReturnType<typeof resolveBindingOptions>): BinderClass | null {
+function binderClass(
+  kind: number,
+  own: number,
+  contact: number,
+  identities: number,
+  strangers: boolean,
+  ownedByApplicant: boolean,
+  r: ReturnType<typeof resolveBindingOptions>,
+): BinderClass | null {
   if (kind === PHONE) {
     if (own >= 2) return 'phone';
     // Listing the same applicant's number is knowing the same person; the same unknown number is more.

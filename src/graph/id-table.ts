@@ -155,7 +155,7 @@ export class IdTable {
     this.used = 0;
     for (let at = 0; at < old.length; at += STRIDE) {
       const v = old[at + 2] as number;
-      if (v !== EMPTY && v !== DELETED) this.insert(old[at] as number, old[at + 1] as number, v, old[at + 3] as number);
+      if (v !== EMPTY && v !== DELETED) this.insert(old[at] as number, old[at + 1] as number, v, old[at + 3]);
     }
   }
 }

@@ -49,7 +49,15 @@ export const LINK_KIND_INFO: Readonly<Record<LinkKind, LinkKindInfo>> = Object.f
   Object.fromEntries(
     LINK_KINDS.map((k, i) => {
       const node = k === 'contact' ? 'phone' : k;
-      return [k, Object.freeze({ index: i, bit: 1 << i, nodeKind: ['device', 'ip', 'subnet', 'phone', 'email', 'nationalId', 'bankAccount', 'address', 'employer'].indexOf(node), prefix: `${node}:` })];
+      return [
+        k,
+        Object.freeze({
+          index: i,
+          bit: 1 << i,
+          nodeKind: ['device', 'ip', 'subnet', 'phone', 'email', 'nationalId', 'bankAccount', 'address', 'employer'].indexOf(node),
+          prefix: `${node}:`,
+        }),
+      ];
     }),
   ) as Record<LinkKind, LinkKindInfo>,
 );

@@ -56,7 +56,11 @@ function legacyRecord(applicationId: string, links: readonly LegacyLink[]): Link
     const id = l.node.slice(l.node.indexOf(':') + 1);
     return typeof l.masked === 'string' ? [l.kind, id, l.masked] : [l.kind, id];
   });
-  return { applicationId: links[0]?.app.startsWith(APP_PREFIX) ? (links[0].app.slice(APP_PREFIX.length)) : applicationId, atMs: links[0]?.atMs ?? 0, links: triples };
+  return {
+    applicationId: links[0]?.app.startsWith(APP_PREFIX) ? links[0].app.slice(APP_PREFIX.length) : applicationId,
+    atMs: links[0]?.atMs ?? 0,
+    links: triples,
+  };
 }
 
 const isTriple = (l: unknown): l is LinkRecord['links'][number] =>
@@ -85,6 +89,7 @@ export function readLinkRecord(value: Buffer | null): LinkRecord | string {
   if (typeof r.applicationId !== 'string' || !Array.isArray(r.links)) return expected;
   const links = r.links as unknown[];
   if (typeof r.atMs === 'number' && links.every(isTriple)) return { applicationId: r.applicationId, atMs: r.atMs, links };
-  if (links.length > 0 && links.every((l) => typeof l === 'object' && l !== null && isLegacyLink(l as Partial<LegacyLink>))) return legacyRecord(r.applicationId, links as LegacyLink[]);
+  if (links.length > 0 && links.every((l) => typeof l === 'object' && l !== null && isLegacyLink(l as Partial<LegacyLink>)))
+    return legacyRecord(r.applicationId, links as LegacyLink[]);
   return expected;
 }

@@ -109,7 +109,15 @@ export function neighbourhoodOf(store: IdentityStore, app: number, binding: Bind
       continue;
     }
     for (const k of kinds) features[SHARED_FEATURE[k]]++;
-    shared.push({ kinds, node: store.keyOf(o.shared), masked: store.maskedOf(o.shared), apps: o.apps, identities: o.identities, knownFraud: o.knownFraud, weak: o.weak });
+    shared.push({
+      kinds,
+      node: store.keyOf(o.shared),
+      masked: store.maskedOf(o.shared),
+      apps: o.apps,
+      identities: o.identities,
+      knownFraud: o.knownFraud,
+      weak: o.weak,
+    });
   }
   shared.sort((a, b) => Number(a.weak) - Number(b.weak) || b.identities - a.identities || b.apps - a.apps || a.node.localeCompare(b.node));
   hubs.sort((a, b) => b.degree - a.degree);
@@ -123,7 +131,10 @@ export function neighbourhoodOf(store: IdentityStore, app: number, binding: Bind
   features['graph.hubsSkipped'] = hubs.length;
   features['graph.truncated'] = binding.truncated;
   fraud.sort((a, b) => a.applicationId.localeCompare(b.applicationId));
-  const evidence = ctx.reasons === false ? { shared: shared.slice(0, 20), hubs: hubs.slice(0, 20), knownFraud: fraud.slice(0, 20), reasons: [] } : describeNeighbourhood(features, shared, hubs, fraud);
+  const evidence =
+    ctx.reasons === false
+      ? { shared: shared.slice(0, 20), hubs: hubs.slice(0, 20), knownFraud: fraud.slice(0, 20), reasons: [] }
+      : describeNeighbourhood(features, shared, hubs, fraud);
   return { applicationId: store.applicationIdOf(app), features, evidence };
 }
 

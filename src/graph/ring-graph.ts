@@ -27,14 +27,25 @@ export function ringGraph(store: IdentityStore, g: Group, maxMembers = 500): Und
   }
   const inRing = new Set(members);
   for (const m of members) {
-    graph.addNode(`app:${store.applicationIdOf(m)}`, { type: 'application', label: store.applicationIdOf(m), fraud: store.isFraud(m), firstSeen: store.firstSeen(m) });
+    graph.addNode(`app:${store.applicationIdOf(m)}`, {
+      type: 'application',
+      label: store.applicationIdOf(m),
+      fraud: store.isFraud(m),
+      firstSeen: store.firstSeen(m),
+    });
   }
   for (const m of members) {
     store.forEachShared(m, (shared) => {
       const users = store.members(shared).filter((e) => inRing.has(e >> 2));
       if (users.length < 2) return;
       const key = store.keyOf(shared);
-      if (!graph.hasNode(key)) graph.addNode(key, { type: 'identifier', label: store.maskedOf(shared) ?? key, kind: IDENTIFIER_KINDS[store.kindOf(shared)] as string, degree: store.degree(shared) });
+      if (!graph.hasNode(key))
+        graph.addNode(key, {
+          type: 'identifier',
+          label: store.maskedOf(shared) ?? key,
+          kind: IDENTIFIER_KINDS[store.kindOf(shared)] as string,
+          degree: store.degree(shared),
+        });
       graph.mergeEdge(`app:${store.applicationIdOf(m)}`, key);
     });
   }

@@ -1,4 +1,4 @@
-import type { BinderClass } from './binding.js';
+import type { RingBinder } from './binding.js';
 import type { Group, GroupRegistry } from './groups.js';
 import { fromGraphTime, IDENTIFIER_KINDS, type IdentifierKind } from './kinds.js';
 import type { IdentityStore } from './store.js';
@@ -10,16 +10,6 @@ import type { IdentityStore } from './store.js';
  */
 
 export type RingPattern = 'ring' | 'burst';
-
-export interface RingBinder {
-  kind: IdentifierKind;
-  /** how it binds: a shared possession, a co-listed contact, … */
-  class: BinderClass;
-  node: string;
-  masked?: string;
-  /** ring members using it */
-  members: number;
-}
 
 export interface Ring {
   /** `ring:<oldest member's application id>` when it formed: stable while it grows, kept through merges */

@@ -1,5 +1,17 @@
 import { IdTable, hashed, hashKey, hashKey2 } from './id-table.js';
-import { flatString, IDENTIFIER_KINDS, identifierKindIndex, LINK_KIND_INFO, LINK_KINDS, nodeKindOfLink, popcount, toGraphTime, type IdentifierKind, type LinkKind, type LinkKindInfo } from './kinds.js';
+import {
+  flatString,
+  IDENTIFIER_KINDS,
+  identifierKindIndex,
+  LINK_KIND_INFO,
+  LINK_KINDS,
+  nodeKindOfLink,
+  popcount,
+  toGraphTime,
+  type IdentifierKind,
+  type LinkKind,
+  type LinkKindInfo,
+} from './kinds.js';
 import type { GraphLink } from './links.js';
 import type { LinkTriple } from './link-record.js';
 import type { ChangeSet, GraphStats } from './model.js';
@@ -63,7 +75,12 @@ export class IdentityStore {
 
   private readonly buckets = new Map<number, number[]>();
   private bucketKeys: number[] = [];
-  private readonly counts = { apps: 0, fraud: 0, identifiers: new Array<number>(IDENTIFIER_KINDS.length).fill(0), links: new Array<number>(LINK_KINDS.length).fill(0) };
+  private readonly counts = {
+    apps: 0,
+    fraud: 0,
+    identifiers: new Array<number>(IDENTIFIER_KINDS.length).fill(0),
+    links: new Array<number>(LINK_KINDS.length).fill(0),
+  };
 
   // ---------------------------------------------------------------------------------------------- reads
 
@@ -277,7 +294,14 @@ export class IdentityStore {
    * One link of `app`, its identifier's hash in `hashed`; the node key is `node`, or `prefix + id` (built only
    * if the identifier becomes shared). 0 = known, 1 = added, 2 = added and promoted a solo.
    */
-  private applyLink(app: number, info: LinkKindInfo, node: string | undefined, id: string, masked: string | undefined, changed: Set<number> | undefined): 0 | 1 | 2 {
+  private applyLink(
+    app: number,
+    info: LinkKindInfo,
+    node: string | undefined,
+    id: string,
+    masked: string | undefined,
+    changed: Set<number> | undefined,
+  ): 0 | 1 | 2 {
     const hi = hashed.hi;
     const lo = hashed.lo;
     const bit = info.bit;
@@ -453,6 +477,14 @@ export class IdentityStore {
       if (n > 0) links[LINK_KINDS[i] as LinkKind] = n;
     });
     const shared = this.sharedTop - this.freeShared.length;
-    return { nodes, links, applications: this.counts.apps, sharedIdentifiers: shared, solos: this.table.size - shared, fraudMarked: this.counts.fraud, tableBytes: this.table.bytes + this.links.bytes };
+    return {
+      nodes,
+      links,
+      applications: this.counts.apps,
+      sharedIdentifiers: shared,
+      solos: this.table.size - shared,
+      fraudMarked: this.counts.fraud,
+      tableBytes: this.table.bytes + this.links.bytes,
+    };
   }
 }

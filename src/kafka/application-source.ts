@@ -125,17 +125,17 @@ export class KafkaApplicationSource<R extends { outputs: readonly OutputRecord[]
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, isRunning, isStale } = payload;
+    const { batch } = payload; // the payload's functions are called on it (kafkajs types them as methods)
     const { config, metrics } = this.deps;
     metrics.recordsIn.inc({ topic: batch.topic }, batch.messages.length);
     metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
     const size = config.processing.maxBatchSize;
     for (let i = 0; i < batch.messages.length; i += size) {
-      if (!isRunning() || isStale()) return;
+      if (!payload.isRunning() || payload.isStale()) return;
       const chunk = batch.messages.slice(i, i + size);
       const done = await this.processChunk(batch.topic, batch.partition, chunk, payload);
       if (!done) return;
-      resolveOffset((chunk[chunk.length - 1] as KafkaMessage).offset);
+      payload.resolveOffset((chunk[chunk.length - 1] as KafkaMessage).offset);
     }
   }
 

@@ -43,7 +43,10 @@ const TOPIC = 2 as ConfigResourceTypes;
 const BROKER_DEFAULT_BYTES = 1_048_588;
 
 async function maxMessageBytes(admin: Admin, topics: string[]): Promise<Map<string, number>> {
-  const described = await admin.describeConfigs({ includeSynonyms: false, resources: topics.map((name) => ({ type: TOPIC, name, configNames: [MAX_MESSAGE_BYTES] })) });
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: topics.map((name) => ({ type: TOPIC, name, configNames: [MAX_MESSAGE_BYTES] })),
+  });
   const out = new Map<string, number>();
   for (const r of described.resources) {
     const entry = r.configEntries.find((e) => e.configName === MAX_MESSAGE_BYTES);
@@ -71,7 +74,11 @@ export async function checkDeadLetterTopic(admin: Admin, config: Config, logger:
       `topic ${t.dlq} takes messages of at most ${dlq} bytes (max.message.bytes), less than a dead letter can be (processing.maxRecordBytes ${config.processing.maxRecordBytes} + headers): raise its max.message.bytes to at least ${Math.max(needed, input)}`,
     );
   }
-  if (dlq < input) logger.warn({ dlq: t.dlq, dlqMaxMessageBytes: dlq, input: t.applications, inputMaxMessageBytes: input }, 'the dead-letter topic takes smaller messages than the input topic; oversized records are dead-lettered truncated');
+  if (dlq < input)
+    logger.warn(
+      { dlq: t.dlq, dlqMaxMessageBytes: dlq, input: t.applications, inputMaxMessageBytes: input },
+      'the dead-letter topic takes smaller messages than the input topic; oversized records are dead-lettered truncated',
+    );
   return { input, dlq };
 }
 

@@ -26,7 +26,13 @@ export function budgetHooks(latency: Config['latency'], metrics: Metrics, health
       const state = budget.state(clock.now());
       const w = state.window;
       metrics.shedding.set(state.shedding ? 1 : 0);
-      for (const [q, v] of [['0.5', w.p50], ['0.95', w.p95], ['0.99', w.p99], ['1', w.max]] as const) metrics.windowLatency.set({ quantile: q }, v);
+      for (const [q, v] of [
+        ['0.5', w.p50],
+        ['0.95', w.p95],
+        ['0.99', w.p99],
+        ['1', w.max],
+      ] as const)
+        metrics.windowLatency.set({ quantile: q }, v);
       metrics.withinBudget.set(w.withinBudget);
       health.details.latency = { budgetMs: latency.budgetMs, ...w, shedding: state.shedding };
       return {
@@ -40,7 +46,10 @@ export function budgetHooks(latency: Config['latency'], metrics: Metrics, health
     committed(assessments) {
       const now = clock.now();
       // Latency as the budget defines it: record timestamp to the assessment being durably produced.
-      budget.record(assessments.map((a) => now - (Date.parse(a.assessedAt) - a.latency.sinceRecordMs)), now);
+      budget.record(
+        assessments.map((a) => now - (Date.parse(a.assessedAt) - a.latency.sinceRecordMs)),
+        now,
+      );
       metrics.degraded.inc(assessments.filter((a) => a.degraded).length);
     },
   };

@@ -82,7 +82,8 @@ export function ruleErrorReporter(logger: Logger, count: (rule: string) => void)
       count(e.rule);
       const n = (seen.get(e.rule) ?? 0) + 1;
       seen.set(e.rule, n);
-      if (n <= 5 || n % 1000 === 0) logger.error({ rule: e.rule, err: e.message, applicationId, errorsSoFar: n }, 'rule failed at run time (the application was scored without it)');
+      if (n <= 5 || n % 1000 === 0)
+        logger.error({ rule: e.rule, err: e.message, applicationId, errorsSoFar: n }, 'rule failed at run time (the application was scored without it)');
     }
   };
 }

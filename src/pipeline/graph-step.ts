@@ -79,6 +79,7 @@ const CLASS_LABEL: Record<string, string> = {
 export function ringReason(r: Ring): string {
   const classes = [...new Set(r.binders.filter((b) => b.members >= 2).map((b) => CLASS_LABEL[b.class] ?? b.class))].slice(0, 3);
   const by = classes.length > 0 ? classes.join(', ') : 'shared identifiers';
-  if (r.pattern === 'burst') return `${r.size} applications by ${r.identities} identities linked through ${by} within minutes of each other: a burst of new linked applications (graph bomb or scripted campaign)`;
+  if (r.pattern === 'burst')
+    return `${r.size} applications by ${r.identities} identities linked through ${by} within minutes of each other: a burst of new linked applications (graph bomb or scripted campaign)`;
   return `${r.size} applications by ${r.identities} identities bound by shared ${by} (${r.strongBinders} strong binder${r.strongBinders === 1 ? '' : 's'}, score ${r.score})`;
 }

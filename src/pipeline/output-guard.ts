@@ -23,7 +23,13 @@ const sizeOf = (r: OutputRecord): number => {
   return n;
 };
 
-export function guardOutputs(outputs: readonly OutputRecord[], limits: OutputLimits, refused: (r: OutputRecord, size: number, limit: number) => LendguardError, nowMs: number, processor: string): OutputRecord[] {
+export function guardOutputs(
+  outputs: readonly OutputRecord[],
+  limits: OutputLimits,
+  refused: (r: OutputRecord, size: number, limit: number) => LendguardError,
+  nowMs: number,
+  processor: string,
+): OutputRecord[] {
   return outputs.map((r) => {
     const limit = limits.maxMessageBytes.get(r.topic);
     if (limit === undefined || r.topic === limits.dlq) return r;

@@ -10,13 +10,14 @@ const brokerList = z
     z
       .string()
       .regex(/^[^\s:]+:\d{1,5}$/, 'each broker must look like host:port, e.g. 127.0.0.1:9092')
-      .refine((b) => { const port = Number(b.slice(b.lastIndexOf(':') + 1)); return port >= 1 && port <= 65535; }, 'a port is 1–65535'),
+      .refine((b) => {
+        const port = Number(b.slice(b.lastIndexOf(':') + 1));
+        return port >= 1 && port <= 65535;
+      }, 'a port is 1–65535'),
   )
   .min(1, 'give at least one broker, e.g. 127.0.0.1:9092');
 
-const topicName = z
-  .string()
-  .regex(/^[A-Za-z0-9._-]{1,249}$/, 'topic names use letters, digits, ".", "_" and "-" only (max 249)');
+const topicName = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'topic names use letters, digits, ".", "_" and "-" only (max 249)');
 
 const sasl = z.object({
   mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
@@ -70,7 +71,14 @@ export const configSchema = z
         url: z
           .string()
           .regex(/^rediss?:\/\//, 'the Redis URL starts with redis:// or rediss://')
-          .refine((u) => { try { const port = new URL(u).port; return port === '' || (Number(port) >= 1 && Number(port) <= 65535); } catch { return false; } }, 'not a valid URL, or its port is not 1–65535')
+          .refine((u) => {
+            try {
+              const port = new URL(u).port;
+              return port === '' || (Number(port) >= 1 && Number(port) <= 65535);
+            } catch {
+              return false;
+            }
+          }, 'not a valid URL, or its port is not 1–65535')
           .default('redis://127.0.0.1:6379'),
         keyPrefix: z.string().min(1).max(64).default('lg:'),
         commandTimeoutMs: z.number().int().positive().default(2000),
@@ -126,13 +134,17 @@ export const configSchema = z
       .prefault({}),
     state: z
       .object({
-        /** Sliding windows of every counter; the label is part of the feature name (device.apps.1h). */
+        /** Sliding windows of every counter but the 多头 ones (fixed 1h–30d); the label is part of the feature name (device.apps.1h). */
         windows: z
           .array(z.string().regex(/^\d+[smhd]$/, 'a window is a duration like 10m, 1h, 24h or 7d'))
           .min(1)
           .default(['10m', '1h', '24h', '7d']),
         /** How long the last location of an identity or device is kept for impossible-travel checks. */
-        sightingTtlMs: z.number().int().positive().default(7 * 24 * 3600 * 1000),
+        sightingTtlMs: z
+          .number()
+          .int()
+          .positive()
+          .default(7 * 24 * 3600 * 1000),
         /** Redis came back empty while offsets were committed (no persistence): warn loudly, or refuse to start. */
         onLost: z.enum(['warn', 'refuse']).default('warn'),
       })
@@ -160,7 +172,7 @@ export const configSchema = z
       .prefault({}),
     rules: z
       .object({
-        /** Rules file (YAML); relative paths are resolved from the working directory. */
+        /** Rules file (YAML). A relative path is resolved from its config file's folder (src/platform/config-paths.ts). */
         file: z.string().default('config/rules.yaml'),
         /** Reload the file when it changes; an invalid change is refused and the last good rules keep running. */
         hotReload: z.boolean().default(true),
@@ -198,7 +210,11 @@ export const configSchema = z
         /** Event times are bounded against the record's Kafka timestamp (they drive every sliding window). */
         eventTime: z
           .object({
-            maxPastMs: z.number().int().min(0).default(7 * 86_400_000),
+            maxPastMs: z
+              .number()
+              .int()
+              .min(0)
+              .default(7 * 86_400_000),
             maxFutureMs: z.number().int().min(0).default(300_000),
             outOfRange: z.enum(['dead-letter', 'clamp']).default('dead-letter'),
           })

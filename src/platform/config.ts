@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type Config } from './config-schema.js';
 import { ENV_VARS, parseEnvValue } from './config-env.js';
+import { isPathSetting, PACKAGE_ROOT, resolvePaths, resolvePathValue } from './config-paths.js';
 import { LendguardError } from './errors.js';
 
 export type { Config } from './config-schema.js';
@@ -49,7 +51,7 @@ function formatIssues(issues: z.core.$ZodIssue[], envSources: Map<string, string
 /** Unwraps defaults, optionals and the like down to the schema that says what the value is. */
 function inner(schema: z.ZodType): z.ZodType {
   let s = schema as { def: { type: string; innerType?: z.ZodType } };
-  while (s.def.innerType && ['default', 'prefault', 'optional', 'nullable', 'pipe', 'readonly'].includes(s.def.type)) s = s.def.innerType as unknown as typeof s;
+  while (s.def.innerType && ['default', 'prefault', 'optional', 'nullable', 'pipe', 'readonly'].includes(s.def.type)) s = s.def.innerType;
   return s as unknown as z.ZodType;
 }
 
@@ -63,23 +65,31 @@ function unknownKeys(schema: z.ZodType, value: unknown, path: string[] = []): st
   }
   if (s.def.type !== 'object' || !s.def.shape) return [];
   const shape = s.def.shape;
-  return Object.entries(value as Tree).flatMap(([key, v]) => (key in shape ? unknownKeys(shape[key] as z.ZodType, v, [...path, key]) : [[...path, key].join('.')]));
+  return Object.entries(value as Tree).flatMap(([key, v]) =>
+    key in shape ? unknownKeys(shape[key] as z.ZodType, v, [...path, key]) : [[...path, key].join('.')],
+  );
 }
 
 export interface LoadOptions {
   file?: string;
   env?: NodeJS.ProcessEnv;
   overrides?: Tree;
+  /** What relative paths in the environment, the overrides and `file` itself are resolved from (default: process.cwd()). */
+  cwd?: string;
 }
 
 /**
  * Defaults < config file < environment < overrides. Throws a CONFIG_INVALID error whose message
- * lists every problem and where it came from.
+ * lists every problem and where it came from. File and directory settings come back absolute: a relative
+ * one is resolved from its config file's folder, from the working directory (environment, overrides), or
+ * from the package root (defaults); see config-paths.ts.
  */
 export function loadConfig(opts: LoadOptions = {}): Config {
   const env = opts.env ?? process.env;
+  const cwd = opts.cwd ?? process.cwd();
   const file = opts.file ?? env.LENDGUARD_CONFIG;
-  const tree: Tree = file ? readFileConfig(file) : {};
+  const tree: Tree = file ? readFileConfig(resolve(cwd, file)) : {};
+  if (file) resolvePaths(tree, dirname(resolve(cwd, file)));
   const problems: string[] = [];
   const secretInFile = typeof (tree.pii as Tree | undefined)?.key === 'string';
   const envSources = new Map<string, string>();
@@ -95,10 +105,12 @@ export function loadConfig(opts: LoadOptions = {}): Config {
       const current = (tree.kafka as Tree | undefined)?.ssl;
       if (typeof current !== 'object' || current === null) setPath(tree, ['kafka', 'ssl'], {});
     }
-    setPath(tree, spec.path, parseEnvValue(spec.type, raw));
+    const value = parseEnvValue(spec.type, raw);
+    setPath(tree, spec.path, isPathSetting(spec.path) ? resolvePathValue(value, cwd) : value);
     envSources.set(spec.path.join('.'), spec.name);
   }
-  for (const [key, value] of Object.entries(opts.overrides ?? {})) setPath(tree, key.split('.'), value);
+  for (const [key, value] of Object.entries(opts.overrides ?? {}))
+    setPath(tree, key.split('.'), isPathSetting(key.split('.')) ? resolvePathValue(value, cwd) : value);
   for (const key of unknownKeys(configSchema, tree)) problems.push(`  - ${key}: unknown key (see config/default.yaml for every key)`);
   const result = configSchema.safeParse(tree);
   if (!result.success) problems.push(formatIssues(result.error.issues, envSources));
@@ -108,6 +120,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   if (problems.length > 0 || !result.success) {
     throw new LendguardError('CONFIG_INVALID', `configuration is invalid${file ? ` (file ${file})` : ''}:\n${problems.join('\n')}`);
   }
+  resolvePaths(result.data, PACKAGE_ROOT); // what is still relative is a default
   return result.data;
 }
 

@@ -46,9 +46,24 @@ export function createMetrics() {
       labelNames: ['topic'],
       registers: [registry],
     }),
-    stateLost: new Counter({ name: 'lendguard_state_lost_total', help: 'Times Redis was found without this group\'s state (restarted without persistence, flushed or evicted)', labelNames: ['when'], registers: [registry] }),
-    ruleErrors: new Counter({ name: 'lendguard_rule_errors_total', help: 'Rule evaluations that failed at run time (a bug in the rule), by rule', labelNames: ['rule'], registers: [registry] }),
-    ruleReloads: new Counter({ name: 'lendguard_rule_reloads_total', help: 'Rule file changes applied or refused', labelNames: ['result'], registers: [registry] }),
+    stateLost: new Counter({
+      name: 'lendguard_state_lost_total',
+      help: "Times Redis was found without this group's state (restarted without persistence, flushed or evicted)",
+      labelNames: ['when'],
+      registers: [registry],
+    }),
+    ruleErrors: new Counter({
+      name: 'lendguard_rule_errors_total',
+      help: 'Rule evaluations that failed at run time (a bug in the rule), by rule',
+      labelNames: ['rule'],
+      registers: [registry],
+    }),
+    ruleReloads: new Counter({
+      name: 'lendguard_rule_reloads_total',
+      help: 'Rule file changes applied or refused',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
     heapUsedRatio: new Gauge({ name: 'lendguard_heap_used_ratio', help: 'V8 heap used as a share of its limit (--max-old-space-size)', registers: [registry] }),
     graphWorkMax: new Gauge({
       name: 'lendguard_graph_work_max_entries',

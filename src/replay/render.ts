@@ -59,7 +59,9 @@ export function renderSummary(s: ReplaySummary, ctx: RenderContext = {}): string
   out.push('');
 
   const r = s.records;
-  out.push(`records        ${n(r.read)} read · ${n(r.assessed)} assessed · ${n(r.deadLettered)} dead-lettered${r.blankLines ? ` · ${n(r.blankLines)} blank line${r.blankLines === 1 ? '' : 's'} skipped` : ''}`);
+  out.push(
+    `records        ${n(r.read)} read · ${n(r.assessed)} assessed · ${n(r.deadLettered)} dead-lettered${r.blankLines ? ` · ${n(r.blankLines)} blank line${r.blankLines === 1 ? '' : 's'} skipped` : ''}`,
+  );
   if (s.deadLettered.length > 0) out.push(`dead-lettered  ${s.deadLettered.map((d) => `${d.code} ${n(d.count)}`).join(' · ')}`);
   const share = (v: number): string => pct(r.assessed === 0 ? null : v / r.assessed);
   out.push(`levels         ${LEVELS.map((l) => `${l} ${n(s.levels[l])} (${share(s.levels[l])})`).join(' · ')}`);
@@ -81,7 +83,14 @@ export function renderSummary(s: ReplaySummary, ctx: RenderContext = {}): string
     });
     out.push(...table(header, rows));
   }
-  if (silent.length > 0) out.push(...wrap(`  never fired (${silent.length}): `, silent.map((x) => x.rule), 100));
+  if (silent.length > 0)
+    out.push(
+      ...wrap(
+        `  never fired (${silent.length}): `,
+        silent.map((x) => x.rule),
+        100,
+      ),
+    );
   out.push('');
 
   const t = s.truth;
@@ -92,14 +101,25 @@ export function renderSummary(s: ReplaySummary, ctx: RenderContext = {}): string
     if (t.invalidLabels) excluded.push(`${n(t.invalidLabels)} of them with a malformed _truth`);
     if (t.labelledDeadLettered) excluded.push(`${n(t.labelledDeadLettered)} labelled lines dead-lettered`);
     out.push(`ground truth   ${n(t.labelled)} labelled (${n(t.fraud)} fraud, ${n(t.legit)} legitimate); ${excluded.join('; ')}`);
-    out.push(
-      `alerts         precision ${pct(t.precision)} · recall ${pct(t.recall)} · F1 ${pct(t.f1)} · false-positive rate ${pct(t.falsePositiveRate, 2)}`,
-    );
+    out.push(`alerts         precision ${pct(t.precision)} · recall ${pct(t.recall)} · F1 ${pct(t.f1)} · false-positive rate ${pct(t.falsePositiveRate, 2)}`);
     const c = t.confusion;
-    out.push(...table(['', 'alerted', 'not alerted'], [['fraud', n(c.tp), n(c.fn)], ['legitimate', n(c.fp), n(c.tn)]]));
+    out.push(
+      ...table(
+        ['', 'alerted', 'not alerted'],
+        [
+          ['fraud', n(c.tp), n(c.fn)],
+          ['legitimate', n(c.fp), n(c.tn)],
+        ],
+      ),
+    );
     out.push('');
     out.push('by level');
-    out.push(...table(['level', 'fraud', 'legitimate'], LEVELS.map((l) => [l, n(t.levels[l].fraud), n(t.levels[l].legit)])));
+    out.push(
+      ...table(
+        ['level', 'fraud', 'legitimate'],
+        LEVELS.map((l) => [l, n(t.levels[l].fraud), n(t.levels[l].legit)]),
+      ),
+    );
     out.push('');
     out.push(`by pattern (caught = level ≥ ${s.alertLevel})`);
     const rows = t.patterns.map((p) => [
@@ -109,7 +129,12 @@ export function renderSummary(s: ReplaySummary, ctx: RenderContext = {}): string
       n(p.caught),
       pct(p.catchRate),
       p.rings > 0 ? `${n(p.ringsCaught)}/${n(p.rings)}` : '–',
-      p.caughtBy.length > 0 ? p.caughtBy.slice(0, 4).map((x) => `${x.rule} ${n(x.count)}`).join(', ') + (p.caughtBy.length > 4 ? ', …' : '') : '–',
+      p.caughtBy.length > 0
+        ? p.caughtBy
+            .slice(0, 4)
+            .map((x) => `${x.rule} ${n(x.count)}`)
+            .join(', ') + (p.caughtBy.length > 4 ? ', …' : '')
+        : '–',
     ]);
     out.push(...table(['pattern', 'records', 'fraud', 'caught', 'rate', 'rings', 'caught by'], rows, [0, 6]));
   }

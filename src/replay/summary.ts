@@ -155,11 +155,12 @@ interface RuleAcc {
   fp: number;
 }
 
-const emptyLevels = <T>(make: () => T): Record<Level, T> =>
-  Object.fromEntries(LEVELS.map((l) => [l, make()])) as Record<Level, T>;
+const emptyLevels = <T>(make: () => T): Record<Level, T> => Object.fromEntries(LEVELS.map((l) => [l, make()])) as Record<Level, T>;
 
-const byCountDesc = <T extends { count: number }>(key: (t: T) => string) => (a: T, b: T): number =>
-  b.count - a.count || key(a).localeCompare(key(b));
+const byCountDesc =
+  <T extends { count: number }>(key: (t: T) => string) =>
+  (a: T, b: T): number =>
+    b.count - a.count || key(a).localeCompare(key(b));
 
 export class SummaryAccumulator {
   private readonly alertRank: number;
@@ -209,14 +210,18 @@ export class SummaryAccumulator {
     for (const code of codes) {
       const r = this.rule(code);
       r.fires++;
-      if (truth) truth.fraud ? r.tp++ : r.fp++;
+      if (truth?.fraud) r.tp++;
+      else if (truth) r.fp++;
     }
     if (!truth) return;
 
     this.labelled++;
     const c = this.confusion;
-    if (truth.fraud) alerted ? c.tp++ : c.fn++;
-    else alerted ? c.fp++ : c.tn++;
+    if (truth.fraud) {
+      if (alerted) c.tp++;
+      else c.fn++;
+    } else if (alerted) c.fp++;
+    else c.tn++;
     this.truthLevels[a.level][truth.fraud ? 'fraud' : 'legit']++;
 
     let p = this.patterns.get(truth.pattern);

@@ -13,8 +13,7 @@ import { Environment, type ASTNode, type ParseResult } from '@marcbachmann/cel-j
  */
 
 const arithmetic = ['+', '-', '*', '/'] as const;
-const apply = (op: (typeof arithmetic)[number], a: number, b: number): number =>
-  op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : a / b;
+const apply = (op: (typeof arithmetic)[number], a: number, b: number): number => (op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : a / b);
 
 function createEnvironment(): Environment {
   const env = new Environment()
@@ -41,8 +40,7 @@ export interface References {
 type AnyNode = { op: string; args: unknown; start: number };
 const isNode = (x: unknown): x is AnyNode => typeof x === 'object' && x !== null && 'op' in x && 'args' in x;
 const isId = (x: unknown, name: string): boolean => isNode(x) && x.op === 'id' && x.args === name;
-const stringLiteral = (x: unknown): string | undefined =>
-  isNode(x) && x.op === 'value' && typeof x.args === 'string' ? x.args : undefined;
+const stringLiteral = (x: unknown): string | undefined => (isNode(x) && x.op === 'value' && typeof x.args === 'string' ? x.args : undefined);
 
 export function references(ast: ASTNode): References {
   const refs: References = { features: new Map(), params: new Map(), misuse: [] };
@@ -93,8 +91,7 @@ export function references(ast: ASTNode): References {
  */
 export function requiredFeatures(ast: ASTNode): Set<string> {
   const required = new Set<string>();
-  const conjuncts = (x: unknown): unknown[] =>
-    isNode(x) && x.op === '&&' ? (x.args as unknown[]).flatMap(conjuncts) : [x];
+  const conjuncts = (x: unknown): unknown[] => (isNode(x) && x.op === '&&' ? (x.args as unknown[]).flatMap(conjuncts) : [x]);
   for (const c of conjuncts(ast)) if (isStrict(c)) for (const name of references(c as ASTNode).features.keys()) required.add(name);
   return required;
 }

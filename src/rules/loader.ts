@@ -51,9 +51,7 @@ export interface LoadOptions {
   knownFeatures: ReadonlySet<string> | readonly string[];
 }
 
-export type LoadResult =
-  | { ok: true; ruleSet: RuleSet; warnings: Problem[] }
-  | { ok: false; problems: Problem[]; warnings: Problem[] };
+export type LoadResult = { ok: true; ruleSet: RuleSet; warnings: Problem[] } | { ok: false; problems: Problem[]; warnings: Problem[] };
 
 /** Parses, validates and compiles a rule file; never throws. Reports every problem, not just the first. */
 export function compileRuleSet(text: string, opts: LoadOptions): LoadResult {
@@ -111,7 +109,10 @@ export function compileRuleSet(text: string, opts: LoadOptions): LoadResult {
   });
   if (!top.success || problems.length > 0) return { ok: false, problems, warnings };
 
-  const hash = createHash('sha256').update(JSON.stringify({ scoring: top.data.scoring, rules: specs })).digest('hex').slice(0, 8);
+  const hash = createHash('sha256')
+    .update(JSON.stringify({ scoring: top.data.scoring, rules: specs }))
+    .digest('hex')
+    .slice(0, 8);
   const reads = [...new Set(compiled.flatMap((r) => r.reads))];
   const ruleSet: RuleSet = { version: `${top.data.version}+${hash}`, file, rules: compiled, disabled, scoring: top.data.scoring, reads };
   return { ok: true, ruleSet, warnings };
@@ -156,7 +157,8 @@ function compileRule(spec: RuleSpec, known: ReadonlySet<string>, line: number, r
   });
   const reason = parseTemplate(spec.reason);
   for (const name of placeholders(reason)) {
-    if (!known.has(name) && !params.has(name)) problem(['reason'], `{${name}} in reason is neither a known feature nor a param of this rule${suggest(name, known)}`);
+    if (!known.has(name) && !params.has(name))
+      problem(['reason'], `{${name}} in reason is neither a known feature nor a param of this rule${suggest(name, known)}`);
   }
   const used = new Set([...placeholders(reason), ...spec.evidence, ...(Array.isArray(condition) ? [] : condition.refs.params.keys())]);
   for (const name of params) if (!used.has(name)) report.warn(['params', name], `param ${name} is not used in when, reason or evidence`);
@@ -200,8 +202,7 @@ function zodProblems(err: z.ZodError, base: (string | number)[], raw: unknown, l
   });
 }
 
-const dotted = (path: readonly (string | number)[]): string =>
-  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+const dotted = (path: readonly (string | number)[]): string => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 
 function valueAt(raw: unknown, path: readonly (string | number)[]): unknown {
   let v = raw;

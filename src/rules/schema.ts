@@ -13,7 +13,10 @@ const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const TAG = /^[a-z][a-z0-9-]*$/;
 
 const score = (what: string) =>
-  z.number({ error: `${what} must be a number from 0 to 100` }).min(0, `${what} must be at least 0`).max(100, `${what} must be at most 100`);
+  z
+    .number({ error: `${what} must be a number from 0 to 100` })
+    .min(0, `${what} must be at least 0`)
+    .max(100, `${what} must be at most 100`);
 
 const text = (what: string) => z.string({ error: `${what} must be a string (quote it if YAML read it as something else)` }).min(1, `${what} must not be empty`);
 

@@ -20,8 +20,7 @@ export function parseTemplate(template: string): TemplatePart[] {
   return parts;
 }
 
-export const placeholders = (parts: readonly TemplatePart[]): string[] =>
-  parts.flatMap((p) => ('name' in p ? [p.name] : []));
+export const placeholders = (parts: readonly TemplatePart[]): string[] => parts.flatMap((p) => ('name' in p ? [p.name] : []));
 
 /** How a value reads in a reason: unknown for null, at most one decimal for fractions. */
 export function display(value: EvidenceValue | undefined): string {

@@ -35,7 +35,7 @@ export async function checkStateNotLost(
 }
 
 export const LOST_WHILE_RUNNING =
-  'Redis lost this processor group\'s state while it ran (its marker key is gone): Redis restarted without persistence, was ' +
+  "Redis lost this processor group's state while it ran (its marker key is gone): Redis restarted without persistence, was " +
   'flushed, or evicted keys (maxmemory-policy must be noeviction or volatile-*). Duplicate detection and the sliding windows ' +
   'start again from empty. Run Redis with AOF (appendonly yes, appendfsync everysec) or replication (README "Operating")';
 

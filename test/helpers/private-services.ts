@@ -32,7 +32,14 @@ export async function privateRedis(opts: { password?: string; aof?: boolean } = 
   let child: ChildProcess | undefined;
   const ping = async (): Promise<boolean> => {
     try {
-      const { stdout } = await run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...(opts.password ? ['--no-auth-warning', '-a', opts.password] : []), 'ping']);
+      const { stdout } = await run('redis-cli', [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        ...(opts.password ? ['--no-auth-warning', '-a', opts.password] : []),
+        'ping',
+      ]);
       return stdout.trim() === 'PONG';
     } catch {
       return false;
@@ -42,7 +49,11 @@ export async function privateRedis(opts: { password?: string; aof?: boolean } = 
     port,
     url: opts.password ? `redis://:${encodeURIComponent(opts.password)}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`,
     async start() {
-      child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--save', '', ...persistence, ...(opts.password ? ['--requirepass', opts.password] : [])], { stdio: 'ignore' });
+      child = spawn(
+        'redis-server',
+        ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--save', '', ...persistence, ...(opts.password ? ['--requirepass', opts.password] : [])],
+        { stdio: 'ignore' },
+      );
       await waitFor(ping, 10_000, () => `private redis on ${port} did not start`);
     },
     async stop() {
@@ -65,7 +76,9 @@ export interface PrivateKafka {
 }
 
 /** A second single-node broker with its own ports and data dir (scripts/kafka.sh), optionally with SASL/SCRAM or TLS. */
-export async function privateKafka(opts: { sasl?: { user: string; password: string }; tls?: { keystore: string; keyPassword: string } } = {}): Promise<PrivateKafka> {
+export async function privateKafka(
+  opts: { sasl?: { user: string; password: string }; tls?: { keystore: string; keyPassword: string } } = {},
+): Promise<PrivateKafka> {
   const port = await freePort();
   const controller = await freePort();
   const internal = opts.sasl || opts.tls ? await freePort() : port;
@@ -99,7 +112,23 @@ export async function testCertificates(): Promise<{ caFile: string; keystore: st
   await ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=lendguard-test-ca');
   await ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=127.0.0.1');
   writeFileSync(f('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  await ssl('x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('server.pem'), '-days', '2', '-extfile', f('san.ext'));
+  await ssl(
+    'x509',
+    '-req',
+    '-in',
+    f('server.csr'),
+    '-CA',
+    f('ca.pem'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    f('server.pem'),
+    '-days',
+    '2',
+    '-extfile',
+    f('san.ext'),
+  );
   await ssl('pkcs8', '-topk8', '-in', f('server.key'), '-out', f('server.enc.key'), '-v1', 'PBE-SHA1-3DES', '-passout', `pass:${keyPassword}`);
   writeFileSync(f('keystore.pem'), `${readFileSync(f('server.enc.key'), 'utf8')}${readFileSync(f('server.pem'), 'utf8')}${readFileSync(f('ca.pem'), 'utf8')}`);
   return { caFile: f('ca.pem'), keystore: f('keystore.pem'), keyPassword };

@@ -87,7 +87,12 @@ export async function spawnProcessor(env: Record<string, string>, opts: { waitRe
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
   const proc = { child, port, exited, output: () => out };
-  if (opts.waitReady !== false) await waitFor(() => isReady(port), opts.timeoutMs ?? 60_000, () => `processor not ready; output:\n${out.slice(-3000)}`);
+  if (opts.waitReady !== false)
+    await waitFor(
+      () => isReady(port),
+      opts.timeoutMs ?? 60_000,
+      () => `processor not ready; output:\n${out.slice(-3000)}`,
+    );
   return proc;
 }
 

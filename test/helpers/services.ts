@@ -197,7 +197,7 @@ export async function collect(topic: string, opts: CollectOptions = {}): Promise
   consumer.on(consumer.events.GROUP_JOIN, () => armIdle());
   consumer.on(consumer.events.CRASH, (e) => finish(new Error(`collect(${topic}): consumer crashed: ${String(e.payload.error)}`)));
 
-  let result: CollectedRecord[] = [];
+  let result: CollectedRecord[];
   try {
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning });
@@ -255,7 +255,10 @@ export async function liveCounter(topic: string): Promise<{ count(): number; sto
 }
 
 /** The exactly-once account of a stream: expected keys with no record, and keys with more than one. */
-export function missingAndDuplicated(expectedKeys: readonly string[], records: ReadonlyArray<{ key: string | null }>): { missing: string[]; duplicated: string[] } {
+export function missingAndDuplicated(
+  expectedKeys: readonly string[],
+  records: ReadonlyArray<{ key: string | null }>,
+): { missing: string[]; duplicated: string[] } {
   const counts = countByKey(records);
   return {
     missing: expectedKeys.filter((k) => !counts.has(k)),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { httpGet, spawnProcessor, testSetup, waitFor, type ChildProcessor, killedAfterAll } from '../helpers/processor.js';
+import { httpGet, spawnProcessor, testSetup, waitFor, killedAfterAll } from '../helpers/processor.js';
 import { keysByKcat } from '../helpers/independent-reader.js';
 import { collect, liveCounter, missingAndDuplicated, produceRaw } from '../helpers/services.js';
 import { application, asMessage } from '../helpers/traffic.js';
@@ -31,7 +31,11 @@ describe('exactly once across SIGKILL', () => {
       for (const killAt of [1000, 2500, 4000]) {
         const victim = await spawnProcessor(setup.env);
         children.push(victim);
-        await waitFor(() => counter.count() >= killAt, 120_000, () => `committed only ${counter.count()} of ${killAt} before kill:\n${victim.output().slice(-2000)}`);
+        await waitFor(
+          () => counter.count() >= killAt,
+          120_000,
+          () => `committed only ${counter.count()} of ${killAt} before kill:\n${victim.output().slice(-2000)}`,
+        );
         victim.child.kill('SIGKILL');
         expect((await victim.exited).signal).toBe('SIGKILL');
         expect(counter.count()).toBeLessThan(total); // really mid-stream
@@ -40,7 +44,11 @@ describe('exactly once across SIGKILL', () => {
 
       const last = await spawnProcessor(setup.env);
       children.push(last);
-      await waitFor(() => counter.count() >= total, 180_000, () => `only ${counter.count()}/${total} committed after the kills:\n${last.output().slice(-2000)}`);
+      await waitFor(
+        () => counter.count() >= total,
+        180_000,
+        () => `only ${counter.count()}/${total} committed after the kills:\n${last.output().slice(-2000)}`,
+      );
       last.child.kill('SIGTERM');
       expect((await last.exited).code).toBe(0);
     } finally {
@@ -49,11 +57,17 @@ describe('exactly once across SIGKILL', () => {
     }
 
     const all = await collect(setup.topics.assessments, { readCommitted: true, idleMs: 3000, timeoutMs: 60_000 });
-    const { missing, duplicated } = missingAndDuplicated(apps.map((x) => x.applicationId), all);
+    const { missing, duplicated } = missingAndDuplicated(
+      apps.map((x) => x.applicationId),
+      all,
+    );
     expect({ missing: missing.slice(0, 5), duplicated: duplicated.slice(0, 5) }).toEqual({ missing: [], duplicated: [] });
     expect(all).toHaveLength(total);
     // Counted again by a client that is not ours (kcat, read_committed).
-    const independent = missingAndDuplicated(apps.map((x) => x.applicationId), (await keysByKcat(setup.topics.assessments)).map((key) => ({ key })));
+    const independent = missingAndDuplicated(
+      apps.map((x) => x.applicationId),
+      (await keysByKcat(setup.topics.assessments)).map((key) => ({ key })),
+    );
     expect({ missing: independent.missing.length, duplicated: independent.duplicated.length }).toEqual({ missing: 0, duplicated: 0 });
   });
 
@@ -75,18 +89,34 @@ describe('exactly once across SIGKILL', () => {
       })();
       const a = await spawnProcessor(setup.env);
       children.push(a);
-      await waitFor(() => counter.count() >= 800, 90_000, () => `A committed only ${counter.count()}`);
+      await waitFor(
+        () => counter.count() >= 800,
+        90_000,
+        () => `A committed only ${counter.count()}`,
+      );
       const b = await spawnProcessor(setup.env); // rebalance: partitions move from A to B
       children.push(b);
-      await waitFor(async () => (await assessedBy(b.port)) > 0, 90_000, () => `B assessed nothing within 90 s of joining while traffic kept coming (A at ${counter.count()}):\n${b.output().slice(-2000)}`);
+      await waitFor(
+        async () => (await assessedBy(b.port)) > 0,
+        90_000,
+        () => `B assessed nothing within 90 s of joining while traffic kept coming (A at ${counter.count()}):\n${b.output().slice(-2000)}`,
+      );
       expect(await assessedBy(a.port)).toBeGreaterThan(0);
       a.child.kill('SIGTERM'); // rebalance again: A's partitions move to B
       expect((await a.exited).code).toBe(0);
       const afterA = await assessedBy(b.port);
-      await waitFor(async () => (await assessedBy(b.port)) >= afterA + 200, 90_000, () => 'B did not take over after A left');
+      await waitFor(
+        async () => (await assessedBy(b.port)) >= afterA + 200,
+        90_000,
+        () => 'B did not take over after A left',
+      );
       feeding = false;
       await feed;
-      await waitFor(() => counter.count() >= apps.length, 120_000, () => `only ${counter.count()}/${apps.length}:\n${b.output().slice(-2000)}`);
+      await waitFor(
+        () => counter.count() >= apps.length,
+        120_000,
+        () => `only ${counter.count()}/${apps.length}:\n${b.output().slice(-2000)}`,
+      );
       b.child.kill('SIGTERM');
       expect((await b.exited).code).toBe(0);
     } finally {
@@ -94,10 +124,16 @@ describe('exactly once across SIGKILL', () => {
       await counter.stop();
     }
     const all = await collect(setup.topics.assessments, { readCommitted: true, idleMs: 3000, timeoutMs: 60_000 });
-    const { missing, duplicated } = missingAndDuplicated(apps.map((x) => x.applicationId), all);
+    const { missing, duplicated } = missingAndDuplicated(
+      apps.map((x) => x.applicationId),
+      all,
+    );
     expect({ missing: missing.slice(0, 5), duplicated: duplicated.slice(0, 5) }).toEqual({ missing: [], duplicated: [] });
     expect(all).toHaveLength(apps.length);
-    const independent = missingAndDuplicated(apps.map((x) => x.applicationId), (await keysByKcat(setup.topics.assessments)).map((key) => ({ key })));
+    const independent = missingAndDuplicated(
+      apps.map((x) => x.applicationId),
+      (await keysByKcat(setup.topics.assessments)).map((key) => ({ key })),
+    );
     expect({ missing: independent.missing.length, duplicated: independent.duplicated.length }).toEqual({ missing: 0, duplicated: 0 });
   });
 });

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { spawnProcessor, testSetup, type ChildProcessor, killedAfterAll } from '../helpers/processor.js';
+import { spawnProcessor, testSetup, killedAfterAll } from '../helpers/processor.js';
 import { collect, produceRaw, REDIS_URL } from '../helpers/services.js';
 import { application, asMessage } from '../helpers/traffic.js';
 

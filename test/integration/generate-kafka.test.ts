@@ -10,7 +10,10 @@ describe('lendguard generate → Kafka', () => {
 
   it('produces 2000 keyed records that read back complete and spread over partitions', async () => {
     await createTopics([{ topic, partitions: 6 }]);
-    const summary = await runGenerate({ count: '2000', topic, seed: 'kafka', attackShare: '0.1' }, { config: () => loadConfig({ env: { LENDGUARD_KAFKA_BROKERS: kafkaBrokers().join(',') } }), log: () => undefined });
+    const summary = await runGenerate(
+      { count: '2000', topic, seed: 'kafka', attackShare: '0.1' },
+      { config: () => loadConfig({ env: { LENDGUARD_KAFKA_BROKERS: kafkaBrokers().join(',') } }), log: () => undefined },
+    );
     expect(summary.sent).toBe(2000);
     const records = await collect(topic, { count: 2000, timeoutMs: 60_000 });
     expect(records).toHaveLength(2000);

@@ -62,50 +62,58 @@ describe('identity graph on a realistic background', () => {
     for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGTERM');
   });
 
-  it('forms no ring from families, offices, NAT, a popular contact and a giant contact component, with bounded work; finds the mule ring', { timeout: 180_000 }, async () => {
-    const setup = await testSetup({ partitions: 3 });
-    const proc = await spawnProcessor(setup.env);
-    children.push(proc);
-    const start = Date.now() - 6 * DAY - 60_000;
-    const legit = background(`${setup.id}-bg`, 1200, start);
-    // Six strangers paying into one mule account, camouflaged with everything else their own.
-    const ring = Array.from({ length: 6 }, (_, k) =>
-      application(`${setup.id}-ring`, 5000 + k, (a) => {
-        a.applicant.bankAccount = '6222020200999888777';
-        a.eventTime = new Date(Date.now() - 60_000 + k * 5000).toISOString();
-      }),
-    );
-    const all = [...legit, ...ring];
-    for (let i = 0; i < all.length; i += 100) await produceRaw(setup.topics.applications, all.slice(i, i + 100).map(asMessage));
+  it(
+    'forms no ring from families, offices, NAT, a popular contact and a giant contact component, with bounded work; finds the mule ring',
+    { timeout: 180_000 },
+    async () => {
+      const setup = await testSetup({ partitions: 3 });
+      const proc = await spawnProcessor(setup.env);
+      children.push(proc);
+      const start = Date.now() - 6 * DAY - 60_000;
+      const legit = background(`${setup.id}-bg`, 1200, start);
+      // Six strangers paying into one mule account, camouflaged with everything else their own.
+      const ring = Array.from({ length: 6 }, (_, k) =>
+        application(`${setup.id}-ring`, 5000 + k, (a) => {
+          a.applicant.bankAccount = '6222020200999888777';
+          a.eventTime = new Date(Date.now() - 60_000 + k * 5000).toISOString();
+        }),
+      );
+      const all = [...legit, ...ring];
+      for (let i = 0; i < all.length; i += 100) await produceRaw(setup.topics.applications, all.slice(i, i + 100).map(asMessage));
 
-    const assessed = (await collect(setup.topics.assessments, { count: all.length, readCommitted: true, timeoutMs: 120_000 })).map((r) => JSON.parse(String(r.value)) as Assessment);
-    expect(assessed).toHaveLength(all.length);
-    const byId = new Map(assessed.map((a) => [a.applicationId, a]));
+      const assessed = (await collect(setup.topics.assessments, { count: all.length, readCommitted: true, timeoutMs: 120_000 })).map(
+        (r) => JSON.parse(String(r.value)) as Assessment,
+      );
+      expect(assessed).toHaveLength(all.length);
+      const byId = new Map(assessed.map((a) => [a.applicationId, a]));
 
-    // The background: linked, but never a ring or a burst.
-    const legitIds = new Set(legit.map((a) => a.applicationId));
-    const flagged = assessed.filter((a) => legitIds.has(a.applicationId) && a.flags.some((f) => f.code === 'RING_MEMBER' || f.code === 'GRAPH_BURST'));
-    expect(flagged.map((a) => a.applicationId)).toEqual([]);
-    const linked = assessed.filter((a) => legitIds.has(a.applicationId) && Number(a.features['graph.linkedApps'] ?? 0) > 0).length;
-    expect(linked).toBeGreaterThan(legit.length * 0.8); // it really is one linked background
+      // The background: linked, but never a ring or a burst.
+      const legitIds = new Set(legit.map((a) => a.applicationId));
+      const flagged = assessed.filter((a) => legitIds.has(a.applicationId) && a.flags.some((f) => f.code === 'RING_MEMBER' || f.code === 'GRAPH_BURST'));
+      expect(flagged.map((a) => a.applicationId)).toEqual([]);
+      const linked = assessed.filter((a) => legitIds.has(a.applicationId) && Number(a.features['graph.linkedApps'] ?? 0) > 0).length;
+      expect(linked).toBeGreaterThan(legit.length * 0.8); // it really is one linked background
 
-    // The ring: its members are flagged from the fourth identity on (partitions run in parallel, so which
-    // member comes fourth varies); the ring alert names the members so far, so every member is flagged
-    // by its own assessment or by the alert, and nobody else is.
-    const ringFlagged = ring.filter((a) => byId.get(a.applicationId)?.flags.some((f) => f.code === 'RING_MEMBER')).map((a) => a.applicationId);
-    expect(ringFlagged.length).toBeGreaterThanOrEqual(2);
-    const alerts = (await collect(setup.topics.alerts, { readCommitted: true, idleMs: 2000 })).map((r) => JSON.parse(String(r.value)) as { alertType: string; ring?: { members: string[] } });
-    const named = alerts.filter((a) => a.alertType === 'ring').flatMap((a) => a.ring?.members ?? []);
-    expect(named.length).toBeGreaterThanOrEqual(4);
-    expect([...new Set([...named, ...ringFlagged])].sort()).toEqual(ring.map((a) => a.applicationId).sort());
+      // The ring: its members are flagged from the fourth identity on (partitions run in parallel, so which
+      // member comes fourth varies); the ring alert names the members so far, so every member is flagged
+      // by its own assessment or by the alert, and nobody else is.
+      const ringFlagged = ring.filter((a) => byId.get(a.applicationId)?.flags.some((f) => f.code === 'RING_MEMBER')).map((a) => a.applicationId);
+      expect(ringFlagged.length).toBeGreaterThanOrEqual(2);
+      const alerts = (await collect(setup.topics.alerts, { readCommitted: true, idleMs: 2000 })).map(
+        (r) => JSON.parse(String(r.value)) as { alertType: string; ring?: { members: string[] } },
+      );
+      const named = alerts.filter((a) => a.alertType === 'ring').flatMap((a) => a.ring?.members ?? []);
+      expect(named.length).toBeGreaterThanOrEqual(4);
+      expect([...new Set([...named, ...ringFlagged])].sort()).toEqual(ring.map((a) => a.applicationId).sort());
 
-    // Work: the most member entries read for any one application is bounded by the hub limits, not by the
-    // 1,200-application component (the shop and the NAT IPs are hubs, never read past their limits).
-    const metrics = (await httpGet(proc.port, '/metrics')).body;
-    const max = metric(metrics, 'lendguard_graph_work_max_entries');
-    const total = metric(metrics, 'lendguard_graph_work_entries');
-    expect(max).toBeGreaterThan(0);
-    expect(max).toBeLessThanOrEqual(120);
-    expect(total / all.length).toBeLessThan(60);
-  });
+      // Work: the most member entries read for any one application is bounded by the hub limits, not by the
+      // 1,200-application component (the shop and the NAT IPs are hubs, never read past their limits).
+      const metrics = (await httpGet(proc.port, '/metrics')).body;
+      const max = metric(metrics, 'lendguard_graph_work_max_entries');
+      const total = metric(metrics, 'lendguard_graph_work_entries');
+      expect(max).toBeGreaterThan(0);
+      expect(max).toBeLessThanOrEqual(120);
+      expect(total / all.length).toBeLessThan(60);
+    },
+  );
 });

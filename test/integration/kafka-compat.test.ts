@@ -5,15 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import kafkajs from 'kafkajs';
 import type { Consumer, Producer } from 'kafkajs';
-import {
-  collect,
-  countByKey,
-  createTopics,
-  deleteTopics,
-  makeKafka,
-  produceRaw,
-  randomId,
-} from '../helpers/services.js';
+import { collect, countByKey, createTopics, deleteTopics, makeKafka, produceRaw, randomId } from '../helpers/services.js';
 
 const { Partitioners } = kafkajs;
 const createdTopics: string[] = [];
@@ -58,7 +50,10 @@ describe('kafkajs 2.2.4 <-> pinned Kafka broker compatibility', () => {
       });
       expect(cfg.resources[0]?.configEntries.find((e) => e.configName === 'retention.ms')?.configValue).toBe('3600000');
 
-      await produceRaw(topic, [0, 1, 2, 3, 4].map((i) => ({ key: `k${i}`, value: `v${i}`, partition: 0 })));
+      await produceRaw(
+        topic,
+        [0, 1, 2, 3, 4].map((i) => ({ key: `k${i}`, value: `v${i}`, partition: 0 })),
+      );
       const hw = await admin.fetchTopicOffsets(topic);
       expect(hw.find((p) => p.partition === 0)?.high).toBe('5');
 
@@ -128,13 +123,12 @@ describe('kafkajs 2.2.4 <-> pinned Kafka broker compatibility', () => {
     try {
       await startMember('member-a');
       await startMember('member-b');
-      await expect
-        .poll(() => [assignment.get('member-a')?.length, assignment.get('member-b')?.length], { timeout: 30_000, interval: 200 })
-        .toEqual([2, 2]);
-      await produceRaw(topic, Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, value: `v${i}`, partition: i % 4 })));
-      await expect
-        .poll(() => (received.get('member-a')?.length ?? 0) + (received.get('member-b')?.length ?? 0), { timeout: 30_000, interval: 200 })
-        .toBe(40);
+      await expect.poll(() => [assignment.get('member-a')?.length, assignment.get('member-b')?.length], { timeout: 30_000, interval: 200 }).toEqual([2, 2]);
+      await produceRaw(
+        topic,
+        Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, value: `v${i}`, partition: i % 4 })),
+      );
+      await expect.poll(() => (received.get('member-a')?.length ?? 0) + (received.get('member-b')?.length ?? 0), { timeout: 30_000, interval: 200 }).toBe(40);
       const a = new Set(received.get('member-a'));
       const b = new Set(received.get('member-b'));
       expect(a.size).toBe(2);
@@ -149,7 +143,10 @@ describe('kafkajs 2.2.4 <-> pinned Kafka broker compatibility', () => {
     const input = await newTopic('tx-in', 1);
     const output = await newTopic('tx-out', 2);
     const groupId = randomId('compat-tx-g-');
-    await produceRaw(input, [1, 2, 3].map((i) => ({ key: `in${i}`, value: `in-${i}` })));
+    await produceRaw(
+      input,
+      [1, 2, 3].map((i) => ({ key: `in${i}`, value: `in-${i}` })),
+    );
 
     const producer = txProducer(randomId('compat-tx-'));
     await producer.connect();

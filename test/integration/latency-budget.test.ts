@@ -59,7 +59,9 @@ describe('latency budget', () => {
     const records = await collect(setup.topics.assessments, { count: apps.length, readCommitted: true, timeoutMs: 60_000 });
     expect([...countByKey(records).values()].every((n) => n === 1)).toBe(true);
     const byOrder = new Map(apps.map((a, i) => [a.applicationId, i]));
-    const assessments = records.map((r) => JSON.parse(String(r.value)) as Assessment).sort((a, b) => (byOrder.get(a.applicationId) ?? 0) - (byOrder.get(b.applicationId) ?? 0));
+    const assessments = records
+      .map((r) => JSON.parse(String(r.value)) as Assessment)
+      .sort((a, b) => (byOrder.get(a.applicationId) ?? 0) - (byOrder.get(b.applicationId) ?? 0));
 
     // Well before the slowdown (the last few sent before it may be processed during it): full work.
     expect(assessments.slice(0, normalUpTo - 20).some((a) => a.degraded)).toBe(false);

@@ -36,19 +36,35 @@ describe('outages', () => {
     const counter = await liveCounter(setup.topics.assessments);
     try {
       await produceRaw(setup.topics.applications, apps.slice(0, 200).map(asMessage));
-      await waitFor(() => counter.count() >= 200, 30_000, () => `only ${counter.count()} assessed before the outage`);
+      await waitFor(
+        () => counter.count() >= 200,
+        30_000,
+        () => `only ${counter.count()} assessed before the outage`,
+      );
 
       await redis.stop();
       await produceRaw(setup.topics.applications, apps.slice(200).map(asMessage));
-      await waitFor(() => p.health.snapshot().status === 'backing-off', 20_000, () => `status ${p.health.snapshot().status}`);
+      await waitFor(
+        () => p.health.snapshot().status === 'backing-off',
+        20_000,
+        () => `status ${p.health.snapshot().status}`,
+      );
       expect(p.health.ready).toBe(false);
       expect(p.health.snapshot().reason).toMatch(/REDIS_UNAVAILABLE/);
       await new Promise((r) => setTimeout(r, 1500));
       expect(counter.count()).toBe(200); // no work taken while Redis is away
 
       await redis.start();
-      await waitFor(() => counter.count() >= 400, 60_000, () => `only ${counter.count()} assessed after Redis came back`);
-      await waitFor(() => p.health.ready, 10_000, () => 'not ready again');
+      await waitFor(
+        () => counter.count() >= 400,
+        60_000,
+        () => `only ${counter.count()} assessed after Redis came back`,
+      );
+      await waitFor(
+        () => p.health.ready,
+        10_000,
+        () => 'not ready again',
+      );
     } finally {
       await counter.stop();
     }
@@ -56,7 +72,10 @@ describe('outages', () => {
     const counts = countByKey(all);
     expect(all).toHaveLength(400);
     expect(apps.every((a) => counts.get(a.applicationId) === 1)).toBe(true);
-    const independent = missingAndDuplicated(apps.map((a) => a.applicationId), (await keysByKcat(setup.topics.assessments)).map((key) => ({ key })));
+    const independent = missingAndDuplicated(
+      apps.map((a) => a.applicationId),
+      (await keysByKcat(setup.topics.assessments)).map((key) => ({ key })),
+    );
     expect({ missing: independent.missing.length, duplicated: independent.duplicated.length }).toEqual({ missing: 0, duplicated: 0 });
     await p.close();
     processor = undefined;
@@ -74,7 +93,11 @@ describe('outages', () => {
     await withBrokers(kafka.brokers, () => collect(setup.topics.assessments, { readCommitted: true, count: 300, timeoutMs: 60_000 }));
 
     await kafka.stop();
-    await waitFor(() => !p.health.ready, 60_000, () => 'processor still claims to be ready with the broker down');
+    await waitFor(
+      () => !p.health.ready,
+      60_000,
+      () => 'processor still claims to be ready with the broker down',
+    );
     await kafka.start();
     await withBrokers(kafka.brokers, () => produceRaw(setup.topics.applications, apps.slice(300).map(asMessage)));
     const all = await withBrokers(kafka.brokers, async () => {
@@ -85,7 +108,10 @@ describe('outages', () => {
     expect(all).toHaveLength(600);
     expect(apps.every((a) => counts.get(a.applicationId) === 1)).toBe(true);
     const keys = await withBrokers(kafka.brokers, () => keysByKcat(setup.topics.assessments));
-    const independent = missingAndDuplicated(apps.map((a) => a.applicationId), keys.map((key) => ({ key })));
+    const independent = missingAndDuplicated(
+      apps.map((a) => a.applicationId),
+      keys.map((key) => ({ key })),
+    );
     expect({ missing: independent.missing.length, duplicated: independent.duplicated.length }).toEqual({ missing: 0, duplicated: 0 });
   });
 });

@@ -60,8 +60,16 @@ describe('output contracts on the real broker', () => {
 
     const json = (r: CollectedRecord): unknown => JSON.parse(String(r.value));
     const check = (name: Contract, records: readonly CollectedRecord[], read: (r: CollectedRecord) => unknown) =>
-      violations(name, records.map((r) => ({ what: `${String(r.key)}@${r.partition}/${r.offset}`, value: read(r) })));
-    const found = [...check('assessment', assessments, json), ...check('alert', alerts, json), ...check('graph-link', links, json), ...check('dead-letter', dlq, (r) => r.headers)];
+      violations(
+        name,
+        records.map((r) => ({ what: `${String(r.key)}@${r.partition}/${r.offset}`, value: read(r) })),
+      );
+    const found = [
+      ...check('assessment', assessments, json),
+      ...check('alert', alerts, json),
+      ...check('graph-link', links, json),
+      ...check('dead-letter', dlq, (r) => r.headers),
+    ];
     expect(found).toEqual([]);
 
     // What was validated covers the cases: both alert types, every dead-letter code sent, a link record per application.

@@ -21,7 +21,12 @@ describe('an oversized record', () => {
     const setup = await testSetup({ partitions: 1 });
     const admin = makeKafka().admin();
     await admin.connect();
-    await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: setup.topics.applications, configEntries: [{ name: 'max.message.bytes', value: String(8 * 1024 * 1024) }] }] });
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        { type: ConfigResourceTypes.TOPIC, name: setup.topics.applications, configEntries: [{ name: 'max.message.bytes', value: String(8 * 1024 * 1024) }] },
+      ],
+    });
     await admin.disconnect();
     children.push(await spawnProcessor(setup.env));
 
@@ -29,7 +34,9 @@ describe('an oversized record', () => {
     const valid = Array.from({ length: 10 }, (_, i) => application(`${setup.id}-ok`, 10 + i));
     await produceRaw(setup.topics.applications, [asMessage(huge), ...valid.map(asMessage)]);
 
-    const assessed = (await collect(setup.topics.assessments, { count: 10, readCommitted: true, timeoutMs: 60_000 })).map((r) => JSON.parse(String(r.value)) as Assessment);
+    const assessed = (await collect(setup.topics.assessments, { count: 10, readCommitted: true, timeoutMs: 60_000 })).map(
+      (r) => JSON.parse(String(r.value)) as Assessment,
+    );
     expect(assessed.map((a) => a.applicationId).sort()).toEqual(valid.map((a) => a.applicationId).sort());
     const [dead] = await collect(setup.topics.dlq, { count: 1, readCommitted: true, timeoutMs: 30_000 });
     expect(dead?.headers['dlq.error.code']).toBe('OVERSIZED_RECORD');
@@ -43,7 +50,10 @@ describe('an oversized record', () => {
     const setup = await testSetup({ partitions: 1 });
     const admin = makeKafka().admin();
     await admin.connect();
-    await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: setup.topics.dlq, configEntries: [{ name: 'max.message.bytes', value: '40000' }] }] });
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: setup.topics.dlq, configEntries: [{ name: 'max.message.bytes', value: '40000' }] }],
+    });
     await admin.disconnect();
     const proc = await spawnProcessor(setup.env, { waitReady: false });
     children.push(proc);

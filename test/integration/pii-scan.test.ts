@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import type { RawApplication } from '../../src/domain/application.js';
-import { spawnProcessor, testSetup, type ChildProcessor, killedAfterAll } from '../helpers/processor.js';
+import { spawnProcessor, testSetup, killedAfterAll } from '../helpers/processor.js';
 import { collect, produceRaw, REDIS_URL } from '../helpers/services.js';
 import { application, asMessage } from '../helpers/traffic.js';
 
@@ -31,18 +31,32 @@ describe('PII scan', () => {
 
     const raw = new Set<string>();
     for (const a of apps) {
-      for (const v of [a.applicant.nationalId, a.applicant.phone, a.applicant.phone.replace(/^\+86/, ''), a.applicant.name, a.applicant.email, a.applicant.bankAccount, a.applicant.address, a.applicant.employer, a.device.deviceId, a.network.ip, ...(a.applicant.contacts ?? [])]) {
+      for (const v of [
+        a.applicant.nationalId,
+        a.applicant.phone,
+        a.applicant.phone.replace(/^\+86/, ''),
+        a.applicant.name,
+        a.applicant.email,
+        a.applicant.bankAccount,
+        a.applicant.address,
+        a.applicant.employer,
+        a.device.deviceId,
+        a.network.ip,
+        ...(a.applicant.contacts ?? []),
+      ]) {
         if (typeof v === 'string' && v.length >= 6) raw.add(v);
       }
     }
     const haystacks: [string, string][] = [];
     for (const topic of [setup.topics.assessments, setup.topics.alerts, setup.topics.graphLinks]) {
-      for (const r of await collect(topic, { readCommitted: true, idleMs: 2000 })) haystacks.push([topic, `${r.key ?? ''} ${String(r.value)} ${JSON.stringify(r.headers)}`]);
+      for (const r of await collect(topic, { readCommitted: true, idleMs: 2000 }))
+        haystacks.push([topic, `${r.key ?? ''} ${String(r.value)} ${JSON.stringify(r.headers)}`]);
     }
     const redis = new Redis(REDIS_URL);
     for (const key of await redis.keys(`${setup.env.LENDGUARD_REDIS_KEY_PREFIX}*`)) {
       const type = await redis.type(key);
-      const value = type === 'zset' ? await redis.zrange(key, 0, -1) : type === 'hash' ? await redis.hgetall(key) : type === 'string' ? await redis.get(key) : '';
+      const value =
+        type === 'zset' ? await redis.zrange(key, 0, -1) : type === 'hash' ? await redis.hgetall(key) : type === 'string' ? await redis.get(key) : '';
       haystacks.push([`redis ${key}`, `${key} ${JSON.stringify(value)}`]);
     }
     await redis.quit();

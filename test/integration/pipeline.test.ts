@@ -31,11 +31,13 @@ describe('pipeline: good and bad input, all accounted for', () => {
     // time, and partitions are processed in parallel, so the last one processed sees all six only
     // if none of the others is later than it.
     const farmAt = new Date(Date.now() - 1000).toISOString();
-    const farm = Array.from({ length: 6 }, (_, i) => application(p, 100 + i, (a) => {
-      a.eventTime = farmAt;
-      a.device.deviceId = `farm-${p}`;
-      a.device.emulator = true;
-    }));
+    const farm = Array.from({ length: 6 }, (_, i) =>
+      application(p, 100 + i, (a) => {
+        a.eventTime = farmAt;
+        a.device.deviceId = `farm-${p}`;
+        a.device.emulator = true;
+      }),
+    );
     const valid = [...good, ...farm];
     const bad: { msg: RawMessage; code: string }[] = [
       { msg: { key: `${p}-bad-json`, value: '{"schemaVersion":1,' }, code: 'INVALID_JSON' },
@@ -104,28 +106,40 @@ describe('pipeline: good and bad input, all accounted for', () => {
     expect((await httpGet(port, '/readyz')).status).toBe(200);
     const metrics = (await httpGet(port, '/metrics')).body;
     expect(metrics).toMatch(/lendguard_dead_lettered_total\{code="INVALID_JSON"\} 1/);
-    expect(metrics).toMatch(new RegExp(`lendguard_records_in_total\\{topic="${setup.topics.applications.replace(/\./g, '\\.')}"\\} ${valid.length + bad.length}`));
+    expect(metrics).toMatch(
+      new RegExp(`lendguard_records_in_total\\{topic="${setup.topics.applications.replace(/\./g, '\\.')}"\\} ${valid.length + bad.length}`),
+    );
     expect(metrics).toMatch(/lendguard_assessment_latency_seconds_count \d+/);
     expect(metrics).toMatch(/lendguard_consumer_lag\{/);
     expect(metrics).toMatch(/lendguard_heap_used_ratio 0\.\d+/);
-    const health = JSON.parse((await httpGet(port, '/healthz')).body) as { details: { memory: { heapUsedMiB: number; heapLimitMiB: number; graphApplications: number; graphRings: number } } };
+    const health = JSON.parse((await httpGet(port, '/healthz')).body) as {
+      details: { memory: { heapUsedMiB: number; heapLimitMiB: number; graphApplications: number; graphRings: number } };
+    };
     expect(health.details.memory.heapLimitMiB).toBeGreaterThan(health.details.memory.heapUsedMiB);
     expect(health.details.memory.graphApplications).toBeGreaterThanOrEqual(0); // refreshed every 30 s
     expect(health.details.memory.graphRings).toBeGreaterThanOrEqual(0);
   });
 
   it('sends high-risk assessments, and a ring alert once per ring change, to the alerts topic', async () => {
-    const alerts = (await collect(setup.topics.alerts, { readCommitted: true, idleMs: 1500 })).map((r) => ({ key: r.key, value: JSON.parse(String(r.value)) as Record<string, unknown> }));
+    const alerts = (await collect(setup.topics.alerts, { readCommitted: true, idleMs: 1500 })).map((r) => ({
+      key: r.key,
+      value: JSON.parse(String(r.value)) as Record<string, unknown>,
+    }));
     const applications = alerts.filter((a) => a.value.alertType === 'application');
     expect(applications.length).toBeGreaterThan(0);
     for (const { value } of applications) expect(['high', 'critical']).toContain(value.level);
     // The six emulators on one device form one ring: it is reported once when it forms, not once per member.
     const rings = alerts.filter((a) => a.value.alertType === 'ring');
     expect(rings.length).toBeGreaterThan(0);
-    expect(new Set(rings.map((r) => `${String(r.key)}|${String(r.value.event)}|${JSON.stringify((r.value.ring as { size: number }).size)}`)).size).toBe(rings.length);
+    expect(new Set(rings.map((r) => `${String(r.key)}|${String(r.value.event)}|${JSON.stringify((r.value.ring as { size: number }).size)}`)).size).toBe(
+      rings.length,
+    );
     for (const { key, value } of rings) {
       expect(key).toBe(value.ringId);
-      expect(value).toMatchObject({ event: expect.stringMatching(/^(formed|grew|touched-known-fraud)$/), ring: { binders: expect.any(Array), members: expect.any(Array) } });
+      expect(value).toMatchObject({
+        event: expect.stringMatching(/^(formed|grew|touched-known-fraud)$/),
+        ring: { binders: expect.any(Array), members: expect.any(Array) },
+      });
     }
   });
 });

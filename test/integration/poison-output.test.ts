@@ -1,6 +1,6 @@
 import { ConfigResourceTypes } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { spawnProcessor, testSetup, type ChildProcessor, killedAfterAll } from '../helpers/processor.js';
+import { spawnProcessor, testSetup, killedAfterAll } from '../helpers/processor.js';
 import { collect, makeKafka, produceRaw } from '../helpers/services.js';
 import { application, asMessage } from '../helpers/traffic.js';
 
@@ -16,7 +16,10 @@ describe('a poison output', () => {
     const setup = await testSetup({ partitions: 1 });
     const admin = makeKafka().admin();
     await admin.connect();
-    await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: setup.topics.assessments, configEntries: [{ name: 'max.message.bytes', value: '1200' }] }] });
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: setup.topics.assessments, configEntries: [{ name: 'max.message.bytes', value: '1200' }] }],
+    });
     await admin.disconnect();
     children.push(await spawnProcessor(setup.env));
     const apps = Array.from({ length: 10 }, (_, i) => application(`${setup.id}-big`, i));

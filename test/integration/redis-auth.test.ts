@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { privateRedis, type PrivateRedis } from '../helpers/private-services.js';
-import { spawnProcessor, testSetup, waitFor, type ChildProcessor } from '../helpers/processor.js';
+import { spawnProcessor, testSetup, type ChildProcessor } from '../helpers/processor.js';
 import { collect, produceRaw } from '../helpers/services.js';
 import { application, asMessage } from '../helpers/traffic.js';
 
@@ -22,7 +22,10 @@ describe('Redis with AUTH', () => {
     await produceRaw(setup.topics.applications, [asMessage(application(`${setup.id}-auth`, 1))]);
     expect(await collect(setup.topics.assessments, { count: 1, readCommitted: true, timeoutMs: 60_000 })).toHaveLength(1);
 
-    const wrong = await spawnProcessor({ ...setup.env, LENDGUARD_REDIS_URL: `redis://:wrong@127.0.0.1:${redis.port}`, LENDGUARD_KAFKA_GROUP_ID: `${setup.id}-wrong` }, { waitReady: false });
+    const wrong = await spawnProcessor(
+      { ...setup.env, LENDGUARD_REDIS_URL: `redis://:wrong@127.0.0.1:${redis.port}`, LENDGUARD_KAFKA_GROUP_ID: `${setup.id}-wrong` },
+      { waitReady: false },
+    );
     children.push(wrong);
     expect((await wrong.exited).code).toBe(78);
     expect(wrong.output()).toMatch(/Redis refused the credentials in redis\.url .*(WRONGPASS|invalid)/);

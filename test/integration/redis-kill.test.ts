@@ -52,7 +52,11 @@ describe('Redis killed mid-stream', () => {
   async function killAndRestart(r: PrivateRedis, p: Processor, setup: TestSetup, more: ReturnType<typeof onOneDevice>) {
     await r.stop(); // SIGKILL
     await produceRaw(setup.topics.applications, more.map(asMessage));
-    await waitFor(() => p.health.snapshot().status === 'backing-off', 30_000, () => `status ${p.health.snapshot().status}`);
+    await waitFor(
+      () => p.health.snapshot().status === 'backing-off',
+      30_000,
+      () => `status ${p.health.snapshot().status}`,
+    );
     await r.start();
   }
 
@@ -73,7 +77,10 @@ describe('Redis killed mid-stream', () => {
     expect(await lostCount(p)).toBe(0);
 
     const apps = [...before, ...after].map((a) => a.applicationId);
-    const independent = missingAndDuplicated(apps, (await keysByKcat(setup.topics.assessments)).map((key) => ({ key })));
+    const independent = missingAndDuplicated(
+      apps,
+      (await keysByKcat(setup.topics.assessments)).map((key) => ({ key })),
+    );
     expect({ missing: independent.missing, duplicated: independent.duplicated }).toEqual({ missing: [], duplicated: [] });
   });
 
@@ -90,7 +97,10 @@ describe('Redis killed mid-stream', () => {
     expect(identities(all, after[4]!.applicationId)).toBe(5); // the windows started again from empty
     expect(await lostCount(p)).toBe(1);
     const apps = [...before, ...after].map((a) => a.applicationId);
-    const independent = missingAndDuplicated(apps, (await keysByKcat(setup.topics.assessments)).map((key) => ({ key })));
+    const independent = missingAndDuplicated(
+      apps,
+      (await keysByKcat(setup.topics.assessments)).map((key) => ({ key })),
+    );
     expect({ missing: independent.missing, duplicated: independent.duplicated }).toEqual({ missing: [], duplicated: [] });
   });
 
@@ -102,7 +112,11 @@ describe('Redis killed mid-stream', () => {
     await assessedThrough(setup, 5);
 
     await killAndRestart(r, p, setup, onOneDevice(setup, 5, 5));
-    await waitFor(() => fatal !== undefined, 60_000, () => `no fatal error; status ${p.health.snapshot().status}`);
+    await waitFor(
+      () => fatal !== undefined,
+      60_000,
+      () => `no fatal error; status ${p.health.snapshot().status}`,
+    );
     expect(findLendguardError(fatal)?.code).toBe('STATE_LOST');
     const committed = await collect(setup.topics.assessments, { readCommitted: true, idleMs: 2000, timeoutMs: 30_000 });
     expect(committed).toHaveLength(5);

@@ -40,11 +40,17 @@ describe('fraud rings across two instances', () => {
       await produceRaw(setup.topics.applications, [asMessage(a)]);
       await sleep(300); // let each instance's replica see the other's links
     }
-    const partitionsUsed = new Set((await collect(setup.topics.applications, { count: 38, timeoutMs: 30_000 })).filter((r) => r.key?.includes('-ring-')).map((r) => r.partition));
+    const partitionsUsed = new Set(
+      (await collect(setup.topics.applications, { count: 38, timeoutMs: 30_000 })).filter((r) => r.key?.includes('-ring-')).map((r) => r.partition),
+    );
     expect(partitionsUsed.size).toBeGreaterThan(1); // the ring really spans partitions
 
     const assessments = async (count: number) =>
-      new Map((await collect(setup.topics.assessments, { count, readCommitted: true, timeoutMs: 60_000 })).map((r) => JSON.parse(String(r.value)) as Assessment).map((a) => [a.applicationId, a]));
+      new Map(
+        (await collect(setup.topics.assessments, { count, readCommitted: true, timeoutMs: 60_000 }))
+          .map((r) => JSON.parse(String(r.value)) as Assessment)
+          .map((a) => [a.applicationId, a]),
+      );
     const byId = await assessments(38);
 
     // The ring: found, and the last member's assessment names it and its binders.
@@ -55,7 +61,9 @@ describe('fraud rings across two instances', () => {
     const ringId = last?.ring?.id as string;
 
     // Reported once when it formed (and then only on real growth), by whichever instance saw it.
-    const alerts = (await collect(setup.topics.alerts, { readCommitted: true, idleMs: 2000 })).map((r) => JSON.parse(String(r.value)) as { alertType: string; ringId?: string; event?: string; ring?: { size: number } });
+    const alerts = (await collect(setup.topics.alerts, { readCommitted: true, idleMs: 2000 })).map(
+      (r) => JSON.parse(String(r.value)) as { alertType: string; ringId?: string; event?: string; ring?: { size: number } },
+    );
     const ringAlerts = alerts.filter((a) => a.alertType === 'ring' && a.ringId === ringId);
     expect(ringAlerts.filter((a) => a.event === 'formed')).toHaveLength(1);
     expect(ringAlerts.length).toBeLessThanOrEqual(3);
@@ -69,11 +77,20 @@ describe('fraud rings across two instances', () => {
     expect(alerts.filter((a) => a.alertType === 'ring' && a.ringId?.includes('-hub-'))).toEqual([]);
 
     // A confirmed-fraud label on one member raises the risk of a new applicant using its device.
-    await produceRaw(setup.topics.labels, [{ key: ring[0]?.applicationId as string, value: JSON.stringify({ applicationId: ring[0]?.applicationId, label: 'fraud', at: new Date().toISOString(), by: 'analyst-1' }) }]);
+    await produceRaw(setup.topics.labels, [
+      {
+        key: ring[0]?.applicationId,
+        value: JSON.stringify({ applicationId: ring[0]?.applicationId, label: 'fraud', at: new Date().toISOString(), by: 'analyst-1' }),
+      },
+    ]);
     await sleep(2000); // both replicas read the label
     const newcomer = application(`${p}-new`, 900, (a) => (a.device.deviceId = `ring-device-${p}-0`));
     await produceRaw(setup.topics.applications, [asMessage(newcomer)]);
-    await waitFor(async () => (await assessments(39)).has(newcomer.applicationId), 30_000, () => 'newcomer not assessed');
+    await waitFor(
+      async () => (await assessments(39)).has(newcomer.applicationId),
+      30_000,
+      () => 'newcomer not assessed',
+    );
     const assessed = (await assessments(39)).get(newcomer.applicationId);
     const flag = assessed?.flags.find((f) => f.code === 'GRAPH_KNOWN_FRAUD_NEARBY');
     expect(flag?.reason).toMatch(/linked to [1-9]\d* confirmed-fraud application/);

@@ -41,13 +41,21 @@ describe('rules hot reload in a running processor', () => {
     // A valid change: the label and a weight.
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, text.replace(/^version: .*$/m, 'version: "reload-test.2"').replace('weight: 40', 'weight: 41'));
-    await waitFor(() => version().startsWith('reload-test.2+'), 20_000, () => `still ${version()}`);
+    await waitFor(
+      () => version().startsWith('reload-test.2+'),
+      20_000,
+      () => `still ${version()}`,
+    );
     const v2 = version();
     expect((await assessNext()).rulesVersion).toBe(v2);
 
     // An invalid change (a typo in a feature name) is refused; v2 keeps running.
     writeFileSync(file, text.replace(/^version: .*$/m, 'version: "broken"').replace('f["device.identities.24h"]', 'f["device.identites.24h"]'));
-    await waitFor(async () => /lendguard_rule_reloads_total\{result="refused"\} [1-9]/.test((await httpGet(p.httpPort() as number, '/metrics')).body), 20_000, () => 'no refusal counted');
+    await waitFor(
+      async () => /lendguard_rule_reloads_total\{result="refused"\} [1-9]/.test((await httpGet(p.httpPort() as number, '/metrics')).body),
+      20_000,
+      () => 'no refusal counted',
+    );
     expect(version()).toBe(v2);
     expect((await assessNext()).rulesVersion).toBe(v2);
   });

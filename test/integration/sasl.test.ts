@@ -25,7 +25,13 @@ describe('Kafka with SASL/SCRAM', () => {
     kafka = await privateKafka({ sasl: { user: USER, password: PASSWORD } });
     await kafka.start();
     const setup = await testSetup(); // names only: the topics are created by the processor on the private broker
-    const env = { ...setup.env, LENDGUARD_KAFKA_BROKERS: kafka.brokers, LENDGUARD_KAFKA_SASL_MECHANISM: 'scram-sha-512', LENDGUARD_KAFKA_SASL_USERNAME: USER, LENDGUARD_KAFKA_SASL_PASSWORD: PASSWORD };
+    const env = {
+      ...setup.env,
+      LENDGUARD_KAFKA_BROKERS: kafka.brokers,
+      LENDGUARD_KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      LENDGUARD_KAFKA_SASL_USERNAME: USER,
+      LENDGUARD_KAFKA_SASL_PASSWORD: PASSWORD,
+    };
     const proc = await spawnProcessor(env, { timeoutMs: 120_000 });
     children.push(proc);
 
@@ -40,13 +46,24 @@ describe('Kafka with SASL/SCRAM', () => {
     await consumer.connect();
     await consumer.subscribe({ topics: [setup.topics.assessments], fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void seen.add((JSON.parse(String(message.value)) as Assessment).applicationId) });
-    await waitFor(() => seen.size >= 3, 60_000, () => `assessed over SASL: ${seen.size} of 3`);
+    await waitFor(
+      () => seen.size >= 3,
+      60_000,
+      () => `assessed over SASL: ${seen.size} of 3`,
+    );
     await consumer.disconnect();
     expect([...seen].sort()).toEqual(apps.map((a) => a.applicationId).sort());
 
-    const wrong = await spawnProcessor({ ...env, LENDGUARD_KAFKA_SASL_PASSWORD: 'wrong-password', LENDGUARD_KAFKA_GROUP_ID: `${setup.id}-wrong` }, { waitReady: false });
+    const wrong = await spawnProcessor(
+      { ...env, LENDGUARD_KAFKA_SASL_PASSWORD: 'wrong-password', LENDGUARD_KAFKA_GROUP_ID: `${setup.id}-wrong` },
+      { waitReady: false },
+    );
     children.push(wrong);
-    await waitFor(() => /SASL|[Aa]uthentication/.test(wrong.output()), 60_000, () => `no authentication failure reported:\n${wrong.output().slice(-2000)}`);
+    await waitFor(
+      () => /SASL|[Aa]uthentication/.test(wrong.output()),
+      60_000,
+      () => `no authentication failure reported:\n${wrong.output().slice(-2000)}`,
+    );
     wrong.child.kill('SIGTERM');
     await wrong.exited;
   });

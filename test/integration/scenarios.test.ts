@@ -1,6 +1,3 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawApplication } from '../../src/domain/application.js';
@@ -15,16 +12,10 @@ import { application, asMessage } from '../helpers/traffic.js';
  * a device farm, a data-centre proxy burst, impossible travel, and clean traffic. Each scenario must
  * raise its own flags, and only those; clean traffic must raise none.
  */
-const SHARED_DC = fileURLToPath(new URL('../../../shared/data/iplists/datacenter-ipv4.txt', import.meta.url));
+// The X4BNet data-centre list shipped in data/iplists (it holds 43.136.0.0/13, Tencent Cloud).
+const DATACENTER_LIST = fileURLToPath(new URL('../../data/iplists/datacenter-ipv4.txt', import.meta.url));
 const T0 = Date.now() - 3 * 3600_000;
 const at = (minutes: number): string => new Date(T0 + minutes * 60_000).toISOString();
-
-function datacenterList(): string {
-  if (existsSync(SHARED_DC)) return SHARED_DC; // the real X4BNet list (43.136.0.0/… Tencent Cloud is in it)
-  const file = join(mkdtempSync(join(tmpdir(), 'lg-dc-')), 'dc.txt');
-  writeFileSync(file, '# fallback when ../shared is absent\n43.136.0.0/14\n');
-  return file;
-}
 
 describe('fraud scenarios on real Kafka and Redis', () => {
   let processor: Processor;
@@ -60,7 +51,7 @@ describe('fraud scenarios on real Kafka and Redis', () => {
   ];
 
   beforeAll(async () => {
-    const setup = await testSetup({ partitions: 1, extraEnv: { LENDGUARD_IP_LIST_DATACENTER: datacenterList() } });
+    const setup = await testSetup({ partitions: 1, extraEnv: { LENDGUARD_IP_LIST_DATACENTER: DATACENTER_LIST } });
     processor = await startInProcess(setup.config);
     const all = [...clean, ...farm, ...burst, ...travel];
     await produceRaw(setup.topics.applications, all.map(asMessage));

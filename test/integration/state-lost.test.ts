@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { spawnProcessor, testSetup, type ChildProcessor, killedAfterAll } from '../helpers/processor.js';
+import { spawnProcessor, testSetup, killedAfterAll } from '../helpers/processor.js';
 import { collect, produceRaw, REDIS_URL } from '../helpers/services.js';
 import { application, asMessage } from '../helpers/traffic.js';
 
@@ -16,7 +16,10 @@ describe('state lost between runs', () => {
     const setup = await testSetup({ partitions: 1 });
     const first = await spawnProcessor(setup.env);
     children.push(first);
-    await produceRaw(setup.topics.applications, [1, 2, 3].map((i) => asMessage(application(`${setup.id}-a`, i))));
+    await produceRaw(
+      setup.topics.applications,
+      [1, 2, 3].map((i) => asMessage(application(`${setup.id}-a`, i))),
+    );
     await collect(setup.topics.assessments, { count: 3, readCommitted: true, timeoutMs: 60_000 });
     first.child.kill('SIGTERM');
     await first.exited;

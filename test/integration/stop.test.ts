@@ -9,7 +9,9 @@ import { freePort, spawnProcessor, testSetup, waitFor, type ChildProcessor, kill
 const BOUND_MS = 45_000; // close given up after 30 s, the rest cut off 5 s later: well inside this
 
 async function exitsWithin(proc: ChildProcessor, ms: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still running ${ms} ms after SIGTERM:\n${proc.output().slice(-2000)}`)), ms).unref());
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error(`still running ${ms} ms after SIGTERM:\n${proc.output().slice(-2000)}`)), ms).unref(),
+  );
   return Promise.race([proc.exited, timeout]);
 }
 
@@ -28,7 +30,11 @@ describe('stopping the processor', () => {
     const setup = await testSetup();
     const proc = await spawnProcessor({ ...setup.env, LENDGUARD_REDIS_URL: `redis://127.0.0.1:${await freePort()}` }, { waitReady: false });
     children.push(proc);
-    await waitFor(() => /retrying|failed/i.test(proc.output()), 60_000, () => `no retry seen:\n${proc.output().slice(-2000)}`);
+    await waitFor(
+      () => /retrying|failed/i.test(proc.output()),
+      60_000,
+      () => `no retry seen:\n${proc.output().slice(-2000)}`,
+    );
     proc.child.kill('SIGTERM');
     const exit = await exitsWithin(proc, BOUND_MS);
     expect(exit.signal).toBeNull();

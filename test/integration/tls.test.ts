@@ -37,14 +37,22 @@ describe('Kafka over TLS', () => {
     await consumer.connect();
     await consumer.subscribe({ topics: [setup.topics.assessments], fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void seen.add((JSON.parse(String(message.value)) as Assessment).applicationId) });
-    await waitFor(() => seen.size >= 3, 60_000, () => `assessed over TLS: ${seen.size} of 3`);
+    await waitFor(
+      () => seen.size >= 3,
+      60_000,
+      () => `assessed over TLS: ${seen.size} of 3`,
+    );
     await consumer.disconnect();
     expect([...seen].sort()).toEqual(apps.map((a) => a.applicationId).sort());
 
     const { LENDGUARD_KAFKA_SSL_CA_FILE: _ca, ...withoutCa } = env;
     const untrusting = await spawnProcessor({ ...withoutCa, LENDGUARD_KAFKA_SSL: 'true', LENDGUARD_KAFKA_GROUP_ID: `${setup.id}-no-ca` }, { waitReady: false });
     children.push(untrusting);
-    await waitFor(() => /certificate|self.signed|unable to verify/i.test(untrusting.output()), 60_000, () => `no certificate failure reported:\n${untrusting.output().slice(-2000)}`);
+    await waitFor(
+      () => /certificate|self.signed|unable to verify/i.test(untrusting.output()),
+      60_000,
+      () => `no certificate failure reported:\n${untrusting.output().slice(-2000)}`,
+    );
     untrusting.child.kill('SIGTERM');
     await untrusting.exited;
   });

@@ -62,7 +62,7 @@ export function dbipProvider(readers: { v4: MmdbSource; v6: MmdbSource }, buildD
       const f = familyOf(ip);
       if (f === null) return null;
       const rec = (f.family === 4 ? readers.v4 : readers.v6).get(f.address);
-      return rec !== null && typeof rec === 'object' ? fromDbipRecord(rec as DbipCityRecord) : null;
+      return rec !== null && typeof rec === 'object' ? fromDbipRecord(rec) : null;
     },
   };
 }

@@ -31,7 +31,9 @@ function packageDir(name: string): string {
 
 function mustExist(path: string, provider: GeoProviderName): string {
   if (!existsSync(path)) {
-    throw new Error(`geo provider '${provider}': data file ${path} is missing (install the data or set the ${provider === 'dbip' ? 'dbipDir' : 'geoipLiteDataDir'} option)`);
+    throw new Error(
+      `geo provider '${provider}': data file ${path} is missing (install the data or set the ${provider === 'dbip' ? 'dbipDir' : 'geoipLiteDataDir'} option)`,
+    );
   }
   return path;
 }

@@ -88,7 +88,11 @@ export const POPULAR_CONTACTS: readonly { role: string; share: number }[] = [
 
 /** Partners of the realistic profile: the simple profile's nine plus lenders a 多头 borrower tries next. */
 export const EXTRA_PARTNERS = [
-  'partner-bank-consumer-finance', 'partner-credit-card-app', 'partner-used-car-platform', 'partner-education-installments',
-  'partner-medical-beauty', 'partner-rental-platform',
+  'partner-bank-consumer-finance',
+  'partner-credit-card-app',
+  'partner-used-car-platform',
+  'partner-education-installments',
+  'partner-medical-beauty',
+  'partner-rental-platform',
 ] as const;
 export const EXTRA_PARTNER_WEIGHTS = [6, 5, 3, 2, 2, 3];

@@ -36,7 +36,9 @@ function members(rng: Rng, lo: number, hi: number, maxPer: number): Shape {
   return { size, members: n };
 }
 
-const fixed = (lo: number, hi: number) => (rng: Rng): Shape => ({ size: rng.int(lo, hi) });
+const fixed =
+  (lo: number, hi: number) =>
+  (rng: Rng): Shape => ({ size: rng.int(lo, hi) });
 
 export const REALISTIC_KINDS: Record<AttackKind, KindSpec> = {
   'device-farm': { weight: 1, min: 4, shape: fixed(8, 30), duration: (r) => r.range(3, 15) * MIN },
@@ -57,7 +59,10 @@ export const REALISTIC_KINDS: Record<AttackKind, KindSpec> = {
 };
 
 function draw(rng: Rng, kinds: readonly AttackKind[]): { kind: AttackKind; pattern: Pattern } {
-  const kind = rng.weighted(kinds, kinds.map((k) => REALISTIC_KINDS[k].weight));
+  const kind = rng.weighted(
+    kinds,
+    kinds.map((k) => REALISTIC_KINDS[k].weight),
+  );
   return { kind, pattern: kind === 'ring' ? rng.pick(RING_PATTERNS) : kind };
 }
 
@@ -132,20 +137,34 @@ export function realisticEngine(populationRng: Rng, worldRng: Rng): ProfileEngin
   const population = new RealisticPopulation(populationRng, world);
   const campaign = (c: CampaignPlan): Generator<Draft> => {
     switch (c.pattern) {
-      case 'device-farm': return deviceFarm(c);
-      case 'identity-cycling': return identityCycling(c);
-      case 'identity-many-devices': return identityManyDevices(c);
-      case 'proxy-burst': return proxyBurst(c);
-      case 'impossible-travel': return impossibleTravel(c);
-      case 'bot': return bot(c);
-      case 'multi-lender': return multiLender(c, world);
-      case 'account-takeover': return accountTakeover(c, world, population);
-      case 'ring-mule-account': return ringMuleAccount(c, world);
-      case 'ring-organiser-contact': return ringOrganiserContact(c, world);
-      case 'ring-fake-address': return ringFakeAddress(c, world);
-      case 'ring-chain': return ringChain(c, world);
-      case 'ring-shared-device': return ringSharedDevice(c, world);
-      default: throw new Error(`no realistic generator for ${c.pattern}`);
+      case 'device-farm':
+        return deviceFarm(c);
+      case 'identity-cycling':
+        return identityCycling(c);
+      case 'identity-many-devices':
+        return identityManyDevices(c);
+      case 'proxy-burst':
+        return proxyBurst(c);
+      case 'impossible-travel':
+        return impossibleTravel(c);
+      case 'bot':
+        return bot(c);
+      case 'multi-lender':
+        return multiLender(c, world);
+      case 'account-takeover':
+        return accountTakeover(c, world, population);
+      case 'ring-mule-account':
+        return ringMuleAccount(c, world);
+      case 'ring-organiser-contact':
+        return ringOrganiserContact(c, world);
+      case 'ring-fake-address':
+        return ringFakeAddress(c, world);
+      case 'ring-chain':
+        return ringChain(c, world);
+      case 'ring-shared-device':
+        return ringSharedDevice(c, world);
+      default:
+        throw new Error(`no realistic generator for ${c.pattern}`);
     }
   };
   return { background: population, planCampaigns, meanSize, planNext, longestMs: 5 * DAY, campaign };

@@ -39,7 +39,7 @@ export function ringMuleAccount(plan: CampaignPlan, world: World): Generator<Dra
   const b = ringBase(plan, world, membersOf(plan, 5, 12));
   const mules = Array.from({ length: plan.rng.int(1, 2) }, () => makeBankCard(plan.rng));
   return run(b, 'ring-mule-account', (rng, s, m) => {
-    if (s.nth === 0) m.p.bankAccount = mules[s.member % mules.length] as string;
+    if (s.nth === 0) m.p.bankAccount = mules[s.member % mules.length];
     else if (rng.chance(0.6)) m.p.bankAccount = rng.pick(mules);
     return { device: m.device, where: memberWhere(rng, b, m, m.device) };
   });
@@ -69,7 +69,7 @@ export function ringFakeAddress(plan: CampaignPlan, world: World): Generator<Dra
     b,
     'ring-fake-address',
     (rng, s, m) => {
-      m.p.address = fakes[s.member % fakes.length] as string;
+      m.p.address = fakes[s.member % fakes.length];
       return { device: m.device, where: memberWhere(rng, b, m, m.device, true) };
     },
     true,

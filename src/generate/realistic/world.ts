@@ -49,7 +49,10 @@ export class World {
       const k = Math.max(6, Math.round(REALISTIC.officesPerWeight * city.weight));
       const offices = Array.from({ length: k }, () => this.newOffice(city));
       this.offices.set(city, offices);
-      this.capacity.set(city, offices.reduce((sum, o) => sum + o.capacity, 0));
+      this.capacity.set(
+        city,
+        offices.reduce((sum, o) => sum + o.capacity, 0),
+      );
     }
   }
 

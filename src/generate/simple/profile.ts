@@ -28,16 +28,26 @@ export function simpleKinds(kinds: readonly AttackKind[]): SimpleKind[] {
 
 function campaign(c: CampaignPlan): Generator<Draft> {
   switch (c.pattern) {
-    case 'device-farm': return deviceFarm(c);
-    case 'identity-cycling': return identityCycling(c);
-    case 'identity-many-devices': return identityManyDevices(c);
-    case 'proxy-burst': return proxyBurst(c);
-    case 'impossible-travel': return impossibleTravel(c);
-    case 'bot': return bot(c);
-    case 'ring-shared-device': return ringSharedDevice(c);
-    case 'ring-shared-contacts': return ringSharedContacts(c);
-    case 'ring-chain': return ringChain(c);
-    default: throw new Error(`no generator for ${c.pattern}`);
+    case 'device-farm':
+      return deviceFarm(c);
+    case 'identity-cycling':
+      return identityCycling(c);
+    case 'identity-many-devices':
+      return identityManyDevices(c);
+    case 'proxy-burst':
+      return proxyBurst(c);
+    case 'impossible-travel':
+      return impossibleTravel(c);
+    case 'bot':
+      return bot(c);
+    case 'ring-shared-device':
+      return ringSharedDevice(c);
+    case 'ring-shared-contacts':
+      return ringSharedContacts(c);
+    case 'ring-chain':
+      return ringChain(c);
+    default:
+      throw new Error(`no generator for ${c.pattern}`);
   }
 }
 
@@ -49,7 +59,10 @@ function planCampaigns(rng: Rng, start: number, span: number, attackRecords: num
     const remaining = attackRecords - planned;
     const eligible = kinds.filter((k) => KINDS[k].min <= remaining);
     if (eligible.length === 0) break;
-    const kind = rng.weighted(eligible, eligible.map((k) => KINDS[k].weight));
+    const kind = rng.weighted(
+      eligible,
+      eligible.map((k) => KINDS[k].weight),
+    );
     const spec = KINDS[kind];
     const size = Math.min(spec.size(rng), remaining);
     const durationMs = Math.min(spec.duration(rng), span * 0.9);
@@ -66,17 +79,31 @@ function meanSize(all: readonly AttackKind[]): number {
   const rng = new Rng('mean-size');
   let total = 0;
   const n = 4000;
-  for (let i = 0; i < n; i++) total += KINDS[rng.weighted(kinds, kinds.map((k) => KINDS[k].weight))].size(rng);
+  for (let i = 0; i < n; i++)
+    total +=
+      KINDS[
+        rng.weighted(
+          kinds,
+          kinds.map((k) => KINDS[k].weight),
+        )
+      ].size(rng);
   return total / n;
 }
 
 function planNext(planRng: Rng, all: readonly AttackKind[], startMs: number, index: number): CampaignPlan {
   const kinds = simpleKinds(all);
-  const kind = planRng.weighted(kinds, kinds.map((k) => KINDS[k].weight));
+  const kind = planRng.weighted(
+    kinds,
+    kinds.map((k) => KINDS[k].weight),
+  );
   const spec = KINDS[kind];
   return {
-    kind, pattern: kind === 'ring' ? planRng.pick(SIMPLE_RING_PATTERNS) : kind, size: spec.size(planRng), durationMs: spec.duration(planRng),
-    startMs, rng: planRng.fork(`campaign-${index}`),
+    kind,
+    pattern: kind === 'ring' ? planRng.pick(SIMPLE_RING_PATTERNS) : kind,
+    size: spec.size(planRng),
+    durationMs: spec.duration(planRng),
+    startMs,
+    rng: planRng.fork(`campaign-${index}`),
   };
 }
 

@@ -64,7 +64,14 @@ export function* ringSharedContacts(c: CampaignPlan): Generator<Draft> {
   for (const s of ringSchedule(rng, c.size, n, c.startMs, c.durationMs)) {
     const m = members[s.member] as Person;
     const device = m.devices[0] as Device;
-    yield { t: s.t, loan: makeLoan(rng, m.partners), applicant: applicantOf(rng, m), device, where: atCity(rng, m.home, device, m.gpsConsent, m.homePrefix), truth };
+    yield {
+      t: s.t,
+      loan: makeLoan(rng, m.partners),
+      applicant: applicantOf(rng, m),
+      device,
+      where: atCity(rng, m.home, device, m.gpsConsent, m.homePrefix),
+      truth,
+    };
   }
 }
 

@@ -44,7 +44,9 @@ function deps(overrides: Partial<PipelineDeps> = {}): PipelineDeps {
     travel: { maxSpeedKmh: 900 },
     pseudonymise: createPseudonymiser('unit-test-key-123456'),
     degradation: () =>
-      shedding ? { shedding, reason: 'latency p99 150 ms over the 100 ms budget', windowP99Ms: 150, skipRuleTags: ['optional'], skipCounters: [] } : { ...FULL_WORK, skipCounters: [] },
+      shedding
+        ? { shedding, reason: 'latency p99 150 ms over the 100 ms budget', windowP99Ms: 150, skipRuleTags: ['optional'], skipCounters: [] }
+        : { ...FULL_WORK, skipCounters: [] },
     graph: new GraphService({ maxNodes: 1000, growthWindowMs: 3_600_000, minIdentities: 3, ringGrowBy: 3, ringGrowRatio: 0.25 }),
     clock: fixedClock(T0 + 3_600_000),
     maxRecordBytes: 65536,
@@ -55,7 +57,11 @@ function deps(overrides: Partial<PipelineDeps> = {}): PipelineDeps {
 }
 
 let offset = 0;
-const record = (value: Buffer | null): InputRecord => ({ key: `k${offset}`, value, source: { topic: 'in', partition: 0, offset: String(offset++), timestampMs: T0 + 60_000 } });
+const record = (value: Buffer | null): InputRecord => ({
+  key: `k${offset}`,
+  value,
+  source: { topic: 'in', partition: 0, offset: String(offset++), timestampMs: T0 + 60_000 },
+});
 
 /** A valid application with identifiers of its own, `i` seconds after T0. */
 const applicant = (id: string, i: number, patch: (a: RawApplication) => void = () => undefined): RawApplication =>
@@ -107,7 +113,10 @@ describe('output contracts', () => {
   beforeAll(async () => {
     const d = deps();
     const run = async (values: (Buffer | null)[]): Promise<void> => {
-      const result = await processBatch(values.map((v) => record(v)), d);
+      const result = await processBatch(
+        values.map((v) => record(v)),
+        d,
+      );
       d.graph?.acknowledge(result.reportedRings);
       outputs.push(...result.outputs);
     };
@@ -120,7 +129,14 @@ describe('output contracts', () => {
     // An alerts topic that takes 4 KB at most: a ring alert and the farm's application alerts go to the DLQ instead.
     const limits = { maxMessageBytes: new Map([['alerts', 4096]]), dlq: 'dlq', maxValueBytes: 65536 };
     const small = deps({ outputLimits: limits });
-    tooLarge.push(...(await processBatch([...farm, ...ring].map((a) => record(bytes(a))), small)).outputs);
+    tooLarge.push(
+      ...(
+        await processBatch(
+          [...farm, ...ring].map((a) => record(bytes(a))),
+          small,
+        )
+      ).outputs,
+    );
     assessments = byTopic(outputs, 'assessments').map((o) => json(o) as Assessment);
     alerts = byTopic(outputs, 'alerts').map((o) => json(o) as Alert);
   });
@@ -132,18 +148,29 @@ describe('output contracts', () => {
     expect(new Set(kinds)).toEqual(new Set(['application', 'ring:formed', 'ring:grew', 'ring:touched-known-fraud']));
     expect(byTopic(outputs, 'links')).toHaveLength(assessments.length);
     const codes = byTopic([...outputs, ...tooLarge], 'dlq').map((o) => o.headers?.['dlq.error.code']);
-    expect(new Set(codes)).toEqual(new Set(['INVALID_JSON', 'EMPTY_VALUE', 'SCHEMA_VIOLATION', 'INVALID_IP', 'OVERSIZED_RECORD', 'DUPLICATE_APPLICATION', 'OUTPUT_TOO_LARGE']));
+    expect(new Set(codes)).toEqual(
+      new Set(['INVALID_JSON', 'EMPTY_VALUE', 'SCHEMA_VIOLATION', 'INVALID_IP', 'OVERSIZED_RECORD', 'DUPLICATE_APPLICATION', 'OUTPUT_TOO_LARGE']),
+    );
   });
 
   it('every assessment, alert, link record and dead letter conforms to its contract', () => {
     const all = [...outputs, ...tooLarge];
     const check = (name: Contract, topic: string, read: (o: OutputRecord) => unknown) =>
-      violations(name, byTopic(all, topic).map((o) => ({ what: String(o.key), value: read(o) })));
-    const found = [...check('assessment', 'assessments', json), ...check('alert', 'alerts', json), ...check('graph-link', 'links', json), ...check('dead-letter', 'dlq', (o) => o.headers)];
+      violations(
+        name,
+        byTopic(all, topic).map((o) => ({ what: String(o.key), value: read(o) })),
+      );
+    const found = [
+      ...check('assessment', 'assessments', json),
+      ...check('alert', 'alerts', json),
+      ...check('graph-link', 'links', json),
+      ...check('dead-letter', 'dlq', (o) => o.headers),
+    ];
     expect(found).toEqual([]);
     // The link records are also what the replica reads back, and ring alerts are keyed by their ring.
     for (const o of byTopic(all, 'links')) expect(typeof readLinkRecord(Buffer.from(String(o.value)))).toBe('object');
-    for (const o of byTopic(all, 'alerts')) expect(o.key).toBe((json(o) as { ringId?: string; applicationId?: string }).ringId ?? (json(o) as Assessment).applicationId);
+    for (const o of byTopic(all, 'alerts'))
+      expect(o.key).toBe((json(o) as { ringId?: string; applicationId?: string }).ringId ?? (json(o) as Assessment).applicationId);
   });
 
   it('an application alert is its assessment with alertType first, byte for byte', () => {
@@ -162,7 +189,12 @@ describe('output contracts', () => {
       { applicationId: 'ring-0', label: 'fraud', at: '2026-11-28T04:00:00Z', by: 'analyst-1' },
       { applicationId: 'ring-0', label: 'legit', at: '2026-11-28T04:05:00.123+08:00', note: 'extra fields are ignored' },
     ];
-    expect(violations('label', labels.map((value) => ({ what: value.label, value })))).toEqual([]);
+    expect(
+      violations(
+        'label',
+        labels.map((value) => ({ what: value.label, value })),
+      ),
+    ).toEqual([]);
     for (const l of labels) expect(parseLabel(bytes(l))).toMatchObject({ applicationId: l.applicationId, label: l.label });
   });
 
@@ -175,14 +207,27 @@ describe('output contracts', () => {
     const applicationAlertOf = () => first(alerts.filter((a) => a.alertType === 'application'));
     const ringAlertOf = () => first(alerts.filter((a): a is RingAlert => a.alertType === 'ring'));
     const linkOf = () => first(byTopic(outputs, 'links').map(json)) as { atMs: unknown; links: unknown[][] };
-    const headersOf = (code: string) => first(byTopic([...outputs, ...tooLarge], 'dlq').filter((o) => o.headers?.['dlq.error.code'] === code)).headers as Record<string, string>;
+    const headersOf = (code: string) =>
+      first(byTopic([...outputs, ...tooLarge], 'dlq').filter((o) => o.headers?.['dlq.error.code'] === code)).headers as Record<string, string>;
     const label = () => ({ applicationId: 'ring-0', label: 'fraud', at: '2026-11-28T04:00:00Z' });
     const cases: [string, Contract, () => unknown][] = [
-      ['assessment: a renamed field', 'assessment', () => mutate(first(assessments) as unknown as Record<string, unknown>, (a) => ((a.scoring = a.score), delete a.score))],
+      [
+        'assessment: a renamed field',
+        'assessment',
+        () => mutate(first(assessments) as unknown as Record<string, unknown>, (a) => ((a.scoring = a.score), delete a.score)),
+      ],
       ['assessment: an unknown level', 'assessment', () => mutate(first(assessments), (a) => ((a as { level: string }).level = 'severe'))],
       ['assessment: a score as a string', 'assessment', () => mutate(first(assessments), (a) => ((a as { score: unknown }).score = '100'))],
-      ['assessment: a flag without its reason', 'assessment', () => mutate(first(assessments.filter((a) => a.flags.length > 0)), (a) => delete (a.flags[0] as Partial<Flag>).reason)],
-      ['assessment: a raw identifier field in the subject', 'assessment', () => mutate(first(assessments), (a) => (a.subject.name = { id: 'x', masked: 'Z*' }))],
+      [
+        'assessment: a flag without its reason',
+        'assessment',
+        () => mutate(first(assessments.filter((a) => a.flags.length > 0)), (a) => delete (a.flags[0] as Partial<Flag>).reason),
+      ],
+      [
+        'assessment: a raw identifier field in the subject',
+        'assessment',
+        () => mutate(first(assessments), (a) => (a.subject.name = { id: 'x', masked: 'Z*' })),
+      ],
       ['alert: an unknown alert type', 'alert', () => mutate(applicationAlertOf(), (a) => ((a as { alertType: string }).alertType = 'app'))],
       ['alert: an application alert that is not an alert', 'alert', () => mutate(applicationAlertOf(), (a) => ((a as Assessment).alert = false))],
       ['alert: an unknown ring event', 'alert', () => mutate(ringAlertOf(), (a) => ((a as { event: string }).event = 'dissolved'))],
@@ -193,8 +238,16 @@ describe('output contracts', () => {
       ['graph-link: a link without its pseudonym', 'graph-link', () => mutate(linkOf(), (r) => (r.links[0] = ['device']))],
       ['label: an unknown label', 'label', () => mutate(label(), (l) => (l.label = 'suspect'))],
       ['label: a time that is not RFC 3339', 'label', () => mutate(label(), (l) => (l.at = 'yesterday'))],
-      ['dead-letter: a renamed header', 'dead-letter', () => mutate(headersOf('INVALID_JSON'), (h) => ((h['dlq.error.reason'] = String(h['dlq.error.message'])), delete h['dlq.error.message']))],
-      ['dead-letter: a retriable error dead-lettered', 'dead-letter', () => mutate(headersOf('INVALID_JSON'), (h) => Object.assign(h, { 'dlq.error.code': 'REDIS_UNAVAILABLE', 'dlq.error.policy': 'retriable' }))],
+      [
+        'dead-letter: a renamed header',
+        'dead-letter',
+        () => mutate(headersOf('INVALID_JSON'), (h) => ((h['dlq.error.reason'] = String(h['dlq.error.message'])), delete h['dlq.error.message'])),
+      ],
+      [
+        'dead-letter: a retriable error dead-lettered',
+        'dead-letter',
+        () => mutate(headersOf('INVALID_JSON'), (h) => Object.assign(h, { 'dlq.error.code': 'REDIS_UNAVAILABLE', 'dlq.error.policy': 'retriable' })),
+      ],
       ['dead-letter: a truncated value without its size', 'dead-letter', () => mutate(headersOf('OVERSIZED_RECORD'), (h) => delete h['dlq.value.bytes'])],
       ['dead-letter: an output refusal without its topic', 'dead-letter', () => mutate(headersOf('OUTPUT_TOO_LARGE'), (h) => delete h['dlq.output.topic'])],
     ];
@@ -203,7 +256,7 @@ describe('output contracts', () => {
     });
   });
 
-  it('the contracts use the code\'s vocabularies', () => {
+  it("the contracts use the code's vocabularies", () => {
     const defs = (name: Contract) => (contractSchema(name) as { $defs: Record<string, Record<string, unknown>> }).$defs;
     type Props = Record<string, { enum?: string[]; const?: unknown; properties?: Props; items?: { properties?: Props }; prefixItems?: { enum?: string[] }[] }>;
     const assessment = defs('assessment');
@@ -214,8 +267,12 @@ describe('output contracts', () => {
     expect(ringSummary.binders?.items?.properties?.class?.enum).toEqual([...BINDER_CLASSES]);
     expect((contractSchema('alert').properties as Props).alertType?.enum).toEqual([...ALERT_TYPES]);
     expect((defs('alert').ringAlert?.properties as Props).event?.enum).toEqual([...RING_ALERT_EVENTS]);
-    expect(((contractSchema('graph-link').properties as Props).links?.items as { prefixItems: { enum?: string[] }[] }).prefixItems[0]?.enum).toEqual([...LINK_KINDS]);
-    const poison = Object.entries(ERROR_CODES).filter(([, policy]) => policy === 'poison').map(([code]) => code);
+    expect(((contractSchema('graph-link').properties as Props).links?.items as { prefixItems: { enum?: string[] }[] }).prefixItems[0]?.enum).toEqual([
+      ...LINK_KINDS,
+    ]);
+    const poison = Object.entries(ERROR_CODES)
+      .filter(([, policy]) => policy === 'poison')
+      .map(([code]) => code);
     expect((defs('dead-letter').common?.properties as Props)['dlq.error.code']?.enum).toEqual(poison);
   });
 });

@@ -34,7 +34,11 @@ describe('ASN database (@ip-location-db/asn)', () => {
   });
 
   it('parses both CSV forms: quoted organisations with commas, IPv6 by its upper 64 bits', () => {
-    const small = buildAsnDatabase('16777216,16777471,13335,"Cloudflare, Inc."\n16778240,16779263,38803,Gtelecom Pty Ltd\n', '2001:200::,2001:200:1b9:ffff:ffff:ffff:ffff:ffff,2500,WIDE Project\n', { name: 't', buildDate: 'd' });
+    const small = buildAsnDatabase(
+      '16777216,16777471,13335,"Cloudflare, Inc."\n16778240,16779263,38803,Gtelecom Pty Ltd\n',
+      '2001:200::,2001:200:1b9:ffff:ffff:ffff:ffff:ffff,2500,WIDE Project\n',
+      { name: 't', buildDate: 'd' },
+    );
     expect(small.lookup('1.0.0.7')).toEqual({ asn: 13335, org: 'Cloudflare, Inc.' });
     expect(small.lookup('1.0.1.0')).toBeNull(); // between two ranges
     expect(small.lookup('2001:200:1b9:1::5')).toEqual({ asn: 2500, org: 'WIDE Project' });
@@ -47,20 +51,40 @@ describe('ASN database (@ip-location-db/asn)', () => {
 describe('hosting-AS classification (config/hosting-asns.yaml)', () => {
   // One address of each provider the issue names, mainland China's clouds first.
   const cases: [string, string][] = [
-    ['47.92.1.1', 'Alibaba Cloud'], ['121.40.1.1', 'Alibaba Cloud'], ['139.196.1.1', 'Alibaba Cloud'], ['8.209.64.1', 'Alibaba Cloud'],
-    ['43.136.0.1', 'Tencent Cloud'], ['101.32.0.1', 'Tencent Cloud'],
-    ['121.36.0.1', 'Huawei Cloud'], ['124.70.0.1', 'Huawei Cloud'],
-    ['180.76.0.1', 'Baidu Cloud'], ['106.12.0.1', 'Baidu Cloud'],
-    ['120.92.0.1', 'Kingsoft Cloud'], ['110.43.0.1', 'Kingsoft Cloud'],
-    ['113.31.192.1', 'UCloud'], ['23.91.96.1', 'UCloud'],
-    ['101.124.16.1', 'JD Cloud'], ['1.118.32.1', 'JD Cloud'],
+    ['47.92.1.1', 'Alibaba Cloud'],
+    ['121.40.1.1', 'Alibaba Cloud'],
+    ['139.196.1.1', 'Alibaba Cloud'],
+    ['8.209.64.1', 'Alibaba Cloud'],
+    ['43.136.0.1', 'Tencent Cloud'],
+    ['101.32.0.1', 'Tencent Cloud'],
+    ['121.36.0.1', 'Huawei Cloud'],
+    ['124.70.0.1', 'Huawei Cloud'],
+    ['180.76.0.1', 'Baidu Cloud'],
+    ['106.12.0.1', 'Baidu Cloud'],
+    ['120.92.0.1', 'Kingsoft Cloud'],
+    ['110.43.0.1', 'Kingsoft Cloud'],
+    ['113.31.192.1', 'UCloud'],
+    ['23.91.96.1', 'UCloud'],
+    ['101.124.16.1', 'JD Cloud'],
+    ['1.118.32.1', 'JD Cloud'],
     ['115.190.0.1', 'Volcano Engine'],
-    ['52.80.1.1', 'AWS China'], ['52.82.0.1', 'AWS China'], ['161.189.0.1', 'AWS China'],
-    ['54.0.0.1', 'AWS'], ['3.5.0.1', 'AWS'], ['2406:da00::1', 'AWS'],
-    ['34.64.0.1', 'Google Cloud'], ['35.186.0.1', 'Google Cloud'],
-    ['20.0.0.1', 'Azure'], ['40.64.0.1', 'Azure'],
-    ['129.146.0.1', 'Oracle Cloud'], ['104.131.0.1', 'DigitalOcean'], ['45.32.0.1', 'Vultr'], ['45.33.0.1', 'Linode'],
-    ['51.38.0.1', 'OVHcloud'], ['5.9.0.1', 'Hetzner'], ['95.216.0.1', 'Hetzner'],
+    ['52.80.1.1', 'AWS China'],
+    ['52.82.0.1', 'AWS China'],
+    ['161.189.0.1', 'AWS China'],
+    ['54.0.0.1', 'AWS'],
+    ['3.5.0.1', 'AWS'],
+    ['2406:da00::1', 'AWS'],
+    ['34.64.0.1', 'Google Cloud'],
+    ['35.186.0.1', 'Google Cloud'],
+    ['20.0.0.1', 'Azure'],
+    ['40.64.0.1', 'Azure'],
+    ['129.146.0.1', 'Oracle Cloud'],
+    ['104.131.0.1', 'DigitalOcean'],
+    ['45.32.0.1', 'Vultr'],
+    ['45.33.0.1', 'Linode'],
+    ['51.38.0.1', 'OVHcloud'],
+    ['5.9.0.1', 'Hetzner'],
+    ['95.216.0.1', 'Hetzner'],
   ];
   it.each(cases)('%s is hosting (%s)', (ip, name) => {
     expect(provider(ip)).toBe(name);
@@ -81,8 +105,12 @@ describe('hosting-AS classification (config/hosting-asns.yaml)', () => {
   });
 
   it('refuses a malformed file with the entry that is wrong', () => {
-    expect(() => parseHostingAsns('asns:\n  - { asn: 1, provider: X, scope: cn, as: "A" }\n  - { asn: -4, provider: Y }\n', 'h.yaml')).toThrow(/h.yaml: entry 2 needs asn/);
-    expect(() => parseHostingAsns('asns:\n  - { asn: 1, provider: X, scope: cn, as: "A" }\n  - { asn: 1, provider: X, scope: cn, as: "A" }\n', 'h.yaml')).toThrow(/AS1 is listed twice/);
+    expect(() => parseHostingAsns('asns:\n  - { asn: 1, provider: X, scope: cn, as: "A" }\n  - { asn: -4, provider: Y }\n', 'h.yaml')).toThrow(
+      /h.yaml: entry 2 needs asn/,
+    );
+    expect(() =>
+      parseHostingAsns('asns:\n  - { asn: 1, provider: X, scope: cn, as: "A" }\n  - { asn: 1, provider: X, scope: cn, as: "A" }\n', 'h.yaml'),
+    ).toThrow(/AS1 is listed twice/);
     const f = join(mkdtempSync(join(tmpdir(), 'lg-h-')), 'h.yaml');
     writeFileSync(f, 'nothing: here\n');
     expect(() => loadHostingAsns(f)).toThrow(/expected "asns:"/);

@@ -56,7 +56,16 @@ describe('DB-IP Lite provider (default)', () => {
   });
 
   it('maps a raw record, empty strings becoming null', () => {
-    const rec = { city: '', country_code: 'cn', latitude: 30.274200439453125, longitude: 120.15499877929688, postcode: '', state1: 'Xinjiang', state2: '', timezone: '' };
+    const rec = {
+      city: '',
+      country_code: 'cn',
+      latitude: 30.274200439453125,
+      longitude: 120.15499877929688,
+      postcode: '',
+      state1: 'Xinjiang',
+      state2: '',
+      timezone: '',
+    };
     expect(fromDbipRecord(rec)).toEqual({ country: 'CN', region: 'Xinjiang', city: null, lat: 30.2742, lon: 120.155, accuracyKm: null, timezone: null });
     expect(fromDbipRecord({ country_code: '', state1: '' })).toBeNull();
     const stub = dbipProvider({ v4: { get: () => null }, v6: { get: () => rec } }, '2026-01-01');
@@ -90,8 +99,9 @@ describe('geoip-lite provider', () => {
     expect(lite.lookup('1.1.1.1')).toBeNull(); // geoip-lite returns {country: "", ll: [null, null]}
     expect(lite.lookup('10.0.0.1')).toBeNull();
     expect(lite.lookup('garbage')).toBeNull();
-    expect(fromGeoipLite({ range: [0, 0], country: 'CN', region: 'ZJ', eu: '0', timezone: 'Asia/Shanghai', city: '', ll: [30.2994, 120.1612], metro: 0, area: 20 }))
-      .toEqual({ country: 'CN', region: 'ZJ', city: null, lat: 30.2994, lon: 120.1612, accuracyKm: 20, timezone: 'Asia/Shanghai' });
+    expect(
+      fromGeoipLite({ range: [0, 0], country: 'CN', region: 'ZJ', eu: '0', timezone: 'Asia/Shanghai', city: '', ll: [30.2994, 120.1612], metro: 0, area: 20 }),
+    ).toEqual({ country: 'CN', region: 'ZJ', city: null, lat: 30.2994, lon: 120.1612, accuracyKm: 20, timezone: 'Asia/Shanghai' });
   });
 });
 

@@ -20,7 +20,12 @@ describe('travel', () => {
     expect(r.distanceKm).toBeGreaterThan(50);
     expect(r.distanceKm).toBeLessThan(80);
     expect(r.impossible).toBe(false);
-    expect(travel({ ...BEIJING, atMs: 0, accuracyKm: 800 }, { ...SHANGHAI, atMs: 0, accuracyKm: 800 })).toEqual({ distanceKm: 0, hours: 0, speedKmh: 0, impossible: false });
+    expect(travel({ ...BEIJING, atMs: 0, accuracyKm: 800 }, { ...SHANGHAI, atMs: 0, accuracyKm: 800 })).toEqual({
+      distanceKm: 0,
+      hours: 0,
+      speedKmh: 0,
+      impossible: false,
+    });
   });
 
   it('same instant: far apart is impossible, same place is fine', () => {

@@ -13,10 +13,13 @@ describe('generateGraphBomb', () => {
   it('count distinct bought identities, each with its own device, phone, card and residential IP, in time order', () => {
     expect(bomb).toHaveLength(3000);
     for (const key of [
-      (r: GeneratedApplication) => r.applicationId, (r: GeneratedApplication) => r.applicant.nationalId,
-      (r: GeneratedApplication) => r.device.deviceId, (r: GeneratedApplication) => digits(r.applicant.phone),
+      (r: GeneratedApplication) => r.applicationId,
+      (r: GeneratedApplication) => r.applicant.nationalId,
+      (r: GeneratedApplication) => r.device.deviceId,
+      (r: GeneratedApplication) => digits(r.applicant.phone),
       (r: GeneratedApplication) => r.applicant.bankAccount,
-    ]) expect(new Set(bomb.map(key)).size).toBe(3000);
+    ])
+      expect(new Set(bomb.map(key)).size).toBe(3000);
     expect(new Set(bomb.map((r) => r.network.ip)).size).toBeGreaterThan(2900);
     for (let i = 1; i < bomb.length; i++) expect(bomb[i]!.eventTime >= bomb[i - 1]!.eventTime).toBe(true);
     expect(Date.parse(bomb[0]!.eventTime)).toBeGreaterThanOrEqual(START);

@@ -10,7 +10,10 @@ import type { GeneratedApplication } from '../../../src/generate/index.js';
 const dir = mkdtempSync(join(tmpdir(), 'lendguard-generate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const lines = (file: string): string[] => readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+const lines = (file: string): string[] =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 
 describe('lendguard generate --out', () => {
   it('writes JSONL records, the truth side file and a summary', async () => {
@@ -40,7 +43,7 @@ describe('lendguard generate --out', () => {
     expect(readFileSync(again, 'utf8')).toBe(readFileSync(out, 'utf8'));
   });
 
-  it('--profile simple writes the original generator\'s bytes (hashes taken at b00f709)', async () => {
+  it("--profile simple writes the original generator's bytes (hashes taken at b00f709)", async () => {
     const out = join(dir, 'simple.jsonl');
     const truth = join(dir, 'simple-truth.jsonl');
     const log: string[] = [];

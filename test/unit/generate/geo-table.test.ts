@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createGeoProvider } from '../../../src/enrich/geo/index.js';
@@ -58,9 +58,8 @@ describe('province IP table (DB-IP)', () => {
   });
 });
 
-// ../shared/data/iplists (read-only, not copied into the repository): X4BNet data-centre and VPN ranges.
-const listDir = fileURLToPath(new URL('../../../../shared/data/iplists/', import.meta.url));
-const haveLists = existsSync(`${listDir}datacenter-ipv4.txt`);
+// The X4BNet data-centre and VPN ranges shipped in data/iplists (data/iplists/README.md), which the processor loads by default.
+const listDir = fileURLToPath(new URL('../../../data/iplists/', import.meta.url));
 
 function ranges(file: string): [number, number][] {
   return readFileSync(`${listDir}${file}`, 'utf8')
@@ -73,9 +72,9 @@ function ranges(file: string): [number, number][] {
     });
 }
 
-describe.skipIf(!haveLists)('IP tables vs ../shared/data/iplists', () => {
-  const dc = haveLists ? ranges('datacenter-ipv4.txt') : [];
-  const vpn = haveLists ? ranges('vpn-ipv4.txt') : [];
+describe('IP tables vs data/iplists', () => {
+  const dc = ranges('datacenter-ipv4.txt');
+  const vpn = ranges('vpn-ipv4.txt');
   const covers = (list: [number, number][], cidr: string): boolean => {
     const { first, size } = cidrRange(cidr);
     return list.some(([a, b]) => a <= first && b >= first + size - 1);

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ATTACK_KINDS, generateTraffic, parseAttackKinds, RING_PATTERNS, type GeneratedApplication, type TrafficOptions,
-} from '../../../src/generate/index.js';
+import { ATTACK_KINDS, generateTraffic, parseAttackKinds, RING_PATTERNS, type GeneratedApplication, type TrafficOptions } from '../../../src/generate/index.js';
 
 // The realistic profile's attacks: every shape, the ring shapes' defining links, camouflage.
 const START = Date.UTC(2026, 10, 28, 2, 0, 0);
@@ -19,7 +17,10 @@ function groupBy<V>(items: readonly V[], key: (v: V) => string | undefined): Map
   return m;
 }
 const idsOf = (rs: readonly GeneratedApplication[]): Set<string> => new Set(rs.map((r) => r.applicant.nationalId));
-const rings = groupBy(sample.filter((r) => r._truth.ringId !== undefined), (r) => r._truth.ringId);
+const rings = groupBy(
+  sample.filter((r) => r._truth.ringId !== undefined),
+  (r) => r._truth.ringId,
+);
 const ofShape = (p: string): GeneratedApplication[][] => [...rings.values()].filter((rs) => rs[0]!._truth.pattern === p);
 const listers = new Map<string, Set<string>>();
 for (const r of sample) for (const c of r.applicant.contacts ?? []) listers.set(digits(c), (listers.get(digits(c)) ?? new Set()).add(r.applicant.nationalId));
@@ -158,7 +159,12 @@ describe('realistic attacks', () => {
   });
 
   it('multi-lender: one identity, 4-10 different partners within hours, mostly one device', () => {
-    const campaigns = [...groupBy(sample.filter((r) => r._truth.pattern === 'multi-lender'), (r) => r.applicant.nationalId).values()];
+    const campaigns = [
+      ...groupBy(
+        sample.filter((r) => r._truth.pattern === 'multi-lender'),
+        (r) => r.applicant.nationalId,
+      ).values(),
+    ];
     expect(campaigns.length).toBeGreaterThan(5);
     for (const rs of campaigns) {
       if (rs.length < 4) continue;
@@ -200,7 +206,10 @@ describe('realistic attacks', () => {
 describe('realistic rings only', () => {
   it('with attacks: [ring] every ring shape appears in roughly equal numbers', () => {
     const rs = take({ seed: 'rings', count: 30_000, startMs: START, spanMs: 6 * HOUR, attacks: ['ring'], attackShare: 0.1 });
-    const byRing = groupBy(rs.filter((r) => r._truth.fraud), (r) => r._truth.ringId);
+    const byRing = groupBy(
+      rs.filter((r) => r._truth.fraud),
+      (r) => r._truth.ringId,
+    );
     const count = (p: string): number => [...byRing.values()].filter((g) => g[0]!._truth.pattern === p).length;
     const records = (p: string): number => rs.filter((r) => r._truth.pattern === p).length;
     const mean = byRing.size / RING_PATTERNS.length;
@@ -213,7 +222,12 @@ describe('realistic rings only', () => {
 
   it('about 30 % of rings spread over days, the rest over hours', () => {
     const rs = take({ seed: 'spread', count: 6000, startMs: START, spanMs: 10 * 24 * HOUR, attacks: ['ring'], attackShare: 0.3 });
-    const spans = [...groupBy(rs.filter((r) => r._truth.fraud), (r) => r._truth.ringId).values()]
+    const spans = [
+      ...groupBy(
+        rs.filter((r) => r._truth.fraud),
+        (r) => r._truth.ringId,
+      ).values(),
+    ]
       .filter((g) => g.length >= 6)
       .map((g) => Date.parse(g.at(-1)!.eventTime) - Date.parse(g[0]!.eventTime));
     const long = spans.filter((s) => s > 12 * HOUR).length / spans.length;

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { decodeApplication } from '../../../src/boundary/validate.js';
 import {
-  CN_CITIES, cidrRange, generateTraffic, ipv4ToNumber, isLuhnValid, isMainlandMobile, isValidNationalId,
-  type GeneratedApplication, type TrafficOptions,
+  CN_CITIES,
+  cidrRange,
+  generateTraffic,
+  ipv4ToNumber,
+  isLuhnValid,
+  isMainlandMobile,
+  isValidNationalId,
+  type GeneratedApplication,
+  type TrafficOptions,
 } from '../../../src/generate/index.js';
 
 // The realistic profile's background structure, checked on 20k records (default attack share).
@@ -118,16 +125,20 @@ describe('realistic profile: structure', () => {
     const prefixes = CN_CITIES.flatMap((c) => c.prefixes).map(cidrRange);
     for (const ip of crowded) {
       const n = ipv4ToNumber(ip);
-      expect(prefixes.some((p) => n >= p.first && n < p.first + p.size), ip).toBe(true);
+      expect(
+        prefixes.some((p) => n >= p.first && n < p.first + p.size),
+        ip,
+      ).toBe(true);
     }
   });
 
   it('popular contacts: a handful of numbers, each listed by 1-3 % of applicants', () => {
     const listers = new Map<string, Set<string>>();
-    for (const r of sample) for (const c of r.applicant.contacts ?? []) {
-      const k = digits(c);
-      listers.set(k, (listers.get(k) ?? new Set()).add(r.applicant.nationalId));
-    }
+    for (const r of sample)
+      for (const c of r.applicant.contacts ?? []) {
+        const k = digits(c);
+        listers.set(k, (listers.get(k) ?? new Set()).add(r.applicant.nationalId));
+      }
     const shares = [...listers.values()].map((s) => s.size / applicants.size).filter((s) => s >= 0.01);
     expect(shares.length).toBeGreaterThanOrEqual(5);
     expect(shares.length).toBeLessThanOrEqual(10);
@@ -159,7 +170,9 @@ describe('realistic profile: structure', () => {
   it('low-rate legit reuse across identities: second-hand devices, recycled numbers, family cards, shared tablets', () => {
     const across = (key: (r: GeneratedApplication) => string | undefined): number =>
       [...groupBy(legit, key).values()].filter((rs) => idsOf(rs).size > 1).length;
-    const devicesAcrossHomes = [...groupBy(legit, (r) => r.device.deviceId).values()].filter((rs) => new Set(rs.map((r) => r.applicant.address)).size > 1).length;
+    const devicesAcrossHomes = [...groupBy(legit, (r) => r.device.deviceId).values()].filter(
+      (rs) => new Set(rs.map((r) => r.applicant.address)).size > 1,
+    ).length;
     expect(devicesAcrossHomes).toBeGreaterThan(20); // ~0.5 % of new applicants
     expect(across((r) => digits(r.applicant.phone))).toBeGreaterThan(5); // ~0.2 %
     expect(across((r) => r.applicant.bankAccount)).toBeGreaterThan(50); // ~5 % of multi-person households
@@ -168,7 +181,8 @@ describe('realistic profile: structure', () => {
 
   it('an e-mail address belongs to one person (name-based addresses do not collide between namesakes)', () => {
     const owners = new Map<string, Set<string>>();
-    for (const r of legit) if (r.applicant.email) (owners.get(r.applicant.email) ?? owners.set(r.applicant.email, new Set()).get(r.applicant.email))?.add(r.applicant.nationalId);
+    for (const r of legit)
+      if (r.applicant.email) (owners.get(r.applicant.email) ?? owners.set(r.applicant.email, new Set()).get(r.applicant.email))?.add(r.applicant.nationalId);
     expect([...owners.values()].filter((ids) => ids.size > 1).length).toBe(0);
   });
 

@@ -2,8 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { decodeApplication } from '../../../src/boundary/validate.js';
 import { parseUserAgent } from '../../../src/enrich/device.js';
 import {
-  generateTraffic, isLuhnValid, isMainlandMobile, isValidNationalId, parseAttackKinds, SIMPLE_ATTACK_KINDS,
-  SIMPLE_RING_PATTERNS as RING_PATTERNS, type GeneratedApplication, type TrafficOptions,
+  generateTraffic,
+  isLuhnValid,
+  isMainlandMobile,
+  isValidNationalId,
+  parseAttackKinds,
+  SIMPLE_ATTACK_KINDS,
+  SIMPLE_RING_PATTERNS as RING_PATTERNS,
+  type GeneratedApplication,
+  type TrafficOptions,
 } from '../../../src/generate/index.js';
 
 // The `simple` profile: the original generator, kept byte for byte (fixtures and benches were built on it).
@@ -41,7 +48,8 @@ describe('generateTraffic (simple)', () => {
     const bad: string[] = [];
     for (const r of sample) {
       if (!isValidNationalId(r.applicant.nationalId)) bad.push(r.applicant.nationalId);
-      if (r.applicant.bankAccount !== undefined && !(r.applicant.bankAccount.startsWith('62') && isLuhnValid(r.applicant.bankAccount))) bad.push(r.applicant.bankAccount);
+      if (r.applicant.bankAccount !== undefined && !(r.applicant.bankAccount.startsWith('62') && isLuhnValid(r.applicant.bankAccount)))
+        bad.push(r.applicant.bankAccount);
       if (!isMainlandMobile(r.applicant.phone)) bad.push(r.applicant.phone);
       for (const c of r.applicant.contacts ?? []) if (!isMainlandMobile(c)) bad.push(c);
       if ((r.applicant.contacts?.length ?? 0) > 6) bad.push(`${r.applicationId}: ${r.applicant.contacts?.length} contacts`);
@@ -190,8 +198,12 @@ describe('rings (simple)', () => {
       const owner = new Map<string, string>();
       for (const r of rs) {
         const values = [
-          `b:${r.applicant.bankAccount ?? ''}`, `d:${r.device.deviceId}`, `p:${digits(r.applicant.phone)}`, `a:${r.applicant.address ?? ''}`,
-          `e:${r.applicant.email ?? ''}`, ...(r.applicant.contacts ?? []).map((c) => `p:${digits(c)}`),
+          `b:${r.applicant.bankAccount ?? ''}`,
+          `d:${r.device.deviceId}`,
+          `p:${digits(r.applicant.phone)}`,
+          `a:${r.applicant.address ?? ''}`,
+          `e:${r.applicant.email ?? ''}`,
+          ...(r.applicant.contacts ?? []).map((c) => `p:${digits(c)}`),
         ].filter((v) => !v.endsWith(':'));
         for (const v of values) {
           const o = owner.get(v);

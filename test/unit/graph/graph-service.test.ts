@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GraphService } from '../../../src/graph/graph-service.js';
+import type { RingState } from '../../../src/graph/ring-events.js';
 import { loadConfig } from '../../../src/platform/config.js';
 import { application, ringOfEight, T0 } from './helpers.js';
 
@@ -10,7 +11,7 @@ describe('GraphService', () => {
     for (const deep of [true, false]) {
       const g = new GraphService(settings);
       const seen = ringOfEight().map((app) => {
-        const pending = new Map();
+        const pending = new Map<string, RingState>();
         const s = g.observe(app, deep, pending);
         g.acknowledge(pending); // the batch committed
         return s;
@@ -45,7 +46,7 @@ describe('GraphService', () => {
     const g = new GraphService(settings);
     const batch = ringOfEight();
     const attempt = () => {
-      const pending = new Map();
+      const pending = new Map<string, RingState>();
       const events = batch.flatMap((app) => g.observe(app, true, pending).events);
       return { pending, formed: events.filter((e) => e.type === 'formed').length };
     };
@@ -59,15 +60,15 @@ describe('GraphService', () => {
   it('reports a ring once when two concurrent batches (two partitions) touch it before either commits', () => {
     const g = new GraphService(settings);
     const ring = ringOfEight();
-    const a = new Map();
-    const b = new Map();
+    const a = new Map<string, RingState>();
+    const b = new Map<string, RingState>();
     const formedIn = (apps: typeof ring, pending: Map<string, unknown>) =>
       apps.flatMap((app) => g.observe(app, true, pending as Map<never, never>).events).filter((e) => e.type === 'formed').length;
     expect(formedIn(ring.slice(0, 6), a)).toBe(1); // batch A forms the ring, not committed yet
     expect(formedIn(ring.slice(6), b)).toBe(0); // batch B adds two members: A's report stands
     g.acknowledge(b);
     g.release(a); // A aborts; its retry reports the ring (now of eight) again
-    const retry = new Map();
+    const retry = new Map<string, RingState>();
     expect(formedIn(ring.slice(0, 6), retry)).toBe(1);
   });
 });

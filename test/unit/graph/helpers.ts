@@ -49,5 +49,7 @@ export function storeOf(apps: readonly Application[]): IdentityStore {
 
 /** 8 applicants (distinct identities): 0–3 on device A, 4–7 on device B, all paying into one bank account. */
 export function ringOfEight(prefix = 'r', at = T0): Application[] {
-  return Array.from({ length: 8 }, (_, i) => application(`${prefix}${i}`, at + i * MIN, { device: `dev_${prefix}_${i < 4 ? 'A' : 'B'}`, bank: `ba_${prefix}_mule` }));
+  return Array.from({ length: 8 }, (_, i) =>
+    application(`${prefix}${i}`, at + i * MIN, { device: `dev_${prefix}_${i < 4 ? 'A' : 'B'}`, bank: `ba_${prefix}_mule` }),
+  );
 }

@@ -5,7 +5,19 @@ import { application, T0 } from './helpers.js';
 describe('linksFor', () => {
   it('links the application node to one node per identifier kind, contacts on phone nodes', () => {
     const links = linksFor(application('a1', T0, { contacts: ['ph_friend', 'ph_friend', 'ph_other'] }));
-    expect(links.map((l) => l.kind)).toEqual(['device', 'ip', 'subnet', 'phone', 'email', 'nationalId', 'bankAccount', 'address', 'employer', 'contact', 'contact']);
+    expect(links.map((l) => l.kind)).toEqual([
+      'device',
+      'ip',
+      'subnet',
+      'phone',
+      'email',
+      'nationalId',
+      'bankAccount',
+      'address',
+      'employer',
+      'contact',
+      'contact',
+    ]);
     expect(links.every((l) => l.app === 'a1' && l.atMs === T0)).toBe(true);
     expect(links.find((l) => l.kind === 'contact')).toMatchObject({ node: 'phone:ph_friend', masked: 'ph_f****' });
     expect(links.find((l) => l.kind === 'subnet')?.node).toBe('subnet:ip_net_a1');

@@ -3,6 +3,7 @@ import type { Application } from '../../../src/domain/application.js';
 import { bindingOf } from '../../../src/graph/binding.js';
 import { GraphService, type GraphObservation } from '../../../src/graph/graph-service.js';
 import { DEFAULT_HUB_LIMITS } from '../../../src/graph/kinds.js';
+import type { RingState } from '../../../src/graph/ring-events.js';
 import { loadConfig } from '../../../src/platform/config.js';
 import { application, MIN, ringOfEight, storeOf, T0 } from './helpers.js';
 
@@ -11,7 +12,7 @@ const HOUR = 60 * MIN;
 
 function run(apps: readonly Application[], g = new GraphService(settings)): { g: GraphService; seen: GraphObservation[] } {
   const seen = apps.map((a) => {
-    const pending = new Map();
+    const pending = new Map<string, RingState>();
     const s = g.observe(a, true, pending);
     g.acknowledge(pending);
     return s;
@@ -41,12 +42,19 @@ describe('rings', () => {
     const { g } = run(ringOfEight());
     const drawn = g.ringGraph('ring:r0');
     expect(drawn?.filterNodes((_, a) => a.type === 'application')).toHaveLength(8);
-    expect(drawn?.filterNodes((_, a) => a.type === 'identifier').map((n) => drawn.getNodeAttribute(n, 'kind')).sort()).toEqual(['bankAccount', 'device', 'device']);
+    expect(
+      drawn
+        ?.filterNodes((_, a) => a.type === 'identifier')
+        .map((n) => drawn.getNodeAttribute(n, 'kind'))
+        .sort(),
+    ).toEqual(['bankAccount', 'device', 'device']);
     expect(drawn?.size).toBe(16);
   });
 
   it('does not make a ring of clean applicants behind one carrier-NAT IP, a big subnet or employer', () => {
-    const apps = Array.from({ length: 200 }, (_, i) => application(`n${i}`, T0 + i * MIN, { ip: 'ip_cgnat', subnet: `ip_net_${i % 3}`, employer: i % 2 ? 'emp_big' : 'emp_small' }));
+    const apps = Array.from({ length: 200 }, (_, i) =>
+      application(`n${i}`, T0 + i * MIN, { ip: 'ip_cgnat', subnet: `ip_net_${i % 3}`, employer: i % 2 ? 'emp_big' : 'emp_small' }),
+    );
     expect(ringsOf(run(apps).seen).size).toBe(0);
   });
 
@@ -69,7 +77,9 @@ describe('rings', () => {
   });
 
   it('does not make a ring of people who list a popular contact and friends who are applicants themselves', () => {
-    const popular = Array.from({ length: 60 }, (_, i) => application(`p${i}`, T0 + i * 20 * MIN, { contacts: ['ph_shop', `ph_p${i % 7}`, `ph_p${(i + 1) % 60}`], phone: `ph_p${i}` }));
+    const popular = Array.from({ length: 60 }, (_, i) =>
+      application(`p${i}`, T0 + i * 20 * MIN, { contacts: ['ph_shop', `ph_p${i % 7}`, `ph_p${(i + 1) % 60}`], phone: `ph_p${i}` }),
+    );
     expect(ringsOf(run(popular).seen).size).toBe(0);
   });
 
@@ -104,7 +114,13 @@ describe('rings', () => {
   });
 
   it('is not hidden by camouflage: members with many clean unique identifiers and a popular contact', () => {
-    const ring = ringOfEight().map((a) => ({ ...a, applicant: { ...a.applicant, contacts: [...Array.from({ length: 40 }, (_, i) => ({ id: `ph_${a.applicationId}_${i}`, masked: 'x' })), { id: 'ph_shop', masked: 'x' }] } }));
+    const ring = ringOfEight().map((a) => ({
+      ...a,
+      applicant: {
+        ...a.applicant,
+        contacts: [...Array.from({ length: 40 }, (_, i) => ({ id: `ph_${a.applicationId}_${i}`, masked: 'x' })), { id: 'ph_shop', masked: 'x' }],
+      },
+    }));
     const crowd = Array.from({ length: 40 }, (_, i) => application(`crowd${i}`, T0 - HOUR + i, { contacts: ['ph_shop'] }));
     const { seen } = run([...crowd, ...ring]);
     expect(seen[seen.length - 1]?.ring).toMatchObject({ id: 'ring:r0', size: 8, identities: 8 });
@@ -140,16 +156,22 @@ describe('rings', () => {
   it('reports a burst: many identities linked through addresses and contacts within minutes (a graph bomb)', () => {
     // Some history first: a burst can only stand out against an hour or more of earlier traffic.
     const earlier = Array.from({ length: 5 }, (_, i) => application(`old${i}`, T0 - 3 * HOUR + i));
-    const bomb = Array.from({ length: 60 }, (_, i) => application(`b${i}`, T0 + i * 1000, { address: `adr_b${i >> 1}`, contacts: [`ph_c${i}`, `ph_c${i + 1}`] }));
+    const bomb = Array.from({ length: 60 }, (_, i) =>
+      application(`b${i}`, T0 + i * 1000, { address: `adr_b${i >> 1}`, contacts: [`ph_c${i}`, `ph_c${i + 1}`] }),
+    );
     const { g, seen } = run([...earlier, ...bomb]);
     const last = seen[64]?.ring;
     expect(last).toMatchObject({ pattern: 'burst', size: 60, identities: 60 });
     expect(g.stats().rings).toBe(0);
     // The same structure spread over days is the social graph, not a burst.
-    const slow = Array.from({ length: 60 }, (_, i) => application(`s${i}`, T0 + i * HOUR, { address: `adr_s${i >> 1}`, contacts: [`ph_d${i}`, `ph_d${i + 1}`] }));
+    const slow = Array.from({ length: 60 }, (_, i) =>
+      application(`s${i}`, T0 + i * HOUR, { address: `adr_s${i >> 1}`, contacts: [`ph_d${i}`, `ph_d${i + 1}`] }),
+    );
     expect(ringsOf(run(slow).seen).size).toBe(0);
     // And so is a crowd of friends listing each other's phones within minutes (friends refer friends).
-    const friends = Array.from({ length: 60 }, (_, i) => application(`f${i}`, T0 + i * 1000, { phone: `ph_f${i}`, contacts: [`ph_f${Math.max(0, i - 1)}`, `ph_f${Math.max(0, i - 2)}`] }));
+    const friends = Array.from({ length: 60 }, (_, i) =>
+      application(`f${i}`, T0 + i * 1000, { phone: `ph_f${i}`, contacts: [`ph_f${Math.max(0, i - 1)}`, `ph_f${Math.max(0, i - 2)}`] }),
+    );
     expect(ringsOf(run([...earlier, ...friends]).seen).size).toBe(0);
   });
 
@@ -177,7 +199,9 @@ describe('bindingOf', () => {
   });
 
   it('reads at most the hub limits of member entries per identifier, whatever the size of the graph', () => {
-    const crowd = Array.from({ length: 2000 }, (_, i) => application(`n${i}`, T0 + i, { contacts: ['ph_shop', `ph_n${(i * 7) % 2000}`], phone: `ph_n${i}`, ip: 'ip_cgnat' }));
+    const crowd = Array.from({ length: 2000 }, (_, i) =>
+      application(`n${i}`, T0 + i, { contacts: ['ph_shop', `ph_n${(i * 7) % 2000}`], phone: `ph_n${i}`, ip: 'ip_cgnat' }),
+    );
     const g = storeOf(crowd);
     const worst = Math.max(...crowd.map((a) => bindingOf(g, g.appOf(a.applicationId)).scanned));
     // Own phone (listed by ~1 other) and one friend's phone: a handful of entries; the hubs are not read.

@@ -5,7 +5,11 @@ import { IdentityStore, MEMBER_CAP } from '../../../src/graph/store.js';
 import { application, MIN, ringOfEight, storeOf, T0 } from './helpers.js';
 
 const DAY = 86_400_000;
-const appsOf = (g: IdentityStore, node: string): string[] => g.members(g.sharedOf(node)).map((m) => g.applicationIdOf(m >> 2)).sort();
+const appsOf = (g: IdentityStore, node: string): string[] =>
+  g
+    .members(g.sharedOf(node))
+    .map((m) => g.applicationIdOf(m >> 2))
+    .sort();
 
 describe('IdentityStore.applyLinks', () => {
   it('keeps an identifier used by one application a solo until a second one uses it', () => {
@@ -26,7 +30,9 @@ describe('IdentityStore.applyLinks', () => {
   it('is idempotent: the same links twice leave the same store and counts', () => {
     const links = ringOfEight().flatMap(linksFor);
     const g = new IdentityStore();
-    const first = ringOfEight().map((a) => g.applyLinks(linksFor(a)).added).reduce((x, y) => x + y, 0);
+    const first = ringOfEight()
+      .map((a) => g.applyLinks(linksFor(a)).added)
+      .reduce((x, y) => x + y, 0);
     const before = g.stats();
     const again = ringOfEight().map((a) => g.applyLinks(linksFor(a)));
     expect(g.stats()).toEqual(before);
@@ -43,7 +49,11 @@ describe('IdentityStore.applyLinks', () => {
   });
 
   it('records how each member uses a phone node: own phone, contact, or both', () => {
-    const g = storeOf([application('a', T0, { phone: 'ph_x', contacts: ['ph_x'] }), application('b', T0, { contacts: ['ph_x'] }), application('c', T0, { phone: 'ph_x' })]);
+    const g = storeOf([
+      application('a', T0, { phone: 'ph_x', contacts: ['ph_x'] }),
+      application('b', T0, { contacts: ['ph_x'] }),
+      application('c', T0, { phone: 'ph_x' }),
+    ]);
     const uses = Object.fromEntries(g.members(g.sharedOf('phone:ph_x')).map((m) => [g.applicationIdOf(m >> 2), m & 3]));
     expect(uses).toEqual({ a: 3, b: 2, c: 1 });
     expect(g.stats().links).toMatchObject({ phone: 3, contact: 4 }); // b's and c's own phones and contacts too

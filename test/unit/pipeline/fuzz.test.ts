@@ -64,7 +64,11 @@ describe('fuzzing the boundary and the pipeline', () => {
     const heap0 = process.memoryUsage().heapUsed;
     await fc.assert(
       fc.asyncProperty(fc.array(record, { minLength: 1, maxLength: 20 }), async (values) => {
-        const records: InputRecord[] = values.map((value) => ({ key: `k${offset}`, value, source: { topic: 'in', partition: 0, offset: String(offset++), timestampMs: NOW } }));
+        const records: InputRecord[] = values.map((value) => ({
+          key: `k${offset}`,
+          value,
+          source: { topic: 'in', partition: 0, offset: String(offset++), timestampMs: NOW },
+        }));
         const result = await processBatch(records, d);
         d.graph?.acknowledge(result.reportedRings);
         const outcomes = new Map<string, number>();
@@ -73,7 +77,8 @@ describe('fuzzing the boundary and the pipeline', () => {
         for (const r of records) expect(outcomes.get(r.source.offset), `offset ${r.source.offset}`).toBe(1);
         seen.assessed += result.assessments.length;
         seen.deadLettered += result.deadLettered.length;
-        for (const o of result.outputs) expect(o.topic === 'dlq' ? (o.value as Buffer).length : Buffer.byteLength(String(o.value))).toBeLessThanOrEqual(1_000_000);
+        for (const o of result.outputs)
+          expect(o.topic === 'dlq' ? (o.value as Buffer).length : Buffer.byteLength(String(o.value))).toBeLessThanOrEqual(1_000_000);
       }),
       { numRuns: 1500, seed: 7 },
     );

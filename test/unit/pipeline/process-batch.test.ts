@@ -79,7 +79,15 @@ describe('processBatch', () => {
     const raw = exampleApp();
     const result = await processBatch([record(bytes(raw))], deps());
     const text = result.outputs.map((o) => o.value.toString()).join('\n');
-    for (const v of [raw.applicant.nationalId, raw.applicant.phone, '13812345678', raw.applicant.email, raw.applicant.bankAccount, raw.device.deviceId, raw.network.ip]) {
+    for (const v of [
+      raw.applicant.nationalId,
+      raw.applicant.phone,
+      '13812345678',
+      raw.applicant.email,
+      raw.applicant.bankAccount,
+      raw.device.deviceId,
+      raw.network.ip,
+    ]) {
       expect(text).not.toContain(v as string);
     }
   });
@@ -96,7 +104,10 @@ describe('processBatch', () => {
   });
 
   it('counts a device farm across a batch and raises an alert', async () => {
-    const result = await processBatch([0, 1, 2, 3, 4].map((i) => record(farm(i))), deps());
+    const result = await processBatch(
+      [0, 1, 2, 3, 4].map((i) => record(farm(i))),
+      deps(),
+    );
     const last = result.assessments[4];
     expect(last?.features['device.identities.24h']).toBe(5);
     expect(last?.flags.map((f) => f.code)).toEqual(['DEVICE_MANY_IDENTITIES', 'DEVICE_IDENTITY_CYCLING', 'DEVICE_MANY_PHONES', 'DEVICE_EMULATOR']);
@@ -118,7 +129,7 @@ describe('processBatch', () => {
     await expect(processBatch([record(bytes(exampleApp()))], deps({ store }))).rejects.toMatchObject({ code: 'REDIS_UNAVAILABLE', policy: 'retriable' });
   });
 
-  it('does not let a far-future eventTime wipe a device\'s windows: it is dead-lettered and the count goes on', async () => {
+  it("does not let a far-future eventTime wipe a device's windows: it is dead-lettered and the count goes on", async () => {
     const d = deps();
     const onDevice = (i: number, eventTime: string): Buffer =>
       bytes(
@@ -131,10 +142,16 @@ describe('processBatch', () => {
         }),
       );
     const at = (i: number): string => new Date(T0 - 3_600_000 + i * 1000).toISOString();
-    await processBatch([1, 2, 3, 4, 5, 6].map((i) => record(onDevice(i, at(i)))), d);
+    await processBatch(
+      [1, 2, 3, 4, 5, 6].map((i) => record(onDevice(i, at(i)))),
+      d,
+    );
     const bomb = await processBatch([record(onDevice(7, '2999-01-01T00:00:00Z'))], d);
     expect(bomb.deadLettered.map((x) => x.code)).toEqual(['EVENT_TIME_OUT_OF_RANGE']);
-    const next = await processBatch([8, 9, 10].map((i) => record(onDevice(i, at(i)))), d);
+    const next = await processBatch(
+      [8, 9, 10].map((i) => record(onDevice(i, at(i)))),
+      d,
+    );
     expect(next.assessments.map((a) => a.features['device.identities.24h'])).toEqual([7, 8, 9]);
     expect(next.assessments.every((a) => a.flags.some((f) => f.code === 'DEVICE_MANY_IDENTITIES'))).toBe(true);
   });

@@ -45,10 +45,12 @@ describe('rule run-time errors', () => {
     };
     const records = Array.from({ length: 8 }, (_, i) => ({
       key: `k${i}`,
-      value: bytes(exampleApp((a) => {
-        a.applicationId = `rule-err-${i}`;
-        a.device.emulator = true;
-      })),
+      value: bytes(
+        exampleApp((a) => {
+          a.applicationId = `rule-err-${i}`;
+          a.device.emulator = true;
+        }),
+      ),
       source: { topic: 'in', partition: 0, offset: String(i), timestampMs: T0 },
     }));
     const batch = await processBatch(records, deps);

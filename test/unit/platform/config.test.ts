@@ -47,9 +47,7 @@ describe('config', () => {
   });
 
   it('explains every problem and where it came from', () => {
-    const message = errorOf(() =>
-      loadConfig({ env: { LENDGUARD_KAFKA_BROKERS: 'nohost', LENDGUARD_HTTP_PORT: 'eighty', LENDGUARD_ALERT_LEVEL: 'severe' } }),
-    );
+    const message = errorOf(() => loadConfig({ env: { LENDGUARD_KAFKA_BROKERS: 'nohost', LENDGUARD_HTTP_PORT: 'eighty', LENDGUARD_ALERT_LEVEL: 'severe' } }));
     expect(message).toMatch(/kafka\.brokers\.0 \(from LENDGUARD_KAFKA_BROKERS\): each broker must look like host:port/);
     expect(message).toMatch(/http\.port \(from LENDGUARD_HTTP_PORT\): .*expected number/);
     expect(message).toMatch(/scoring\.alertLevel \(from LENDGUARD_ALERT_LEVEL\)/);

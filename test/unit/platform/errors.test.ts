@@ -44,9 +44,17 @@ describe('error policy: what is never retried', () => {
     const { ReplyError } = await import('ioredis');
     const { stateCommandError } = await import('../../../src/state/redis-state-store.js');
     const reply = (message: string): Error => new (ReplyError as new (m: string) => Error)(message);
-    expect(stateCommandError(reply('WRONGTYPE Operation against a key holding the wrong kind of value'), 'w')).toMatchObject({ code: 'STATE_SCRIPT_FAILED', policy: 'fatal' });
+    expect(stateCommandError(reply('WRONGTYPE Operation against a key holding the wrong kind of value'), 'w')).toMatchObject({
+      code: 'STATE_SCRIPT_FAILED',
+      policy: 'fatal',
+    });
     expect(stateCommandError(reply('ERR user_script:12: attempt to compare nil with number'), 'w').code).toBe('STATE_SCRIPT_FAILED');
-    for (const transient of ['LOADING Redis is loading the dataset in memory', 'BUSY Redis is busy running a script', "OOM command not allowed when used memory > 'maxmemory'", "READONLY You can't write against a read only replica"]) {
+    for (const transient of [
+      'LOADING Redis is loading the dataset in memory',
+      'BUSY Redis is busy running a script',
+      "OOM command not allowed when used memory > 'maxmemory'",
+      "READONLY You can't write against a read only replica",
+    ]) {
       expect(stateCommandError(reply(transient), 'w').code, transient).toBe('REDIS_UNAVAILABLE');
     }
     expect(stateCommandError(new Error('Connection is closed.'), 'w').code).toBe('REDIS_UNAVAILABLE');

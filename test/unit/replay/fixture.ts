@@ -59,7 +59,10 @@ export function writeReplayFixture(prefix: string): ReplayFixture {
   pushBad(Buffer.from(JSON.stringify({ ...application(prefix, 900), network: { ip: '10.0.0.300' } })), 'INVALID_IP');
   for (let k = 3; k < 6; k++) push(farm(k), true);
   pushBad(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), 'INVALID_ENCODING'); // {"\xff\xfe"}
-  pushBad(Buffer.from(JSON.stringify({ ...application(prefix, 901), schemaVersion: 2, _truth: { fraud: true, pattern: 'device-farm' } })), 'UNSUPPORTED_SCHEMA_VERSION');
+  pushBad(
+    Buffer.from(JSON.stringify({ ...application(prefix, 901), schemaVersion: 2, _truth: { fraud: true, pattern: 'device-farm' } })),
+    'UNSUPPORTED_SCHEMA_VERSION',
+  );
   for (let i = 10; i < 20; i++) push(clean(i), false);
   for (let i = 20; i < 23; i++) push(clean(i, false), null);
   pushBad(Buffer.from(JSON.stringify({ ...application(prefix, 902), device: undefined })), 'SCHEMA_VIOLATION');

@@ -28,12 +28,21 @@ writeFileSync(input, `${[...burst, ...control].map((a) => JSON.stringify(a)).joi
 async function replay(env: Record<string, string>): Promise<Assessment[]> {
   const out = join(dir, `out-${Object.keys(env).join('-') || 'default'}.jsonl`);
   const config = loadConfig({ env: { LENDGUARD_PII_KEY: 'mainland-cloud-test-key-0123456789', ...env } });
-  const r = await runReplayCommand(input, { out, state: 'memory' }, config, { stdout: () => undefined, stderr: () => undefined, logger: createLogger('silent'), progressEveryMs: 60_000 });
+  const r = await runReplayCommand(input, { out, state: 'memory' }, config, {
+    stdout: () => undefined,
+    stderr: () => undefined,
+    logger: createLogger('silent'),
+    progressEveryMs: 60_000,
+  });
   expect(r.exitCode).toBe(0);
-  return readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Assessment);
+  return readFileSync(out, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Assessment);
 }
 
-const flagged = (as: Assessment[], prefix: string): number => as.filter((a) => a.applicationId.startsWith(prefix) && a.flags.some((f) => f.code === 'IP_DATACENTER')).length;
+const flagged = (as: Assessment[], prefix: string): number =>
+  as.filter((a) => a.applicationId.startsWith(prefix) && a.flags.some((f) => f.code === 'IP_DATACENTER')).length;
 
 describe('replay: a proxy burst from a mainland cloud', () => {
   it('raises the data-centre flag with the default configuration, and only with the ASN data', { timeout: 60_000 }, async () => {

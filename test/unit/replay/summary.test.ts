@@ -92,7 +92,12 @@ describe('SummaryAccumulator', () => {
     expect(truth.recall).toBe(0.5);
     expect(truth.f1).toBeCloseTo((2 * (2 / 3) * 0.5) / (2 / 3 + 0.5));
     expect(truth.falsePositiveRate).toBeCloseTo(1 / 3);
-    expect(truth.levels).toEqual({ low: { fraud: 1, legit: 2 }, medium: { fraud: 1, legit: 0 }, high: { fraud: 1, legit: 1 }, critical: { fraud: 1, legit: 0 } });
+    expect(truth.levels).toEqual({
+      low: { fraud: 1, legit: 2 },
+      medium: { fraud: 1, legit: 0 },
+      high: { fraud: 1, legit: 1 },
+      critical: { fraud: 1, legit: 0 },
+    });
 
     const farm = s.rules.find((r) => r.rule === 'FARM');
     expect(farm).toMatchObject({ fires: 5, truePositives: 3, falsePositives: 0, precision: 1, recall: 0.75 });

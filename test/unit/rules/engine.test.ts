@@ -10,9 +10,7 @@ function ruleSet(rules: Record<string, unknown>[], scoring = ''): RuleSet {
     'version: t',
     scoring,
     'rules:',
-    ...rules.map((r) =>
-      `  - ${JSON.stringify({ description: 'test rule', severity: 'medium', weight: 20, reason: 'fired', ...r })}`,
-    ),
+    ...rules.map((r) => `  - ${JSON.stringify({ description: 'test rule', severity: 'medium', weight: 20, reason: 'fired', ...r })}`),
   ].join('\n');
   return loadRuleSet(text, { file: 't.yaml', knownFeatures: KNOWN_FEATURES });
 }
@@ -46,7 +44,11 @@ describe('evaluate: thresholds and numbers', () => {
       { id: 'RATIO', when: 'f["device.identities.24h"] / f["device.apps.24h"] >= 0.5' },
     ]);
     expect(codes(rs, { 'app.amount': 4.5, 'app.termMonths': 12, 'device.identities.24h': 3, 'device.apps.24h': 6 })).toEqual([
-      'INT_LITERAL', 'DOUBLE_LITERAL', 'EQUALS_INT', 'ARITHMETIC', 'RATIO',
+      'INT_LITERAL',
+      'DOUBLE_LITERAL',
+      'EQUALS_INT',
+      'ARITHMETIC',
+      'RATIO',
     ]);
   });
 
@@ -76,7 +78,10 @@ describe('evaluate: unknown features (null or absent)', () => {
   ]);
 
   it('never fire and never throw, and are reported as undecided rather than errors', () => {
-    for (const unknown of [{}, { 'device.apps.1h': null, 'ip.class': null, 'device.rooted': null, 'ip.vpn': null, 'ip.tor': null, 'ip.datacenter': undefined }]) {
+    for (const unknown of [
+      {},
+      { 'device.apps.1h': null, 'ip.class': null, 'device.rooted': null, 'ip.vpn': null, 'ip.tor': null, 'ip.datacenter': undefined },
+    ]) {
       const r = evaluate(rs, unknown);
       expect(r.flags).toEqual([]);
       expect(r.errors).toEqual([]);
@@ -179,5 +184,4 @@ describe('bridges', () => {
     expect(rule && evaluateRule(rule, { 'device.identities.24h': 4 })?.code).toBe('DEVICE_MANY_IDENTITIES');
     expect(rule && evaluateRule(rule, { 'device.identities.24h': null })).toBeNull();
   });
-
 });

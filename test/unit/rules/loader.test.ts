@@ -94,9 +94,7 @@ describe('loadRuleSet: problems point at the line', () => {
   });
 
   it('reports CEL syntax and type errors with the rule id and the position inside the expression', () => {
-    expect(problems(file(rule({ when: 'f["device.apps.1h"] >' })))).toEqual([
-      'r.yaml:8:32: rule DEVICE_VELOCITY: CEL syntax error: Unexpected token: EOF',
-    ]);
+    expect(problems(file(rule({ when: 'f["device.apps.1h"] >' })))).toEqual(['r.yaml:8:32: rule DEVICE_VELOCITY: CEL syntax error: Unexpected token: EOF']);
     expect(problems(file(rule({ when: 'features["device.apps.1h"] > 1' })))).toEqual([
       'r.yaml:8:11: rule DEVICE_VELOCITY: CEL type error: Unknown variable: features',
     ]);
@@ -122,7 +120,7 @@ describe('loadRuleSet: problems point at the line', () => {
     );
     expect(problems(text)).toEqual([
       'r.yaml:8:11: rule DEVICE_VELOCITY: unknown feature "device.identites.1h" (did you mean "device.identities.1h"?)',
-      'r.yaml:8:38: rule DEVICE_VELOCITY: params.limt is not declared in this rule\'s params',
+      "r.yaml:8:38: rule DEVICE_VELOCITY: params.limt is not declared in this rule's params",
       'r.yaml:9:16: rule DEVICE_VELOCITY: unknown feature "device.mask" (did you mean "device.masked"?) (evidence names features or this rule\'s params)',
       'r.yaml:10:13: rule DEVICE_VELOCITY: {limitt} in reason is neither a known feature nor a param of this rule',
     ]);

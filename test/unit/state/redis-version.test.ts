@@ -10,7 +10,9 @@ describe('assertRedisVersion', () => {
   });
 
   it('refuses an older server with a fatal error naming the version', () => {
-    expect(() => assertRedisVersion(info('6.2.14'))).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', policy: 'fatal', message: expect.stringMatching(/Redis 6\.2\.14 is too old.*7\.0 or later/) }));
+    expect(() => assertRedisVersion(info('6.2.14'))).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', policy: 'fatal', message: expect.stringMatching(/Redis 6\.2\.14 is too old.*7\.0 or later/) }),
+    );
   });
 
   it('lets a server that hides its version through (the script reports the problem then)', () => {
