@@ -10,6 +10,7 @@ import { canonicalIp, classifyIp, maskIp } from '../enrich/ip.js';
 
 const PREFIX: Record<IdentifierKind, string> = {
   nationalId: 'nid',
+  name: 'nm',
   phone: 'ph',
   email: 'em',
   bankAccount: 'ba',
@@ -34,6 +35,12 @@ export function normalise(kind: IdentifierKind, raw: string): string {
       return value.toLowerCase();
     case 'nationalId':
       return value.replace(/\s/g, '').toUpperCase();
+    case 'name':
+      // "Zhang San", "zhang  san" and "ZhangSan" are one name; so are 阿依古丽·买买提 and 阿依古丽•买买提.
+      return value
+        .normalize('NFKC')
+        .toLowerCase()
+        .replace(/[\s·•・.]/g, '');
     case 'bankAccount':
       return value.replace(/[\s-]/g, '');
     case 'address':
@@ -67,6 +74,8 @@ export function mask(kind: IdentifierKind, normalised: string): string {
     }
     case 'ip':
       return maskIp(v);
+    case 'name':
+      return maskName(v);
     default:
       return v.length > 4 ? `${v.slice(0, 2)}${stars(v.length - 2)}` : stars(v.length);
   }
@@ -106,6 +115,7 @@ export function pseudonymiseApplication(raw: RawApplication, p: Pseudonymiser): 
       nationalId: p('nationalId', a.nationalId),
       phone: p('phone', a.phone),
       nameMasked: a.name ? maskName(a.name) : undefined,
+      nameId: a.name?.trim() ? p('name', a.name).id : undefined,
       email: opt('email', a.email),
       bankAccount: opt('bankAccount', a.bankAccount),
       address: opt('address', a.address),
@@ -125,5 +135,7 @@ export function pseudonymiseApplication(raw: RawApplication, p: Pseudonymiser): 
       emulator: raw.device.emulator,
     },
     network: { ip: raw.network.ip, ipId: p('ip', raw.network.ip), subnetId: p('ip', classifyIp(raw.network.ip).subnet) },
+    // Only the known figures: whatever else a provider sends stays out.
+    bureau: typeof raw.bureau?.multiLenderCount === 'number' ? { multiLenderCount: raw.bureau.multiLenderCount } : undefined,
   };
 }

@@ -48,10 +48,17 @@ export interface RawApplication {
     emulator?: boolean;
   };
   network: { ip: string };
+  /** Optional figures from an external credit bureau or data provider (docs/rules.md "多头"); null = no figure. */
+  bureau?: { multiLenderCount?: number | null };
+}
+
+export interface Bureau {
+  /** Distinct lenders or platforms the applicant applied to or borrowed from (多头), per the provider. */
+  multiLenderCount?: number;
 }
 
 /** The kinds of identifier that are pseudonymised. Contacts share the phone namespace on purpose. */
-export type IdentifierKind = 'nationalId' | 'phone' | 'email' | 'bankAccount' | 'deviceId' | 'address' | 'employer' | 'ip';
+export type IdentifierKind = 'nationalId' | 'name' | 'phone' | 'email' | 'bankAccount' | 'deviceId' | 'address' | 'employer' | 'ip';
 
 /** A pseudonymised identifier: a keyed HMAC (`id`) and a masked display form for analysts. */
 export interface Pseudonym {
@@ -73,6 +80,8 @@ export interface Application {
     nationalId: Pseudonym;
     phone: Pseudonym;
     nameMasked?: string;
+    /** Pseudonym of the normalised name, only for distinct counts (names per bank account or phone). */
+    nameId?: string;
     email?: Pseudonym;
     bankAccount?: Pseudonym;
     address?: Pseudonym;
@@ -99,6 +108,7 @@ export interface Application {
     /** The /24 (IPv4) or /64 (IPv6) network the IP belongs to. */
     subnetId: Pseudonym;
   };
+  bureau?: Bureau;
 }
 
 /** Where a record came from, for DLQ context and output provenance. */

@@ -5,6 +5,8 @@ import type { Application } from '../domain/application.js';
  * the application id (a count of applications) or another identifier's pseudonym (a distinct count),
  * and the score is the event time. Re-adding a member is a no-op, so a replay never counts twice.
  * A spec with several entities per application (contacts) reports the largest count.
+ * Each spec has its own windows, and its sets are kept for its longest one: most counters use
+ * `state.windows`, the 多头 (multi-lender) ones 1h–30d (MULTI_LENDER_WINDOWS).
  */
 export interface VelocitySpec {
   /** Stable name, used in feature names and Redis keys, e.g. `device.apps`. */
@@ -12,6 +14,11 @@ export interface VelocitySpec {
   entities: (app: Application) => readonly (string | undefined)[];
   member: (app: Application) => string | undefined;
   windows: readonly WindowDef[];
+  /**
+   * A bool feature, true when this counter counts exactly one application over its longest window:
+   * the entity (an identity+phone pair) has not been seen before this application (`identity.newPhone`).
+   */
+  firstSeen?: string;
 }
 
 export interface WindowDef {
@@ -26,9 +33,22 @@ export const WINDOWS = {
   '1h': { label: '1h', ms: HOUR },
   '24h': { label: '24h', ms: 24 * HOUR },
   '7d': { label: '7d', ms: 7 * 24 * HOUR },
+  '30d': { label: '30d', ms: 30 * 24 * HOUR },
 } as const satisfies Record<string, WindowDef>;
 
 export const DEFAULT_WINDOWS: readonly WindowDef[] = [WINDOWS['10m'], WINDOWS['1h'], WINDOWS['24h'], WINDOWS['7d']];
+
+/**
+ * The windows of the 多头 counters (partners, phones, bank cards per identity), whatever `state.windows`
+ * says: only these keys are kept 30 days, the others keep the retention of `state.windows`.
+ */
+export const MULTI_LENDER_WINDOWS: readonly WindowDef[] = [WINDOWS['1h'], WINDOWS['24h'], WINDOWS['7d'], WINDOWS['30d']];
+
+/** Both lists, shortest first, each label once (identity.devices: the usual windows and 30d). */
+export function unionWindows(a: readonly WindowDef[], b: readonly WindowDef[]): WindowDef[] {
+  const byLabel = new Map([...a, ...b].map((w) => [w.label, w]));
+  return [...byLabel.values()].sort((x, y) => x.ms - y.ms);
+}
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: MIN, h: HOUR, d: 24 * HOUR };
 
@@ -43,25 +63,64 @@ const device = (a: Application) => [a.device.deviceId.id];
 const identity = (a: Application) => [a.applicant.nationalId.id];
 const ip = (a: Application) => [a.network.ipId.id];
 const bank = (a: Application) => [a.applicant.bankAccount?.id];
+const phone = (a: Application) => [a.applicant.phone.id];
+const nationalId = (a: Application): string => a.applicant.nationalId.id;
+/** The pair of the identity and another identifier of the application (none without it); pseudonyms never contain ':'. */
+const identityAnd = (other: (a: Application) => string | undefined) => (a: Application) => {
+  const o = other(a);
+  return [o ? `${nationalId(a)}:${o}` : undefined];
+};
 
 /** Feature names are `<name>.<window>`, e.g. `device.identities.1h` (docs/rules.md lists them). */
 export function velocitySpecs(windows: readonly WindowDef[] = DEFAULT_WINDOWS): VelocitySpec[] {
-  const spec = (name: string, entities: VelocitySpec['entities'], member: VelocitySpec['member']): VelocitySpec => ({ name, entities, member, windows });
+  const spec = (name: string, entities: VelocitySpec['entities'], member: VelocitySpec['member'], own = windows): VelocitySpec => ({
+    name,
+    entities,
+    member,
+    windows: own,
+  });
+  const multi = MULTI_LENDER_WINDOWS;
+  const longest = [multi[multi.length - 1] as WindowDef];
   return [
     spec('device.apps', device, appId),
-    spec('device.identities', device, (a) => a.applicant.nationalId.id),
+    spec('device.identities', device, nationalId),
     spec('device.phones', device, (a) => a.applicant.phone.id),
     spec('identity.apps', identity, appId),
-    spec('identity.devices', identity, (a) => a.device.deviceId.id),
-    spec('phone.apps', (a) => [a.applicant.phone.id], appId),
+    spec('identity.devices', identity, (a) => a.device.deviceId.id, unionWindows(windows, multi)),
+    spec('phone.apps', phone, appId),
     spec('email.apps', (a) => [a.applicant.email?.id], appId),
     spec('bank.apps', bank, appId),
-    spec('bank.identities', bank, (a) => a.applicant.nationalId.id),
+    spec('bank.identities', bank, nationalId),
     spec('ip.apps', ip, appId),
-    spec('ip.identities', ip, (a) => a.applicant.nationalId.id),
+    spec('ip.identities', ip, nationalId),
     spec('subnet.apps', (a) => [a.network.subnetId.id], appId),
     spec('partner.apps', (a) => [a.partnerId], appId),
     spec('contact.shared', (a) => a.applicant.contacts.map((c) => c.id), appId),
+    // 多头: one identity across lenders, and one phone or card across identities and names.
+    spec('identity.partners', identity, (a) => a.partnerId, multi),
+    spec('identity.phones', identity, (a) => a.applicant.phone.id, multi),
+    spec('identity.banks', identity, (a) => a.applicant.bankAccount?.id, multi),
+    {
+      ...spec(
+        'identity.phone.apps',
+        identityAnd((a) => a.applicant.phone.id),
+        appId,
+        longest,
+      ),
+      firstSeen: 'identity.newPhone',
+    },
+    {
+      ...spec(
+        'identity.bank.apps',
+        identityAnd((a) => a.applicant.bankAccount?.id),
+        appId,
+        longest,
+      ),
+      firstSeen: 'identity.newBank',
+    },
+    spec('phone.identities', phone, nationalId),
+    spec('phone.names', phone, (a) => a.applicant.nameId),
+    spec('bank.names', bank, (a) => a.applicant.nameId),
   ];
 }
 
@@ -84,6 +143,7 @@ export function windowMasks(specs: readonly VelocitySpec[], reads?: ReadonlySet<
     s.windows.forEach((w, i) => {
       if (!reads || reads.has(`${s.name}.${w.label}`)) mask |= 1 << i;
     });
+    if (s.firstSeen && reads?.has(s.firstSeen)) mask |= 1 << (s.windows.length - 1);
     masks.set(s.name, mask);
   }
   return masks;
@@ -104,18 +164,44 @@ export function countersFor(app: Application, specs: readonly VelocitySpec[], ma
  * Turns the counts returned for `countersFor(app)` (one row per update, one column per window)
  * into named features, e.g. `device.identities.1h`. A spec with no entity for this application
  * (no e-mail, no contacts) yields no feature: rules read it as unknown. Several entities of one
- * spec (contacts) give the largest count.
+ * spec (contacts) give the largest count. A `firstSeen` spec also gives its bool (count 1 over its
+ * longest window). `specs` is `specsByName(…)`, built once per batch.
  */
-export function velocityFeatures(updates: readonly CounterUpdate[], counts: readonly (readonly number[])[], windows: readonly WindowDef[]): Record<string, number> {
-  const features: Record<string, number> = {};
+export function velocityFeatures(
+  updates: readonly CounterUpdate[],
+  counts: readonly (readonly number[])[],
+  specs: ReadonlyMap<string, VelocitySpec>,
+): Record<string, number | boolean> {
+  const features: Record<string, number | boolean> = {};
   updates.forEach((u, i) => {
     const row = counts[i] ?? [];
+    const spec = specs.get(u.spec);
+    const windows = spec?.windows ?? [];
     windows.forEach((w, j) => {
       const count = row[j] ?? -1;
       if (count < 0) return; // not counted: no rule reads it
       const name = `${u.spec}.${w.label}`;
-      features[name] = Math.max(features[name] ?? 0, count);
+      features[name] = Math.max((features[name] as number | undefined) ?? 0, count);
     });
+    const last = row[windows.length - 1] ?? -1;
+    if (spec?.firstSeen && last >= 0) features[spec.firstSeen] = last === 1;
   });
   return features;
+}
+
+export const specsByName = (specs: readonly VelocitySpec[]): Map<string, VelocitySpec> => new Map(specs.map((s) => [s.name, s]));
+
+/**
+ * The windows to send to the state store: the first spec's (state.windows) are the default, and the
+ * longest of them is how long an application id is remembered; specs with other windows send their own.
+ */
+export function stateWindows(specs: readonly VelocitySpec[]): { windowsMs: number[]; counterWindowsMs: Record<string, number[]> } {
+  const ms = (ws: readonly WindowDef[]): number[] => ws.map((w) => w.ms);
+  const windowsMs = ms(specs[0]?.windows ?? []);
+  const counterWindowsMs: Record<string, number[]> = {};
+  for (const s of specs) {
+    const own = ms(s.windows);
+    if (own.join() !== windowsMs.join()) counterWindowsMs[s.name] = own;
+  }
+  return { windowsMs, counterWindowsMs };
 }

@@ -60,6 +60,7 @@ export function featuresFor(app: Application, enrichment: Record<string, Evidenc
   f['app.termMonths'] = app.termMonths ?? null;
   f['app.partnerId'] = app.partnerId ?? null;
   f['app.product'] = app.product ?? null;
+  f['bureau.multiLenderCount'] = app.bureau?.multiLenderCount ?? null;
   return f;
 }
 

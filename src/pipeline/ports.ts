@@ -24,13 +24,21 @@ export interface ApplicationState {
 }
 
 export interface StateRequest {
-  /** Window lengths, the same for every counter. */
+  /**
+   * Window lengths of every counter that has none of its own in `counterWindowsMs`. The longest is
+   * also how long an application id is remembered (duplicates).
+   */
   windowsMs: readonly number[];
+  /**
+   * Counters (by spec name) with window lengths of their own, e.g. the 30-day 多头 counters. Each
+   * counter's sets are kept for its own longest window.
+   */
+  counterWindowsMs?: Readonly<Record<string, readonly number[]>>;
   applications: readonly ApplicationState[];
 }
 
 export interface ApplicationStateResult {
-  /** One row per counter, one count per window (-1 for a window not asked for). */
+  /** One row per counter, one count per window of that counter (-1 for a window not asked for). */
   counts: number[][];
   /** For each sighting target, the sighting to compare with (null for none); empty without a sighting. */
   previous: (Sighting | null)[];

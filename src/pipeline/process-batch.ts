@@ -4,7 +4,7 @@ import type { Assessment, EvidenceValue } from '../domain/assessment.js';
 import type { TravelOptions } from '../enrich/travel.js';
 import { bestLocation, sightingOf, sightingTargets } from '../features/sightings.js';
 import { travelFeatures } from '../features/travel-features.js';
-import { countersFor, velocityFeatures, windowMasks, type VelocitySpec, type WindowDef } from '../features/velocity.js';
+import { countersFor, specsByName, stateWindows, velocityFeatures, windowMasks, type VelocitySpec } from '../features/velocity.js';
 import { pseudonymiseApplication, type Pseudonymiser } from '../boundary/pseudonymise.js';
 import { checkEventTime, DEFAULT_EVENT_TIME_POLICY, type EventTimePolicy } from '../boundary/event-time.js';
 import { decodeApplication } from '../boundary/validate.js';
@@ -24,7 +24,7 @@ export type { InputRecord } from './ports.js';
 
 export interface PipelineDeps {
   assess: AssessContext;
-  /** Counter definitions; they all share the same windows. */
+  /** Counter definitions, each with its windows; the first one's windows are the default (state.windows). */
   velocitySpecs: readonly VelocitySpec[];
   store: StateStore;
   pseudonymise: Pseudonymiser;
@@ -81,7 +81,11 @@ function accept(record: InputRecord, deps: PipelineDeps, specs: readonly Velocit
     enrichment['app.eventTimeClamped'] = true;
     enrichment['app.eventTimeSkewMs'] = time.clampedByMs;
   }
-  const where = bestLocation(app, { lat: num(enrichment['ip.lat']), lon: num(enrichment['ip.lon']), accuracyKm: num(enrichment['ip.accuracyKm']) }, deps.ipDefaultAccuracyKm);
+  const where = bestLocation(
+    app,
+    { lat: num(enrichment['ip.lat']), lon: num(enrichment['ip.lon']), accuracyKm: num(enrichment['ip.accuracyKm']) },
+    deps.ipDefaultAccuracyKm,
+  );
   const state: ApplicationState = {
     applicationId: app.applicationId,
     source: `${record.source.topic}/${record.source.partition}/${record.source.offset}`,
@@ -120,16 +124,23 @@ export async function processBatch(records: readonly InputRecord[], deps: Pipeli
     }
   }
 
-  const windows = deps.velocitySpecs[0]?.windows ?? [];
-  const results = await deps.store.apply({ windowsMs: windows.map((w) => w.ms), applications: accepted.map((a) => a.state) });
+  const results = await deps.store.apply({ ...stateWindows(deps.velocitySpecs), applications: accepted.map((a) => a.state) });
   // A resent application (its id already carried by another record) was assessed then: not twice.
   const firsts = accepted.filter((a, i) => {
     const owner = results[i]?.duplicateOf;
-    if (owner !== undefined) reject(a.record, new LendguardError('DUPLICATE_APPLICATION', `application ${a.app.applicationId} was already assessed from ${owner}`));
+    if (owner !== undefined)
+      reject(a.record, new LendguardError('DUPLICATE_APPLICATION', `application ${a.app.applicationId} was already assessed from ${owner}`));
     return owner === undefined;
   });
   try {
-    scoreAll(firsts, results.filter((r) => r.duplicateOf === undefined), deps, { startedMs, degradation, windows }, result, reject);
+    scoreAll(
+      firsts,
+      results.filter((r) => r.duplicateOf === undefined),
+      deps,
+      { startedMs, degradation, specs: specsByName(deps.velocitySpecs) },
+      result,
+      reject,
+    );
   } catch (err) {
     // Nothing of this batch goes out: its ring reports are not in flight either.
     deps.graph?.release(result.reportedRings);
@@ -144,7 +155,10 @@ function guardBatch(result: BatchResult, deps: PipelineDeps, limits: OutputLimit
   const sources = new Map(result.assessments.map((a): [string, SourceRef] => [a.applicationId, { ...a.source, timestampMs: 0 }]));
   const refused = (r: OutputRecord, size: number, limit: number): LendguardError => {
     const source = (r.key !== null ? sources.get(r.key) : undefined) ?? [...sources.values()][0];
-    const err = new LendguardError('OUTPUT_TOO_LARGE', `a ${size}-byte record for ${r.topic} is over its max.message.bytes (${limit}); raise the topic's limit`);
+    const err = new LendguardError(
+      'OUTPUT_TOO_LARGE',
+      `a ${size}-byte record for ${r.topic} is over its max.message.bytes (${limit}); raise the topic's limit`,
+    );
     if (source) result.deadLettered.push({ code: err.code, source });
     return err;
   };
@@ -156,11 +170,11 @@ function scoreAll(
   accepted: readonly Accepted[],
   results: readonly ApplicationStateResult[],
   deps: PipelineDeps,
-  batch: { startedMs: number; degradation: Degradation; windows: readonly WindowDef[] },
+  batch: { startedMs: number; degradation: Degradation; specs: ReadonlyMap<string, VelocitySpec> },
   result: BatchResult,
   reject: (record: InputRecord, err: LendguardError) => void,
 ): void {
-  const { startedMs, degradation, windows } = batch;
+  const { startedMs, degradation, specs } = batch;
   const nowMs = deps.clock.now();
   for (const [i, a] of accepted.entries()) {
     const { counts, previous } = results[i] ?? { counts: [], previous: [] };
@@ -173,7 +187,12 @@ function scoreAll(
     // One record per application with all its links (~10): a tenth of the records a per-link log
     // would produce, and compaction by application id still keeps exactly one copy.
     if (linksTopic && seen && seen.links.length > 0) {
-      result.outputs.push({ topic: linksTopic, key: a.app.applicationId, value: encodeLinkRecord(a.app.applicationId, seen.links), headers: { [ORIGIN_HEADER]: deps.processorId } });
+      result.outputs.push({
+        topic: linksTopic,
+        key: a.app.applicationId,
+        value: encodeLinkRecord(a.app.applicationId, seen.links),
+        headers: { [ORIGIN_HEADER]: deps.processorId },
+      });
     }
     for (const event of seen?.events ?? []) {
       result.outputs.push(ringAlert(deps.topics.alerts, event, deps.clock.now()));
@@ -182,12 +201,15 @@ function scoreAll(
     let assessment: Assessment;
     try {
       const features = {
-        ...velocityFeatures(a.state.counters, counts, windows),
+        ...velocityFeatures(a.state.counters, counts, specs),
         ...travelFeatures(a.state.sighting, a.state.sightingTargets, previous, deps.travel),
         ...graphFeatures(findings, ring),
       };
       const graph = { ring: ring ? ringSummary(ring) : null, reasons: findings?.evidence.reasons ?? [] };
-      assessment = assess({ app: a.app, enrichment: a.enrichment, state: features, graph, source: a.record.source, batchStartedMs: startedMs, nowMs, degradation }, deps.assess);
+      assessment = assess(
+        { app: a.app, enrichment: a.enrichment, state: features, graph, source: a.record.source, batchStartedMs: startedMs, nowMs, degradation },
+        deps.assess,
+      );
     } catch (err) {
       reject(a.record, new LendguardError('PROCESSING_FAILED', `assessment failed: ${(err as Error).message}`, { cause: err }));
       continue;

@@ -36,6 +36,7 @@ export function createMemoryStateStore(): StateStore {
   const owners = new Map<string, { source: string; atMs: number }>();
 
   function observe(key: string, member: string, t: number, windowsMs: readonly number[], mask: number): number[] {
+    // windowsMs: this counter's own windows; the longest is its retention.
     let set = sets.get(key);
     if (!set) sets.set(key, (set = { byMember: new Map(), times: [], members: [] }));
     const old = set.byMember.get(member);
@@ -73,20 +74,20 @@ export function createMemoryStateStore(): StateStore {
     return entry.cur;
   }
 
-  function applyOne(app: ApplicationState, windowsMs: readonly number[]): ApplicationStateResult {
+  function applyOne(app: ApplicationState, { windowsMs, counterWindowsMs = {} }: StateRequest): ApplicationStateResult {
     const owner = owners.get(app.applicationId);
     if (owner && owner.source !== app.source && app.atMs - owner.atMs <= Math.max(...windowsMs)) return { counts: [], previous: [], duplicateOf: owner.source };
     if (!owner || owner.source !== app.source) owners.set(app.applicationId, { source: app.source, atMs: app.atMs });
     const sighting = app.sighting;
     return {
-      counts: app.counters.map((c) => observe(`${c.spec}:${c.entity}`, c.member, app.atMs, windowsMs, c.windowMask)),
+      counts: app.counters.map((c) => observe(`${c.spec}:${c.entity}`, c.member, app.atMs, counterWindowsMs[c.spec] ?? windowsMs, c.windowMask)),
       previous: sighting ? app.sightingTargets.map((s) => swap(`${s.kind}:${s.entity}`, sighting)) : [],
     };
   }
 
   return {
-    async apply({ windowsMs, applications }: StateRequest): Promise<ApplicationStateResult[]> {
-      return applications.map((app) => applyOne(app, windowsMs));
+    async apply(request: StateRequest): Promise<ApplicationStateResult[]> {
+      return request.applications.map((app) => applyOne(app, request));
     },
   };
 }

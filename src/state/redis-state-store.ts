@@ -51,6 +51,32 @@ function parseSighting(value: unknown): Sighting | null {
   return typeof value === 'string' && value !== '' ? (JSON.parse(value) as Sighting) : null;
 }
 
+/** The window lists of a request as the script takes them: list 0 is the default one. */
+interface WindowLists {
+  ownerMs: number;
+  /** L, then each list as its length and its window lengths. */
+  args: number[];
+  lengths: number[];
+  /** A counter's list index (0-based). */
+  indexOf(spec: string): number;
+}
+
+function windowLists({ windowsMs, counterWindowsMs = {} }: StateRequest): WindowLists {
+  const lists: (readonly number[])[] = [windowsMs];
+  const bySpec = new Map<string, number>();
+  for (const [spec, list] of Object.entries(counterWindowsMs)) {
+    let i = lists.findIndex((l) => l.join() === list.join());
+    if (i < 0) i = lists.push(list) - 1;
+    bySpec.set(spec, i);
+  }
+  return {
+    ownerMs: Math.max(...windowsMs),
+    args: [lists.length, ...lists.flatMap((l) => [l.length, ...l])],
+    lengths: lists.map((l) => l.length),
+    indexOf: (spec) => bySpec.get(spec) ?? 0,
+  };
+}
+
 /**
  * Redis adapter for the state port: one atomic script call per application (application.lua),
  * every call of a batch in one pipelined round trip. The script touches several keys, so on Redis
@@ -60,7 +86,7 @@ function parseSighting(value: unknown): Sighting | null {
 export function createRedisStateStore(redis: Redis, keys: KeyBuilder, opts: RedisStateOptions): StateStore {
   redis.defineCommand('lgApplyApplication', { lua: APPLICATION_LUA });
 
-  function args(app: ApplicationState, windowsMs: readonly number[]): (string | number)[] {
+  function args(app: ApplicationState, windows: WindowLists): (string | number)[] {
     const targets = app.sighting ? app.sightingTargets : [];
     return [
       app.counters.length + targets.length + 1,
@@ -69,10 +95,11 @@ export function createRedisStateStore(redis: Redis, keys: KeyBuilder, opts: Redi
       keys.application(app.applicationId),
       app.counters.length,
       app.atMs,
-      windowsMs.length,
-      ...windowsMs,
+      windows.ownerMs,
+      ...windows.args,
       ...app.counters.map((c) => c.member),
       ...app.counters.map((c) => c.windowMask),
+      ...app.counters.map((c) => windows.indexOf(c.spec) + 1),
       app.applicationId,
       app.sighting ? JSON.stringify(app.sighting) : '',
       opts.sightingTtlMs,
@@ -95,13 +122,15 @@ export function createRedisStateStore(redis: Redis, keys: KeyBuilder, opts: Redi
   }
 
   return {
-    async apply({ windowsMs, applications }: StateRequest): Promise<ApplicationStateResult[]> {
+    async apply(request: StateRequest): Promise<ApplicationStateResult[]> {
+      const { applications } = request;
       if (applications.length === 0) return [];
+      const windows = windowLists(request);
       const pipeline = redis.pipeline();
       if (opts.marker) pipeline.exists(keys.marker());
       const q = pipeline as unknown as { lgApplyApplication: Command };
       for (const app of applications) {
-        const [numberOfKeys, ...rest] = args(app, windowsMs);
+        const [numberOfKeys, ...rest] = args(app, windows);
         q.lgApplyApplication(numberOfKeys as number, ...rest);
       }
       let results: [Error | null, unknown][] | null;
@@ -117,9 +146,13 @@ export function createRedisStateStore(redis: Redis, keys: KeyBuilder, opts: Redi
         const [owner, ...flat] = value as unknown[];
         if (typeof owner === 'string' && owner !== '') return { counts: [], previous: [], duplicateOf: owner };
         const app = applications[i] as ApplicationState;
-        const w = windowsMs.length;
-        const counts = app.counters.map((_, k) => flat.slice(k * w, (k + 1) * w) as number[]);
-        return { counts, previous: flat.slice(app.counters.length * w).map(parseSighting) };
+        let at = 0;
+        const counts = app.counters.map((c) => {
+          const width = windows.lengths[windows.indexOf(c.spec)] as number;
+          at += width;
+          return flat.slice(at - width, at) as number[];
+        });
+        return { counts, previous: flat.slice(at).map(parseSighting) };
       });
     },
   };

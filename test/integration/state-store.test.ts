@@ -111,7 +111,13 @@ describe.each(stores)('state store contract (%s)', (_name, make) => {
       sighting: { app: 'x1', at: T, lat: 1, lon: 2, acc: 1 },
     };
     const [r] = await s.apply({ windowsMs: WINDOWS, applications: [app] });
-    expect(r).toEqual({ counts: [[1, 1], [-1, 1]], previous: [null, null] }); // only the windows asked for are counted
+    expect(r).toEqual({
+      counts: [
+        [1, 1],
+        [-1, 1],
+      ],
+      previous: [null, null],
+    }); // only the windows asked for are counted
   });
 
   it('returns the previous sighting, idempotently under replay', async () => {
@@ -128,11 +134,58 @@ describe.each(stores)('state store contract (%s)', (_name, make) => {
     const first = { ...add('d', 'dup1', T), source: 'in/3/100' };
     const [a] = await s.apply({ windowsMs: WINDOWS, applications: [first] });
     expect(a?.duplicateOf).toBeUndefined();
-    const [replay, resent] = await s.apply({ windowsMs: WINDOWS, applications: [first, { ...first, source: 'in/5/7', counters: [{ ...first.counters[0]!, entity: 'other' }] }] });
+    const [replay, resent] = await s.apply({
+      windowsMs: WINDOWS,
+      applications: [first, { ...first, source: 'in/5/7', counters: [{ ...first.counters[0]!, entity: 'other' }] }],
+    });
     expect(replay).toEqual(a);
     expect(resent).toEqual({ counts: [], previous: [], duplicateOf: 'in/3/100' });
     expect(await counts(s, [add('other', 'probe', T)])).toEqual([[1, 1]]); // the duplicate counted nothing
   });
+
+  it('counts each counter over its own windows (a 30-day 多头 counter next to the default ones), idempotently', async () => {
+    const s = make();
+    const request = (apps: ApplicationState[]) => ({ windowsMs: WINDOWS, counterWindowsMs: { 'identity.partners': OWN }, applications: apps });
+    const batch = [multi('a1', 'p1', T), multi('a2', 'p2', T + 2 * H), multi('a3', 'p1', T + 10 * D), multi('a4', 'p3', T + 31 * D)];
+    const expected = [
+      [
+        [1, 1],
+        [1, 1, 1],
+      ],
+      [
+        [1, 1],
+        [1, 2, 2],
+      ], // a1 is out of the hour but in the 30-day set
+      [
+        [1, 1],
+        [1, 1, 2],
+      ], // p1 again: still two distinct partners in 30 days
+      [
+        [1, 1],
+        [1, 1, 2],
+      ], // p2 is more than 30 days old, p1 (at 10 days) 21 days
+    ];
+    expect((await s.apply(request(batch))).map((r) => r.counts)).toEqual(expected);
+    // A replay of the newest: the same counts. (An older one would see p1 at its later time and p2
+    // trimmed, as with any distinct count: a replay is a batch retried before anything newer.)
+    expect((await s.apply(request(batch.slice(3)))).map((r) => r.counts)).toEqual(expected.slice(3));
+  });
+});
+
+const D = 24 * H;
+/** Own windows of a counter: 1 h, 24 h, 30 d (three columns next to the default two). */
+const OWN = [H, D, 30 * D];
+/** An application that counts itself on device `d` (default windows) and its partner on identity `n` (OWN). */
+const multi = (app: string, partner: string, atMs: number): ApplicationState => ({
+  applicationId: app,
+  source: `in/0/${app}`,
+  atMs,
+  counters: [
+    { spec: 'device.apps', entity: 'd', member: app, windowMask: 0b11 },
+    { spec: 'identity.partners', entity: 'n', member: partner, windowMask: 0b111 },
+  ],
+  sightingTargets: [],
+  sighting: null,
 });
 
 describe('redis specifics', () => {
@@ -161,5 +214,21 @@ describe('redis specifics', () => {
     expect(await redis.zrange(`${keyPrefix}v:device.apps:d`, 0, -1)).toEqual(['old', 'late']);
     await s.apply({ windowsMs: WINDOWS, applications: [add('d', 'new', T + 2 * H + 8000)] });
     expect(await redis.zrange(`${keyPrefix}v:device.apps:d`, 0, -1)).toEqual(['late', 'new']);
+  });
+
+  it('keeps a counter with its own windows for its own longest one: TTL and trim; the application id for the default longest', async () => {
+    const keys = createKeyBuilder(`${prefix}${randomId('')}:`);
+    const s = createRedisStateStore(redis, keys, { sightingTtlMs: 60_000 });
+    const request = (apps: ApplicationState[]) => ({ windowsMs: WINDOWS, counterWindowsMs: { 'identity.partners': OWN }, applications: apps });
+    await s.apply(request([multi('old', 'p-old', T), multi('late', 'p-late', T + 2 * H + 1000)]));
+    await s.apply(request([multi('new', 'p-new', T + 2 * H + 8000)])); // a trimming second
+    expect(await redis.zrange(keys.velocity('device.apps', 'd'), 0, -1)).toEqual(['late', 'new']);
+    expect(await redis.zrange(keys.velocity('identity.partners', 'n'), 0, -1)).toEqual(['p-old', 'p-late', 'p-new']);
+    const ttl = async (key: string) => redis.pttl(key);
+    expect(await ttl(keys.velocity('device.apps', 'd'))).toBeLessThanOrEqual(H);
+    expect(await ttl(keys.velocity('identity.partners', 'n'))).toBeGreaterThan(29 * D);
+    expect(await ttl(keys.application('new'))).toBeLessThanOrEqual(H);
+    expect(await ttl(keys.application('new'))).toBeGreaterThan(H - 60_000);
+    await redis.del(keys.velocity('identity.partners', 'n'));
   });
 });

@@ -8,14 +8,18 @@ describe('pseudonymisation', () => {
   it('is keyed: same input, same key → same id; another key → another id', () => {
     expect(p('phone', '+8613812345678').id).toBe(p('phone', '+86 138-1234-5678').id);
     // A mainland mobile written with or without the country code is one number.
-    for (const form of ['13812345678', '8613812345678', '008613812345678', '138 1234 5678']) expect(p('phone', form).id, form).toBe(p('phone', '+8613812345678').id);
+    for (const form of ['13812345678', '8613812345678', '008613812345678', '138 1234 5678'])
+      expect(p('phone', form).id, form).toBe(p('phone', '+8613812345678').id);
     expect(p('phone', '+85291234567').id).not.toBe(p('phone', '91234567').id); // not a mainland mobile: left as written
     expect(createPseudonymiser('another-key-0123456789')('phone', '+8613812345678').id).not.toBe(p('phone', '+8613812345678').id);
   });
 
   it('separates kinds, but a contact and a phone with the same number share one pseudonym', () => {
     expect(p('phone', '13900001111').id).not.toBe(p('nationalId', '13900001111').id);
-    const app = pseudonymiseApplication(exampleApp((a) => (a.applicant.contacts = [a.applicant.phone])), p);
+    const app = pseudonymiseApplication(
+      exampleApp((a) => (a.applicant.contacts = [a.applicant.phone])),
+      p,
+    );
     expect(app.applicant.contacts[0]?.id).toBe(app.applicant.phone.id);
   });
 
@@ -47,6 +51,30 @@ describe('pseudonymisation', () => {
       expect(text).not.toContain(value as string);
     }
     expect(app.applicant.nameMasked).toBe('Z******');
+  });
+
+  it('gives a name a pseudonym for distinct counts, one however it is spaced, cased or dotted', () => {
+    const nameId = (name?: string) =>
+      pseudonymiseApplication(
+        exampleApp((a) => {
+          if (name === undefined) delete a.applicant.name;
+          else a.applicant.name = name;
+        }),
+        p,
+      ).applicant.nameId;
+    expect(nameId('Zhang San')).toMatch(/^nm_[\w-]{22}$/);
+    for (const same of ['zhang  san', 'ZhangSan', ' ZHANG SAN ']) expect(nameId(same), same).toBe(nameId('Zhang San'));
+    expect(nameId('阿依古丽·买买提')).toBe(nameId('阿依古丽•买买提'));
+    expect(nameId('张三')).not.toBe(nameId('张四'));
+    expect(nameId(undefined)).toBeUndefined();
+    expect(nameId('  ')).toBeUndefined();
+  });
+
+  it('passes the bureau multi-lender count on, and nothing else the provider sent', () => {
+    const bureauOf = (bureau: unknown) => pseudonymiseApplication({ ...exampleApp(), bureau } as never, p).bureau;
+    expect(bureauOf({ multiLenderCount: 7, provider: 'x' })).toEqual({ multiLenderCount: 7 });
+    expect(bureauOf({ multiLenderCount: null })).toBeUndefined();
+    expect(bureauOf(undefined)).toBeUndefined();
   });
 
   it('masks IPv6 to its /48 and never shows the host; one pseudonym per address however it is written', () => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeApplication } from '../../../src/boundary/validate.js';
 import { LendguardError } from '../../../src/platform/errors.js';
@@ -61,10 +61,40 @@ describe('decodeApplication', () => {
     expect(() => decodeApplication(ip, limits)).toThrow(/^(?!.*300\.1\.2\.3).*network\.ip/);
   });
 
-  it('uses the same contract as ../shared/contracts when that copy is present', () => {
-    const shared = new URL('../../../../shared/contracts/loan-application.schema.json', import.meta.url);
-    if (!existsSync(shared)) return;
-    const ours = readFileSync(new URL('../../../contracts/loan-application.schema.json', import.meta.url), 'utf8');
-    expect(JSON.parse(ours)).toEqual(JSON.parse(readFileSync(shared, 'utf8')));
+  it('enforces every property the contract (contracts/loan-application.schema.json) requires', () => {
+    type Node = { required?: string[]; properties?: Record<string, Node> };
+    const contract = JSON.parse(readFileSync(new URL('../../../contracts/loan-application.schema.json', import.meta.url), 'utf8')) as Node;
+    const required: string[][] = [];
+    const walk = (node: Node, path: string[]): void => {
+      for (const key of node.required ?? []) required.push([...path, key]);
+      for (const [key, child] of Object.entries(node.properties ?? {})) walk(child, [...path, key]);
+    };
+    walk(contract, []);
+    expect(required.length).toBeGreaterThanOrEqual(10);
+    for (const path of required) {
+      const app = exampleApp() as unknown as Record<string, unknown>;
+      const parent = path.slice(0, -1).reduce((o, k) => o[k] as Record<string, unknown>, app);
+      delete parent[path[path.length - 1] as string];
+      expect(codeOf(bytes(app)), path.join('.')).toBe('SCHEMA_VIOLATION');
+    }
+  });
+
+  it('takes an optional bureau multi-lender count: absent, null or a whole number 0–1000', () => {
+    const withBureau = (bureau: unknown) => bytes({ ...exampleApp(), bureau });
+    expect(codeOf(bytes(exampleApp()))).toBe('OK'); // old records, without it
+    for (const ok of [
+      {},
+      { multiLenderCount: null },
+      { multiLenderCount: 0 },
+      { multiLenderCount: 7 },
+      { multiLenderCount: 1000 },
+      { multiLenderCount: 3, provider: 'x' },
+    ]) {
+      expect(codeOf(withBureau(ok)), JSON.stringify(ok)).toBe('OK');
+    }
+    for (const bad of [{ multiLenderCount: -1 }, { multiLenderCount: 2.5 }, { multiLenderCount: 1001 }, { multiLenderCount: '3' }, 'many', 5]) {
+      expect(codeOf(withBureau(bad)), JSON.stringify(bad)).toBe('SCHEMA_VIOLATION');
+    }
+    expect(() => decodeApplication(withBureau({ multiLenderCount: -1 }), limits)).toThrow(/bureau\.multiLenderCount must be >= 0/);
   });
 });

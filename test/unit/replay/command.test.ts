@@ -84,7 +84,7 @@ describe('lendguard replay (memory state)', () => {
       expect(a.latency.sinceRecordMs).toBe(Date.parse(a.assessedAt) - Date.parse(a.eventTime));
       // A backtest never sheds work, however old the traffic (sinceRecordMs is days here).
       expect(a.degraded).toBe(false);
-      expect(a.rulesVersion).toMatch(/^2026-12-01\.1\+[0-9a-f]{8}$/);
+      expect(a.rulesVersion).toMatch(/^\d{4}-\d{2}-\d{2}\.\d+\+[0-9a-f]{8}$/); // the rules file's label + hash
     }
     // No raw identifier leaves the pipeline, here either; the label stays out of the output.
     const text = readFileSync(out, 'utf8');
@@ -143,7 +143,9 @@ describe('lendguard replay (memory state)', () => {
 
   it('prints the table on stdout and progress on stderr', () => {
     expect(stdout).toContain(`replay ${fx.input}`);
-    expect(stdout).toContain(`records        ${fx.valid.length + fx.bad.length} read · ${fx.valid.length} assessed · ${fx.bad.length} dead-lettered · 1 blank line skipped`);
+    expect(stdout).toContain(
+      `records        ${fx.valid.length + fx.bad.length} read · ${fx.valid.length} assessed · ${fx.bad.length} dead-lettered · 1 blank line skipped`,
+    );
     expect(stdout).toContain('ground truth   26 labelled (6 fraud, 20 legitimate); 3 unlabelled excluded; 1 labelled lines dead-lettered');
     expect(stdout).toMatch(/device-farm +6 +6 +\d/);
     expect(stdout).toContain(`assessments → ${out} · dead letters → ${dlq}`);
@@ -179,12 +181,24 @@ describe('lendguard replay: errors carry meaning', () => {
     const rules = join(dir, 'bad-rules.yaml');
     writeFileSync(
       rules,
-      ['version: "x1"', 'rules:', '  - id: TOO_MANY', '    description: d', '    severity: high', '    weight: 10', '    when: f["device.identitees.24h"] > 3', '    reason: "r"', ''].join('\n'),
+      [
+        'version: "x1"',
+        'rules:',
+        '  - id: TOO_MANY',
+        '    description: d',
+        '    severity: high',
+        '    weight: 10',
+        '    when: f["device.identitees.24h"] > 3',
+        '    reason: "r"',
+        '',
+      ].join('\n'),
     );
     const r = await run({ rules });
     expect(r.result.exitCode).toBe(78);
     expect(r.stderr).toContain(`rules file ${rules} is invalid (1 problem(s))`);
-    expect(r.stderr).toMatch(new RegExp(`${rules}:7:\\d+: rule TOO_MANY: unknown feature "device.identitees.24h" \\(did you mean "device.identities.24h"\\?\\)`));
+    expect(r.stderr).toMatch(
+      new RegExp(`${rules}:7:\\d+: rule TOO_MANY: unknown feature "device.identitees.24h" \\(did you mean "device.identities.24h"\\?\\)`),
+    );
   });
 
   it('missing rules file: exit 78', async () => {

@@ -43,6 +43,20 @@ const TRIGGERS: Record<string, Features> = {
   BANK_VELOCITY: { 'bank.apps.24h': 5 },
   BANK_SHARED_BY_IDENTITIES: { 'bank.identities.7d': 2 },
   CONTACT_SHARED: { 'contact.shared.7d': 6 },
+  // The two combinations first: merged with the others below, the larger partner counts win.
+  MULTI_LENDER_NEW_BANK: { 'identity.partners.24h': 2, 'identity.newBank': true },
+  MULTI_LENDER_NEW_PHONE: { 'identity.partners.24h': 2, 'identity.newPhone': true },
+  MULTI_LENDER_PARTNERS_1H: { 'identity.partners.1h': 3 },
+  MULTI_LENDER_PARTNERS_24H: { 'identity.partners.24h': 4 },
+  MULTI_LENDER_PARTNERS_30D: { 'identity.partners.30d': 7 },
+  IDENTITY_MANY_PHONES: { 'identity.phones.7d': 3 },
+  IDENTITY_MANY_BANKS: { 'identity.banks.7d': 3 },
+  IDENTITY_MANY_DEVICES_30D: { 'identity.devices.30d': 6 },
+  PHONE_SHARED_BY_IDENTITIES: { 'phone.identities.7d': 3 },
+  BANK_SHARED_BY_NAMES: { 'bank.names.7d': 3 }, // more names than the national IDs (1 here, 2 with BANK_SHARED_BY_IDENTITIES)
+  PHONE_SHARED_BY_NAMES: { 'phone.names.7d': 4 },
+  BUREAU_MULTI_LENDER: { 'bureau.multiLenderCount': 6 },
+  BUREAU_MULTI_LENDER_SEVERE: { 'bureau.multiLenderCount': 16 },
   IP_MANY_IDENTITIES: { 'ip.identities.1h': 6 },
   IP_VELOCITY: { 'ip.apps.10m': 11 },
   SUBNET_BURST: { 'subnet.apps.10m': 31 },
@@ -85,10 +99,18 @@ describe('config/rules.yaml', () => {
   });
 
   it('keeps the codes the pipeline already emits', () => {
-    expect(ids).toEqual(expect.arrayContaining([
-      'DEVICE_EMULATOR', 'DEVICE_ROOTED', 'IP_NOT_PUBLIC', 'DEVICE_MANY_IDENTITIES',
-      'DEVICE_VELOCITY', 'IDENTITY_MANY_DEVICES', 'IDENTITY_VELOCITY', 'IP_MANY_IDENTITIES',
-    ]));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'DEVICE_EMULATOR',
+        'DEVICE_ROOTED',
+        'IP_NOT_PUBLIC',
+        'DEVICE_MANY_IDENTITIES',
+        'DEVICE_VELOCITY',
+        'IDENTITY_MANY_DEVICES',
+        'IDENTITY_VELOCITY',
+        'IP_MANY_IDENTITIES',
+      ]),
+    );
   });
 
   it('stays silent on a clean application, deciding every rule', () => {
@@ -101,10 +123,10 @@ describe('config/rules.yaml', () => {
   });
 
   it('fires every rule at once on an application with everything wrong, without errors', () => {
-    // A ring is a ring or a burst, not both: everything else fires with the ring.
-    const { GRAPH_BURST: _burst, ...rest } = TRIGGERS;
+    // A ring is a ring or a burst, not both, and the bureau figure is in one tier: everything else fires with the ring and the severe tier.
+    const { GRAPH_BURST: _burst, BUREAU_MULTI_LENDER: _tier, ...rest } = TRIGGERS;
     const r = run(clean(Object.assign({}, ...Object.values(rest)) as Features));
-    expect(r.flags.map((x) => x.code)).toEqual(ids.filter((id) => id !== 'GRAPH_BURST'));
+    expect(r.flags.map((x) => x.code)).toEqual(ids.filter((id) => id !== 'GRAPH_BURST' && id !== 'BUREAU_MULTI_LENDER'));
     expect(r).toMatchObject({ score: 100, level: 'critical', errors: [] });
     for (const flag of r.flags) expect(flag.reason).not.toMatch(/[{}]/);
   });
@@ -113,10 +135,39 @@ describe('config/rules.yaml', () => {
     expect(fired(clean({ 'device.identities.24h': 3 }))).toEqual([]);
     expect(fired(clean({ 'ip.identities.1h': 5 }))).toEqual([]);
     expect(fired(clean({ 'bank.identities.7d': 1 }))).toEqual([]);
+    expect(fired(clean({ 'identity.partners.1h': 2, 'identity.partners.24h': 3, 'identity.partners.30d': 6 }))).toEqual([]);
+    expect(fired(clean({ 'identity.phones.7d': 2, 'identity.banks.7d': 2, 'phone.identities.7d': 2 }))).toEqual([]);
+    expect(fired(clean({ 'bureau.multiLenderCount': 5 }))).toEqual([]);
+    expect(fired(clean({ 'bureau.multiLenderCount': 15 }))).toEqual(['BUREAU_MULTI_LENDER']);
+  });
+
+  it('多头: new phone or card alone, or several partners with the same ones, fire nothing; a probe with new ones alerts', () => {
+    expect(fired(clean({ 'identity.newPhone': true, 'identity.newBank': true }))).toEqual([]); // a first application
+    expect(fired(clean({ 'identity.partners.24h': 2 }))).toEqual([]); // shopping around with one phone and card
+    const probe = clean({ 'identity.partners.1h': 3, 'identity.partners.24h': 3, 'identity.newBank': true, 'identity.newPhone': true });
+    expect(fired(probe)).toEqual(['MULTI_LENDER_PARTNERS_1H', 'MULTI_LENDER_NEW_BANK', 'MULTI_LENDER_NEW_PHONE']);
+    expect(run(probe)).toMatchObject({ score: 75, level: 'high' });
+    expect(run(probe).flags[1]?.reason).toBe('national ID x applied through 3 partners in 24h, now with a bank account new to it in 30d');
+  });
+
+  it('tells a family card (one name per ID) from a card under more names than IDs', () => {
+    expect(fired(clean({ 'bank.identities.7d': 2, 'bank.names.7d': 2 }))).toEqual(['BANK_SHARED_BY_IDENTITIES']);
+    expect(fired(clean({ 'bank.identities.7d': 1, 'bank.names.7d': 2 }))).toEqual(['BANK_SHARED_BY_NAMES']);
+    expect(fired(clean({ 'phone.identities.7d': 1, 'phone.names.7d': 2 }))).toEqual(['PHONE_SHARED_BY_NAMES']);
   });
 
   it('lets a known allow list suppress every IP rule', () => {
-    const bad = clean({ ...TRIGGERS.IP_DATACENTER, ...TRIGGERS.IP_VPN, ...TRIGGERS.IP_TOR, ...TRIGGERS.IP_BLOCKLISTED, ...TRIGGERS.IP_MANY_IDENTITIES, ...TRIGGERS.IP_VELOCITY, ...TRIGGERS.SUBNET_BURST, ...TRIGGERS.IP_NOT_PUBLIC, ...TRIGGERS.IP_OUTSIDE_SERVICE_AREA });
+    const bad = clean({
+      ...TRIGGERS.IP_DATACENTER,
+      ...TRIGGERS.IP_VPN,
+      ...TRIGGERS.IP_TOR,
+      ...TRIGGERS.IP_BLOCKLISTED,
+      ...TRIGGERS.IP_MANY_IDENTITIES,
+      ...TRIGGERS.IP_VELOCITY,
+      ...TRIGGERS.SUBNET_BURST,
+      ...TRIGGERS.IP_NOT_PUBLIC,
+      ...TRIGGERS.IP_OUTSIDE_SERVICE_AREA,
+    });
     expect(fired(bad)).toHaveLength(9);
     expect(fired({ ...bad, 'ip.allowed': false })).toHaveLength(9);
     expect(fired({ ...bad, 'ip.allowed': true })).toEqual([]);
@@ -141,6 +192,10 @@ describe('config/rules.yaml', () => {
     expect(level('DEVICE_EMULATOR', 'DEVICE_MANY_IDENTITIES')).toBe('high');
     expect(level('DEVICE_EMULATOR', 'DEVICE_MANY_IDENTITIES', 'IP_DATACENTER')).toBe('critical');
     expect(level('BANK_SHARED_BY_IDENTITIES', 'CONTACT_SHARED', 'IDENTITY_MANY_DEVICES')).toBe('critical'); // ring
+    expect(level('BUREAU_MULTI_LENDER')).toBe('low');
+    expect(level('BUREAU_MULTI_LENDER_SEVERE')).toBe('medium');
+    expect(level('PHONE_SHARED_BY_IDENTITIES')).toBe('low');
+    expect(level('MULTI_LENDER_PARTNERS_1H', 'MULTI_LENDER_PARTNERS_24H', 'IDENTITY_MANY_PHONES', 'IDENTITY_MANY_BANKS')).toBe('critical'); // probing with fresh SIMs and cards
   });
 
   it('can shed optional rules under load', () => {
