@@ -1,7 +1,7 @@
 /**
  * What the shipped IP data costs: enrichment start-up (loading the datasets) and enrichment per application,
  * for the configuration before issue 12 (geo database only) and with the shipped lists and the ASN data (cold:
- * the CSV parsed; warm: the binary cache read), side by side in one run. Each variant runs in a fresh process
+ * the CSV and the lists parsed; warm: the ASN and list caches read), side by side in one run. Each variant runs in a fresh process
  * (so nothing is already loaded or compiled), three rounds interleaved; the medians are reported.
  *
  *   npx tsx bench/enrich-datasets.bench.ts [applications=20000]
@@ -72,8 +72,9 @@ async function main(): Promise<void> {
   try {
     for (let round = 0; round < 3; round++) {
       for (const variant of VARIANTS) {
-        const cacheFile = join(dir, `asn-${round}.bin`);
-        if (variant === 'geo + lists + ASN, cold') rmSync(cacheFile, { force: true });
+        // Each round has its own cache directory (the ASN cache and the list cache): the cold variant empties it.
+        const cacheFile = join(dir, `round-${round}`, 'asn.bin');
+        if (variant === 'geo + lists + ASN, cold') rmSync(join(dir, `round-${round}`), { recursive: true, force: true });
         const out = execFileSync(process.execPath, ['--import', 'tsx', self, '--child', variant, cacheFile, String(N)], {
           encoding: 'utf8',
           maxBuffer: 1 << 20,

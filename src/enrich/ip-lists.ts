@@ -46,6 +46,8 @@ export interface IpListSpec {
   name: string;
   kind: IpListKind;
   ranges: Iterable<IpRange>;
+  /** The list's merged set, when already built (a cache): `ranges` is then ignored. */
+  set?: RangeSet;
 }
 
 export interface IpListInfo {
@@ -72,7 +74,7 @@ export interface IpListMatcher {
 }
 
 export function buildIpListMatcher(specs: readonly IpListSpec[]): IpListMatcher {
-  const built = specs.map((s) => ({ name: s.name, kind: s.kind, set: new RangeSet(s.ranges) }));
+  const built = specs.map((s) => ({ name: s.name, kind: s.kind, set: s.set ?? new RangeSet(s.ranges) }));
   const loaded = new Set(built.map((b) => b.kind));
   const lists = built.map((b) => ({ name: b.name, kind: b.kind, v4Intervals: b.set.v4Count, v6Intervals: b.set.v6Count }));
   const matchKey = (key: IpKey | null): IpListHit => {

@@ -106,6 +106,31 @@ export class RangeSet {
   has(key: IpKey): boolean {
     return key.v === 4 ? within(this.s4, this.e4, key.n) : within(this.s6, this.e6, key.n);
   }
+
+  /** The merged intervals, as plain data (IPv6 bounds in hex), for a cache. */
+  toJSON(): RangeSetData {
+    return { s4: [...this.s4], e4: [...this.e4], s6: this.s6.map((n) => n.toString(16)), e6: this.e6.map((n) => n.toString(16)) };
+  }
+
+  /** A set from intervals `toJSON` gave (already merged and sorted). */
+  static fromJSON(d: RangeSetData): RangeSet {
+    const set = Object.create(RangeSet.prototype) as { -readonly [K in keyof RangeSet]: RangeSet[K] } & Record<'s4' | 'e4', Float64Array> &
+      Record<'s6' | 'e6', bigint[]>;
+    set.s4 = Float64Array.from(d.s4);
+    set.e4 = Float64Array.from(d.e4);
+    set.s6 = d.s6.map((h) => BigInt(`0x${h}`));
+    set.e6 = d.e6.map((h) => BigInt(`0x${h}`));
+    set.v4Count = d.s4.length;
+    set.v6Count = d.s6.length;
+    return set as unknown as RangeSet;
+  }
+}
+
+export interface RangeSetData {
+  s4: number[];
+  e4: number[];
+  s6: string[];
+  e6: string[];
 }
 
 function merge<T extends number | bigint>(ranges: [T, T][], one: T): [T, T][] {

@@ -3,6 +3,7 @@ import { DeviceParser } from './device.js';
 import type { EnrichContext } from './index.js';
 import { IP_LIST_KINDS, type IpListKind, type IpListWarning } from './ip-lists.js';
 import { loadIpListFiles } from './ip-lists-file.js';
+import { dirname, join } from 'node:path';
 import { defaultAsnCacheFile, loadAsnDatabase, loadHostingAsns } from './asn-file.js';
 
 /** The enrichment section of the configuration (src/platform/config-schema.ts). */
@@ -33,7 +34,7 @@ export interface LoadedEnrichment {
 export function loadEnrichment(e: EnrichmentSettings, warn?: (msg: string, detail: Record<string, unknown>) => void): LoadedEnrichment {
   const specs = IP_LIST_KINDS.filter((kind) => e.ipLists[kind].length > 0).map((kind) => ({ name: kind, kind, files: e.ipLists[kind] }));
   const geo = createGeoProvider(e.geoProvider, { dbipDir: e.dbipDir, geoipLiteDataDir: e.geoipLiteDataDir });
-  const lists = loadIpListFiles(specs);
+  const lists = loadIpListFiles(specs, { cacheFile: join(dirname(e.asn.cacheFile ?? defaultAsnCacheFile()), 'ip-lists.json') });
   for (const w of lists.warnings.slice(0, 20)) warn?.('IP list line skipped', { warning: w });
   if (lists.warnings.length > 20) warn?.('more IP list lines skipped', { more: lists.warnings.length - 20 });
   const asn = e.asn.enabled ? loadAsnDatabase({ ...(e.asn.dir ? { dir: e.asn.dir } : {}), cacheFile: e.asn.cacheFile ?? defaultAsnCacheFile() }) : undefined;

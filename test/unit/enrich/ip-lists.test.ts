@@ -110,3 +110,27 @@ describe('real X4BNet lists from data/iplists', () => {
     expect(() => loadIpListFiles([{ name: 'x', kind: 'tor', files: [file('no-such-file.txt')] }])).toThrow(/IP list 'x' \(tor\): cannot read .*no-such-file/);
   });
 });
+
+describe('list cache', () => {
+  it('gives the same matches from the cache, and is ignored once a file changes', async () => {
+    const { mkdtempSync, writeFileSync, utimesSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'lg-lists-'));
+    const list = join(dir, 'dc.txt');
+    writeFileSync(list, '10.1.0.0/16\n2001:db8::/32\nnot-a-cidr\n');
+    const cacheFile = join(dir, 'cache', 'ip-lists.json');
+    const spec = [{ name: 'dc', kind: 'datacenter' as const, files: [list] }];
+    const first = loadIpListFiles(spec, { cacheFile });
+    const again = loadIpListFiles(spec, { cacheFile });
+    for (const ip of ['10.1.2.3', '10.2.0.1', '2001:db8::5', '2001:db9::1']) expect(again.matcher.match(ip)).toEqual(first.matcher.match(ip));
+    expect(again.matcher.match('2001:db8:ffff::1').kinds.datacenter).toBe(true);
+    expect(again.warnings).toEqual(first.warnings); // the skipped line is still reported
+    expect(again.stats).toEqual(first.stats);
+    writeFileSync(list, '10.2.0.0/16\n');
+    utimesSync(list, new Date(), new Date(Date.now() + 5000));
+    const changed = loadIpListFiles(spec, { cacheFile });
+    expect(changed.matcher.match('10.2.0.1').kinds.datacenter).toBe(true);
+    expect(changed.matcher.match('10.1.2.3').kinds.datacenter).toBe(false);
+  });
+});
