@@ -1,3 +1,6 @@
+import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildIpListMatcher, NO_IP_LISTS, parseCidrList } from '../../../src/enrich/ip-lists.js';
 import { loadIpListFiles } from '../../../src/enrich/ip-lists-file.js';
@@ -112,10 +115,7 @@ describe('real X4BNet lists from data/iplists', () => {
 });
 
 describe('list cache', () => {
-  it('gives the same matches from the cache, and is ignored once a file changes', async () => {
-    const { mkdtempSync, writeFileSync, utimesSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
+  it('gives the same matches from the cache, and is ignored once a file changes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lg-lists-'));
     const list = join(dir, 'dc.txt');
     writeFileSync(list, '10.1.0.0/16\n2001:db8::/32\nnot-a-cidr\n');
