@@ -1,11 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createPseudonymiser } from '../../../src/boundary/pseudonymise.js';
 import { ALERT_TYPES, applicationAlert, applicationAlertJson, RING_ALERT_EVENTS, type Alert, type RingAlert } from '../../../src/domain/alert.js';
 import type { RawApplication } from '../../../src/domain/application.js';
 import { LEVELS, type Assessment, type Flag } from '../../../src/domain/assessment.js';
-import { createGeoProvider, DeviceParser, enrich, NO_IP_LISTS } from '../../../src/enrich/index.js';
-import { DEFAULT_VELOCITY } from '../../../src/features/velocity.js';
 import { BINDER_CLASSES } from '../../../src/graph/binding.js';
 import { GraphService } from '../../../src/graph/graph-service.js';
 import { IDENTIFIER_KINDS, LINK_KINDS } from '../../../src/graph/kinds.js';
@@ -16,11 +12,9 @@ import type { OutputRecord } from '../../../src/pipeline/ports.js';
 import { fixedClock } from '../../../src/platform/clock.js';
 import { ERROR_CODES } from '../../../src/platform/errors.js';
 import { parseLabel } from '../../../src/replication/graph-replica.js';
-import { KNOWN_FEATURES } from '../../../src/rules/features.js';
-import { loadRuleSetFile } from '../../../src/rules/file.js';
 import { SEVERITIES } from '../../../src/rules/schema.js';
-import { createMemoryStateStore } from '../../../src/state/memory-state-store.js';
 import { bytes, exampleApp } from '../fixtures.js';
+import { unitPipelineDeps } from '../fixtures.js';
 import { contractErrors, contractSchema, violations, type Contract } from '../../helpers/contract-validators.js';
 
 /**
@@ -30,30 +24,21 @@ import { contractErrors, contractSchema, violations, type Contract } from '../..
  * topic (dead letters of both kinds). Each schema also rejects a mutated record, and its vocabularies are the code's.
  */
 const T0 = Date.parse('2026-11-28T03:15:42.123Z');
-const ruleSet = loadRuleSetFile(fileURLToPath(new URL('../../../config/rules.yaml', import.meta.url)), { knownFeatures: KNOWN_FEATURES });
-const enrichCtx = { geo: createGeoProvider('dbip'), lists: NO_IP_LISTS, ua: new DeviceParser(100) };
 const TOPICS = { assessments: 'assessments', alerts: 'alerts', dlq: 'dlq', graphLinks: 'links' };
 
 let shedding = false;
 function deps(overrides: Partial<PipelineDeps> = {}): PipelineDeps {
-  return {
-    assess: { ruleSet: () => ruleSet, alertLevel: 'high', budgetMs: 100 },
-    velocitySpecs: DEFAULT_VELOCITY,
-    store: createMemoryStateStore(),
-    enrich: (app) => enrich(app, enrichCtx),
-    travel: { maxSpeedKmh: 900 },
-    pseudonymise: createPseudonymiser('unit-test-key-123456'),
+  return unitPipelineDeps({
     degradation: () =>
       shedding
         ? { shedding, reason: 'latency p99 150 ms over the 100 ms budget', windowP99Ms: 150, skipRuleTags: ['optional'], skipCounters: [] }
         : { ...FULL_WORK, skipCounters: [] },
     graph: new GraphService({ maxNodes: 1000, growthWindowMs: 3_600_000, minIdentities: 3, ringGrowBy: 3, ringGrowRatio: 0.25 }),
     clock: fixedClock(T0 + 3_600_000),
-    maxRecordBytes: 65536,
     topics: TOPICS,
     processorId: 'contracts-unit',
     ...overrides,
-  };
+  });
 }
 
 let offset = 0;

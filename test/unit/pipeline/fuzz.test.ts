@@ -1,8 +1,5 @@
 import fc from 'fast-check';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createGeoProvider, DeviceParser, enrich, NO_IP_LISTS } from '../../../src/enrich/index.js';
-import { DEFAULT_VELOCITY } from '../../../src/features/velocity.js';
 import { GraphService } from '../../../src/graph/graph-service.js';
 import { createPseudonymiser } from '../../../src/boundary/pseudonymise.js';
 import { decodeApplication } from '../../../src/boundary/validate.js';
@@ -10,10 +7,8 @@ import { processBatch, type InputRecord, type PipelineDeps } from '../../../src/
 import { fixedClock } from '../../../src/platform/clock.js';
 import { loadConfig } from '../../../src/platform/config.js';
 import { LendguardError } from '../../../src/platform/errors.js';
-import { KNOWN_FEATURES } from '../../../src/rules/features.js';
-import { loadRuleSetFile } from '../../../src/rules/file.js';
-import { createMemoryStateStore } from '../../../src/state/memory-state-store.js';
 import { FUZZ_NOW, hostileRecord as record } from '../../helpers/hostile.js';
+import { unitPipelineDeps } from '../fixtures.js';
 
 /**
  * Property-based fuzzing of the ingest boundary and the whole in-process pipeline (memory state, identity
@@ -23,23 +18,14 @@ import { FUZZ_NOW, hostileRecord as record } from '../../helpers/hostile.js';
  * profile is bench material; this is the bounded CI run.
  */
 const NOW = FUZZ_NOW;
-const ruleSet = loadRuleSetFile(fileURLToPath(new URL('../../../config/rules.yaml', import.meta.url)), { knownFeatures: KNOWN_FEATURES });
-const enrichCtx = { geo: createGeoProvider('dbip'), lists: NO_IP_LISTS, ua: new DeviceParser(100) };
 
 function deps(): PipelineDeps {
-  return {
-    assess: { ruleSet: () => ruleSet, alertLevel: 'high', budgetMs: 100 },
-    velocitySpecs: DEFAULT_VELOCITY,
-    store: createMemoryStateStore(),
-    enrich: (app) => enrich(app, enrichCtx),
-    travel: { maxSpeedKmh: 900 },
+  return unitPipelineDeps({
     pseudonymise: createPseudonymiser('fuzz-key-0123456789abcdef'),
     graph: new GraphService(loadConfig({ env: {} }).graph),
     clock: fixedClock(NOW),
-    maxRecordBytes: 65536,
-    topics: { assessments: 'out', alerts: 'alerts', dlq: 'dlq' },
     processorId: 'fuzz',
-  };
+  });
 }
 
 describe('fuzzing the boundary and the pipeline', () => {

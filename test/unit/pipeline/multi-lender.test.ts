@@ -1,16 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createPseudonymiser } from '../../../src/boundary/pseudonymise.js';
 import type { RawApplication } from '../../../src/domain/application.js';
 import type { Assessment } from '../../../src/domain/assessment.js';
-import { createGeoProvider, DeviceParser, enrich, NO_IP_LISTS } from '../../../src/enrich/index.js';
-import { DEFAULT_VELOCITY } from '../../../src/features/velocity.js';
 import { processBatch, type InputRecord, type PipelineDeps } from '../../../src/pipeline/process-batch.js';
 import { fixedClock } from '../../../src/platform/clock.js';
-import { KNOWN_FEATURES } from '../../../src/rules/features.js';
-import { loadRuleSetFile } from '../../../src/rules/file.js';
-import { createMemoryStateStore } from '../../../src/state/memory-state-store.js';
 import { bytes, exampleApp } from '../fixtures.js';
+import { unitPipelineDeps } from '../fixtures.js';
 
 /**
  * 多头 through the whole pipeline with the in-memory state store: partners, phones and bank cards per
@@ -20,22 +14,9 @@ import { bytes, exampleApp } from '../fixtures.js';
 const T0 = Date.parse('2026-11-28T03:15:42.123Z');
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
-const ruleSet = loadRuleSetFile(fileURLToPath(new URL('../../../config/rules.yaml', import.meta.url)), { knownFeatures: KNOWN_FEATURES });
-const enrichCtx = { geo: createGeoProvider('dbip'), lists: NO_IP_LISTS, ua: new DeviceParser(100) };
 
 function deps(): PipelineDeps & { clock: ReturnType<typeof fixedClock> } {
-  return {
-    assess: { ruleSet: () => ruleSet, alertLevel: 'high', budgetMs: 100 },
-    velocitySpecs: DEFAULT_VELOCITY,
-    store: createMemoryStateStore(),
-    enrich: (app) => enrich(app, enrichCtx),
-    travel: { maxSpeedKmh: 900 },
-    pseudonymise: createPseudonymiser('unit-test-key-123456'),
-    clock: fixedClock(T0),
-    maxRecordBytes: 65536,
-    topics: { assessments: 'out', alerts: 'alerts', dlq: 'dlq' },
-    processorId: 'unit',
-  };
+  return unitPipelineDeps({ clock: fixedClock(T0) });
 }
 
 let offset = 0;

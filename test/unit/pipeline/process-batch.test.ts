@@ -1,34 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_VELOCITY } from '../../../src/features/velocity.js';
-import { createPseudonymiser } from '../../../src/boundary/pseudonymise.js';
 import { processBatch, type InputRecord, type PipelineDeps } from '../../../src/pipeline/process-batch.js';
 import { fixedClock } from '../../../src/platform/clock.js';
 import { LendguardError } from '../../../src/platform/errors.js';
 import { KNOWN_FEATURES } from '../../../src/rules/features.js';
 import { loadRuleSetFile } from '../../../src/rules/file.js';
-import { createMemoryStateStore } from '../../../src/state/memory-state-store.js';
-import { createGeoProvider, DeviceParser, enrich, NO_IP_LISTS } from '../../../src/enrich/index.js';
 import { bytes, exampleApp } from '../fixtures.js';
+import { unitPipelineDeps } from '../fixtures.js';
 
 const T0 = Date.parse('2026-11-28T03:15:42.123Z');
 const ruleSet = loadRuleSetFile(fileURLToPath(new URL('../../../config/rules.yaml', import.meta.url)), { knownFeatures: KNOWN_FEATURES });
-const enrichCtx = { geo: createGeoProvider('dbip'), lists: NO_IP_LISTS, ua: new DeviceParser(100) };
 
 function deps(overrides: Partial<PipelineDeps> = {}): PipelineDeps {
-  return {
-    assess: { ruleSet: () => ruleSet, alertLevel: 'high', budgetMs: 100 },
-    velocitySpecs: DEFAULT_VELOCITY,
-    store: createMemoryStateStore(),
-    enrich: (app) => enrich(app, enrichCtx),
-    travel: { maxSpeedKmh: 900 },
-    pseudonymise: createPseudonymiser('unit-test-key-123456'),
-    clock: fixedClock(T0 + 40),
-    maxRecordBytes: 65536,
-    topics: { assessments: 'out', alerts: 'alerts', dlq: 'dlq' },
-    processorId: 'unit',
-    ...overrides,
-  };
+  return unitPipelineDeps({ clock: fixedClock(T0 + 40), ...overrides });
 }
 
 let offset = 0;

@@ -1,16 +1,13 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createPseudonymiser } from '../../../src/boundary/pseudonymise.js';
-import { createGeoProvider, DeviceParser, enrich, NO_IP_LISTS } from '../../../src/enrich/index.js';
-import { DEFAULT_VELOCITY } from '../../../src/features/velocity.js';
 import { ruleErrorReporter } from '../../../src/pipeline/build-pipeline.js';
-import { processBatch, type PipelineDeps } from '../../../src/pipeline/process-batch.js';
+import { processBatch } from '../../../src/pipeline/process-batch.js';
 import { fixedClock } from '../../../src/platform/clock.js';
 import { createLogger } from '../../../src/platform/logger.js';
 import { KNOWN_FEATURES } from '../../../src/rules/features.js';
 import { loadRuleSet } from '../../../src/rules/loader.js';
-import { createMemoryStateStore } from '../../../src/state/memory-state-store.js';
 import { bytes, exampleApp } from '../fixtures.js';
+import { unitPipelineDeps } from '../fixtures.js';
 
 const T0 = Date.parse('2026-11-28T03:15:42.123Z');
 
@@ -30,19 +27,10 @@ describe('rule run-time errors', () => {
     const counted: string[] = [];
     const lines: string[] = [];
     const logger = createLogger('error', new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) }));
-    const enrichCtx = { geo: createGeoProvider('dbip'), lists: NO_IP_LISTS, ua: new DeviceParser(100) };
-    const deps: PipelineDeps = {
+    const deps = unitPipelineDeps({
       assess: { ruleSet: () => ruleSet, alertLevel: 'high', budgetMs: 100, onRuleErrors: ruleErrorReporter(logger, (rule) => counted.push(rule)) },
-      velocitySpecs: DEFAULT_VELOCITY,
-      store: createMemoryStateStore(),
-      enrich: (app) => enrich(app, enrichCtx),
-      travel: { maxSpeedKmh: 900 },
-      pseudonymise: createPseudonymiser('unit-test-key-123456'),
       clock: fixedClock(T0 + 40),
-      maxRecordBytes: 65536,
-      topics: { assessments: 'out', alerts: 'alerts', dlq: 'dlq' },
-      processorId: 'unit',
-    };
+    });
     const records = Array.from({ length: 8 }, (_, i) => ({
       key: `k${i}`,
       value: bytes(
