@@ -71,6 +71,14 @@ function positiveNumber(name: string, text: string | undefined, opts: { integer?
   return n;
 }
 
+/**
+ * Without --start: now, except for `--count` into a file as fast as possible, whose records are spread over --span:
+ * they end at now (a replay refuses event times in the future).
+ */
+function defaultStart(o: GenerateCliOptions, nowMs: number, spanMs: number, rate: number, count: number | undefined): number {
+  return o.out !== undefined && rate === 0 && count !== undefined ? nowMs - spanMs : nowMs;
+}
+
 /** Validates the options and works out event-time rate and span (pure, apart from `nowMs` for the default start). */
 export function planGenerate(o: GenerateCliOptions, nowMs: number): GeneratePlan {
   const count = positiveNumber('count', o.count, { integer: true });
@@ -80,9 +88,9 @@ export function planGenerate(o: GenerateCliOptions, nowMs: number): GeneratePlan
   const rate = positiveNumber('rate', o.rate, { allowZero: true }) ?? 0;
   const share = positiveNumber('attack-share', o.attackShare, { allowZero: true }) ?? 0.05;
   if (share > 1) throw new Error('--attack-share is a share of traffic between 0 and 1 (e.g. 0.05)');
-  const startMs = o.start === undefined ? nowMs : Date.parse(o.start);
-  if (Number.isNaN(startMs)) throw new Error(`--start must be an ISO date-time (got '${o.start ?? ''}')`);
   const spanMs = o.span === undefined ? 2 * 3_600_000 : parseDuration(o.span);
+  const startMs = o.start === undefined ? defaultStart(o, nowMs, spanMs, rate, count) : Date.parse(o.start);
+  if (Number.isNaN(startMs)) throw new Error(`--start must be an ISO date-time (got '${o.start ?? ''}')`);
   const seed = o.seed ?? String(nowMs % 1_000_000_007);
   const profile = parseProfile(o.profile ?? 'realistic');
   const bomb = o.bomb === undefined ? 0 : (positiveNumber('bomb', o.bomb, { integer: true, allowZero: true }) ?? 0);
@@ -166,6 +174,12 @@ function kafkaSink(open: () => Promise<RecordWriter>, topic: string): Sink {
   };
 }
 
+/** A line of the --truth side file (`ringId` and `tags` only when the record has them). */
+function truthLine(r: GeneratedApplication): string {
+  const { fraud, pattern, ringId, tags } = r._truth;
+  return `${JSON.stringify({ applicationId: r.applicationId, fraud, pattern, ringId, tags })}\n`;
+}
+
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 /** Runs the command; resolves with what was sent. Throws (with a message that says what to fix) on bad options. */
@@ -244,11 +258,7 @@ export async function runGenerate(o: GenerateCliOptions, deps: GenerateDeps = {}
       sent = queued;
       queued += batch.length;
       for (const r of batch) byPattern[r._truth.pattern] = (byPattern[r._truth.pattern] ?? 0) + 1;
-      const lines = truth
-        ? batch
-            .map((r) => `${JSON.stringify({ applicationId: r.applicationId, fraud: r._truth.fraud, pattern: r._truth.pattern, ringId: r._truth.ringId })}\n`)
-            .join('')
-        : '';
+      const lines = truth ? batch.map(truthLine).join('') : '';
       pending = sink.write(batch).then(() => (truth ? writeText(truth, lines) : undefined));
       const t = now();
       if (t - lastReport >= plan.progressEveryMs) {

@@ -92,7 +92,12 @@ export function* proxyBurst(c: CampaignPlan): Generator<Draft> {
 
 const FAR_CITIES = CN_CITIES.filter((c) => ['Urumqi', 'Lhasa', 'Harbin', 'Kunming', 'Haikou'].includes(c.city));
 
-export function* impossibleTravel(c: CampaignPlan): Generator<Draft> {
+export interface TravelOptions {
+  /** Truth of the first application (the genuine customer's, at home). Default: the campaign's, like the rest. */
+  genuine?: GroundTruth;
+}
+
+export function* impossibleTravel(c: CampaignPlan, opts: TravelOptions = {}): Generator<Draft> {
   const rng = c.rng;
   const person = makePerson(rng, c.startMs, { deviceCount: 1 });
   person.gpsConsent = true;
@@ -113,7 +118,9 @@ export function* impossibleTravel(c: CampaignPlan): Generator<Draft> {
     if (!away) where = atCity(rng, person.home, device, true, person.homePrefix);
     else if (goAbroad) where = abroad(rng, place, device, true);
     else where = atCity(rng, far, device, true);
-    yield { t, loan: i === 0 ? makeLoan(rng, person.partners) : makeFraudLoan(rng), applicant: applicantOf(rng, person), device, where, truth };
+    const first = i === 0;
+    const loan = first ? makeLoan(rng, person.partners) : makeFraudLoan(rng);
+    yield { t, loan, applicant: applicantOf(rng, person), device, where, truth: first ? (opts.genuine ?? truth) : truth };
   }
 }
 

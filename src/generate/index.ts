@@ -8,6 +8,7 @@ export {
   RING_PATTERNS,
   SIMPLE_ATTACK_KINDS,
   SIMPLE_RING_PATTERNS,
+  TAGS,
   generateGraphBomb,
   generateTraffic,
   kindsOf,
@@ -22,6 +23,7 @@ export {
   type Pattern,
   type Profile,
   type RingPattern,
+  type Tag,
   type TrafficOptions,
 } from './traffic.js';
 export { createPacer, batchSizeFor, parseDuration, type Pacer } from './pacer.js';

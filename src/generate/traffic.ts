@@ -16,6 +16,7 @@ export {
   RING_PATTERNS,
   SIMPLE_ATTACK_KINDS,
   SIMPLE_RING_PATTERNS,
+  TAGS,
   kindsOf,
   parseAttackKinds,
   parseProfile,
@@ -26,6 +27,7 @@ export {
   type Pattern,
   type Profile,
   type RingPattern,
+  type Tag,
   type TrafficOptions,
 } from './types.js';
 export { CHAIN_LINKS, type ChainLink } from './simple/rings.js';

@@ -25,11 +25,32 @@ export const PATTERNS: readonly Pattern[] = [
   'graph-bomb',
 ];
 
+/**
+ * Truth tags (realistic profile only): the cohorts a legit record belongs to, as the generator decided them
+ * (docs/generator.md, "Truth tags"), and the two kinds of multi-lender campaign (`probe`, `spree`).
+ */
+export const TAGS = [
+  'family',
+  'office',
+  'cgnat',
+  'popular-contact',
+  'traveller-domestic',
+  'traveller-abroad',
+  'shared-device',
+  'repeat',
+  'takeover-victim',
+  'probe',
+  'spree',
+] as const;
+export type Tag = (typeof TAGS)[number];
+
 export interface GroundTruth {
   fraud: boolean;
   pattern: Pattern;
   /** Shared by all records of one ring, one account-takeover campaign or one graph bomb. */
   ringId?: string;
+  /** Realistic profile only; absent when the record has none (never an empty array). */
+  tags?: Tag[];
 }
 
 /** A contract-v1 application plus the ground truth as the extra top-level property `_truth` (ignored by the processor). */

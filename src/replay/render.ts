@@ -1,5 +1,5 @@
 import { LEVELS } from '../domain/assessment.js';
-import type { Ratio, ReplaySummary } from './summary.js';
+import type { Ratio, ReplaySummary, TagStat } from './summary.js';
 
 /** Human-readable summary of a replay (pure; no colours, so it pastes into tickets and diffs). */
 
@@ -42,6 +42,21 @@ function wrap(head: string, items: readonly string[], width: number): string[] {
   });
   lines.push(line);
   return lines;
+}
+
+/** The first four rules of a caughtBy list ("RULE 12, OTHER 3, …"), or a dash. */
+function caughtBy(list: readonly { rule: string; count: number }[]): string {
+  if (list.length === 0) return '–';
+  const head = list.slice(0, 4).map((x) => `${x.rule} ${n(x.count)}`);
+  return head.join(', ') + (list.length > 4 ? ', …' : '');
+}
+
+function tagTable(tags: readonly TagStat[], alertLevel: string): string[] {
+  const rows = tags.map((x) => [x.tag, n(x.records), n(x.fraud), n(x.caught), pct(x.catchRate), caughtBy(x.caughtBy)]);
+  return [
+    `by tag (caught = level ≥ ${alertLevel}; a record can have several tags)`,
+    ...table(['tag', 'records', 'fraud', 'caught', 'rate', 'caught by'], rows, [0, 5]),
+  ];
 }
 
 function duration(ms: number): string {
@@ -100,6 +115,7 @@ export function renderSummary(s: ReplaySummary, ctx: RenderContext = {}): string
     const excluded = [`${n(t.unlabelled)} unlabelled excluded`];
     if (t.invalidLabels) excluded.push(`${n(t.invalidLabels)} of them with a malformed _truth`);
     if (t.labelledDeadLettered) excluded.push(`${n(t.labelledDeadLettered)} labelled lines dead-lettered`);
+    if (t.malformedTags) excluded.push(`${n(t.malformedTags)} labelled with malformed tags (tags ignored)`);
     out.push(`ground truth   ${n(t.labelled)} labelled (${n(t.fraud)} fraud, ${n(t.legit)} legitimate); ${excluded.join('; ')}`);
     out.push(`alerts         precision ${pct(t.precision)} · recall ${pct(t.recall)} · F1 ${pct(t.f1)} · false-positive rate ${pct(t.falsePositiveRate, 2)}`);
     const c = t.confusion;
@@ -129,14 +145,10 @@ export function renderSummary(s: ReplaySummary, ctx: RenderContext = {}): string
       n(p.caught),
       pct(p.catchRate),
       p.rings > 0 ? `${n(p.ringsCaught)}/${n(p.rings)}` : '–',
-      p.caughtBy.length > 0
-        ? p.caughtBy
-            .slice(0, 4)
-            .map((x) => `${x.rule} ${n(x.count)}`)
-            .join(', ') + (p.caughtBy.length > 4 ? ', …' : '')
-        : '–',
+      caughtBy(p.caughtBy),
     ]);
     out.push(...table(['pattern', 'records', 'fraud', 'caught', 'rate', 'rings', 'caught by'], rows, [0, 6]));
+    if (t.tags.length > 0) out.push('', ...tagTable(t.tags, s.alertLevel));
   }
   out.push('');
   const rate = s.recordsPerSecond === null ? '–' : n(Math.round(s.recordsPerSecond));

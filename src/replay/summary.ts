@@ -3,8 +3,8 @@ import { LEVELS, levelRank, type Assessment, type Level } from '../domain/assess
 /**
  * Replay/backtest figures (pure): feed every assessment (with its ground truth, if the input line
  * carried one) and every dead letter into an accumulator, then ask it for the summary.
- * Memory stays bounded by the number of distinct rules, error codes, patterns and ring ids, never
- * by the number of records.
+ * Memory stays bounded by the number of distinct rules, error codes, patterns, tags and ring ids,
+ * never by the number of records.
  */
 
 /** Ground truth carried by a labelled input line as the top-level property `_truth`. */
@@ -14,10 +14,21 @@ export interface Truth {
   pattern: string;
   /** Records of one fraud ring share an id. */
   ringId?: string;
+  /** Cohorts the record belongs to, e.g. "family", "cgnat" (distinct, at most MAX_TAGS of at most MAX_TAG_LENGTH characters). */
+  tags?: string[];
 }
 
+/** Tags beyond the first MAX_TAGS of a record, and longer ones, are ignored. */
+export const MAX_TAGS = 16;
+export const MAX_TAG_LENGTH = 40;
+
 /** `_truth` as found on a parsed input line: absent, well-formed, or present but unusable. */
-export type TruthLabel = { kind: 'none' } | { kind: 'valid'; truth: Truth } | { kind: 'invalid'; reason: string };
+export type TruthLabel = { kind: 'none' } | { kind: 'valid'; truth: Truth; malformedTags?: true } | { kind: 'invalid'; reason: string };
+
+/** Usable tags of a well-formed `tags` array: distinct, non-empty, short enough, the first MAX_TAGS. */
+function usableTags(tags: readonly string[]): string[] {
+  return [...new Set(tags)].filter((x) => x.length > 0 && x.length <= MAX_TAG_LENGTH).slice(0, MAX_TAGS);
+}
 
 export function parseTruth(value: unknown): TruthLabel {
   if (value === undefined) return { kind: 'none' };
@@ -28,6 +39,11 @@ export function parseTruth(value: unknown): TruthLabel {
   if (t.ringId !== undefined && typeof t.ringId !== 'string') return { kind: 'invalid', reason: '_truth.ringId is not a string' };
   const truth: Truth = { fraud: t.fraud, pattern: t.pattern };
   if (typeof t.ringId === 'string') truth.ringId = t.ringId;
+  if (t.tags === undefined) return { kind: 'valid', truth };
+  // Malformed tags (not an array of strings) cost the tags, not the label.
+  if (!Array.isArray(t.tags) || !t.tags.every((x) => typeof x === 'string')) return { kind: 'valid', truth, malformedTags: true };
+  const tags = usableTags(t.tags);
+  if (tags.length > 0) truth.tags = tags;
   return { kind: 'valid', truth };
 }
 
@@ -75,6 +91,20 @@ export interface PatternStat {
   caughtBy: { rule: string; count: number }[];
 }
 
+export interface TagStat {
+  tag: string;
+  /** Labelled, assessed records with this tag (a record can have several tags). */
+  records: number;
+  /** Of those, labelled fraud. */
+  fraud: number;
+  /** Records at or above the alert level. For a legitimate cohort these are false alarms. */
+  caught: number;
+  /** caught / records. */
+  catchRate: Ratio;
+  /** Rules that fired on the caught records, most frequent first. */
+  caughtBy: { rule: string; count: number }[];
+}
+
 export interface Confusion {
   /** fraud and alerted */
   tp: number;
@@ -107,6 +137,10 @@ export interface TruthSummary {
   /** Labelled records per level, split by truth (to see where another alert level would cut). */
   levels: Record<Level, { fraud: number; legit: number }>;
   patterns: PatternStat[];
+  /** Per `_truth.tags` entry, most records first (empty when no record had tags). */
+  tags: TagStat[];
+  /** Labelled records whose `_truth.tags` was not an array of strings (their tags were ignored, the label kept). */
+  malformedTags: number;
 }
 
 export interface ReplaySummary {
@@ -140,13 +174,25 @@ export interface SummaryOptions {
   ruleIds?: readonly string[];
 }
 
-interface PatternAcc {
+/** Counts of one pattern or tag. */
+interface CohortAcc {
   records: number;
   fraud: number;
   caught: number;
+  caughtBy: Map<string, number>;
+}
+
+interface PatternAcc extends CohortAcc {
   rings: Set<string>;
   ringsCaught: Set<string>;
-  caughtBy: Map<string, number>;
+}
+
+function countIn(acc: CohortAcc, fraud: boolean, alerted: boolean, codes: readonly string[]): void {
+  acc.records++;
+  if (fraud) acc.fraud++;
+  if (!alerted) return;
+  acc.caught++;
+  for (const code of codes) acc.caughtBy.set(code, (acc.caughtBy.get(code) ?? 0) + 1);
 }
 
 interface RuleAcc {
@@ -161,6 +207,9 @@ const byCountDesc =
   <T extends { count: number }>(key: (t: T) => string) =>
   (a: T, b: T): number =>
     b.count - a.count || key(a).localeCompare(key(b));
+
+const caughtByList = (acc: CohortAcc): { rule: string; count: number }[] =>
+  [...acc.caughtBy].map(([rule, count]) => ({ rule, count })).sort(byCountDesc((x) => x.rule));
 
 export class SummaryAccumulator {
   private readonly alertRank: number;
@@ -180,6 +229,8 @@ export class SummaryAccumulator {
   private readonly confusion: Confusion = { tp: 0, fp: 0, fn: 0, tn: 0 };
   private readonly truthLevels = emptyLevels(() => ({ fraud: 0, legit: 0 }));
   private readonly patterns = new Map<string, PatternAcc>();
+  private readonly tags = new Map<string, CohortAcc>();
+  private malformedTags = 0;
 
   constructor(private readonly opts: SummaryOptions) {
     this.alertRank = levelRank(opts.alertLevel);
@@ -226,14 +277,29 @@ export class SummaryAccumulator {
 
     let p = this.patterns.get(truth.pattern);
     if (!p) this.patterns.set(truth.pattern, (p = { records: 0, fraud: 0, caught: 0, rings: new Set(), ringsCaught: new Set(), caughtBy: new Map() }));
-    p.records++;
-    if (truth.fraud) p.fraud++;
-    if (truth.ringId !== undefined) p.rings.add(truth.ringId);
-    if (alerted) {
-      p.caught++;
-      if (truth.ringId !== undefined) p.ringsCaught.add(truth.ringId);
-      for (const code of codes) p.caughtBy.set(code, (p.caughtBy.get(code) ?? 0) + 1);
+    countIn(p, truth.fraud, alerted, codes);
+    if (truth.ringId !== undefined) {
+      p.rings.add(truth.ringId);
+      if (alerted) p.ringsCaught.add(truth.ringId);
     }
+    if (label.kind === 'valid' && label.malformedTags) this.malformedTags++;
+    for (const tag of truth.tags ?? []) {
+      let acc = this.tags.get(tag);
+      if (!acc) this.tags.set(tag, (acc = { records: 0, fraud: 0, caught: 0, caughtBy: new Map() }));
+      countIn(acc, truth.fraud, alerted, codes);
+    }
+  }
+
+  private tagStats(): TagStat[] {
+    const tags: TagStat[] = [...this.tags].map(([tag, x]) => ({
+      tag,
+      records: x.records,
+      fraud: x.fraud,
+      caught: x.caught,
+      catchRate: ratio(x.caught, x.records),
+      caughtBy: caughtByList(x),
+    }));
+    return tags.sort((a, b) => b.records - a.records || a.tag.localeCompare(b.tag));
   }
 
   /** One dead-lettered line; `labelled` when it carried a valid `_truth`. */
@@ -271,7 +337,7 @@ export class SummaryAccumulator {
         catchRate: ratio(p.caught, p.records),
         rings: p.rings.size,
         ringsCaught: p.ringsCaught.size,
-        caughtBy: [...p.caughtBy].map(([rule, count]) => ({ rule, count })).sort(byCountDesc((x) => x.rule)),
+        caughtBy: caughtByList(p),
       }));
       patterns.sort((a, b) => b.records - a.records || a.pattern.localeCompare(b.pattern));
       truth = {
@@ -288,6 +354,8 @@ export class SummaryAccumulator {
         falsePositiveRate: ratio(fp, fp + tn),
         levels: structuredClone(this.truthLevels),
         patterns,
+        tags: this.tagStats(),
+        malformedTags: this.malformedTags,
       };
     }
 

@@ -3,22 +3,31 @@ import type { CityEntry } from '../geo-table.js';
 import { makeBankCard, makeMobile } from '../identity.js';
 import { applicantOf, CITY_TABLE, ipIn, makeFraudLoan, makeLoan, makePerson, type Person } from '../people.js';
 import type { Rng } from '../prng.js';
-import { timesIn, type Draft } from '../records.js';
+import { bought, timesIn, type Draft } from '../records.js';
 import type { CampaignPlan } from '../engine.js';
 import type { GroundTruth } from '../types.js';
 import { mobileIp, placeAt } from './network.js';
 import { ringIdOf, ringSlots } from './ring-members.js';
 import { REAL_PARTNERS, type World } from './world.js';
 
-/** Attacks new in the realistic profile: 多头 probing (multi-lender) and account takeover. */
+/** Attacks new in the realistic profile: 多头 (multi-lender: sprees and probes) and account takeover. */
 
-/** One identity (same ID and phone, mostly the same device) applying to 4–10 different partners within hours. */
-export function* multiLender(c: CampaignPlan, world: World): Generator<Draft> {
+const MIN = 60_000;
+/** Share of multi-lender campaigns that are an intermediary probing a bought identity (the rest: a borrower's spree). */
+const PROBE_SHARE = 0.4;
+
+/** 多头: one identity applying to 4–10 different partners, either a borrower's spree or a probe of a bought identity. */
+export function multiLender(c: CampaignPlan, world: World): Generator<Draft> {
+  return c.rng.chance(PROBE_SHARE) ? probe(c, world) : spree(c, world);
+}
+
+/** A genuine 多头 borrower: same ID and phone, mostly the same device, from home or mobile, within hours. */
+function* spree(c: CampaignPlan, world: World): Generator<Draft> {
   const rng = c.rng;
   const p = makePerson(rng, c.startMs, { deviceCount: 2 });
   const router = ipIn(rng, rng.pick(p.home.prefixes));
   const partners = rng.shuffle([...REAL_PARTNERS]);
-  const truth: GroundTruth = { fraud: true, pattern: 'multi-lender' };
+  const truth: GroundTruth = { fraud: true, pattern: 'multi-lender', tags: ['spree'] };
   const times = timesIn(rng, c.size, c.startMs, c.durationMs);
   for (let k = 0; k < times.length; k++) {
     const t = times[k] as number;
@@ -27,6 +36,31 @@ export function* multiLender(c: CampaignPlan, world: World): Generator<Draft> {
     const ip = rng.chance(0.6) ? router : mobileIp(rng, world, p.home);
     const loan = makeLoan(rng, [partners[k % partners.length] as string]);
     yield { t, loan, applicant: applicantOf(rng, p), device, where: placeAt(rng, p.home, device, p.gpsConsent, ip), truth };
+  }
+}
+
+/**
+ * An intermediary probing a bought identity across lenders within 15–60 min: a new phone (often a virtual
+ * operator's) and a new bank card on every application, their own device 70 % of the time (else another one), from
+ * one address or over the mobile network of their city.
+ */
+function* probe(c: CampaignPlan, world: World): Generator<Draft> {
+  const rng = c.rng;
+  const p = bought(rng, c.startMs);
+  const city = CITY_TABLE.pick(rng);
+  const own = makeDevice(rng, { rooted: rng.chance(0.3) });
+  const fixedIp = rng.chance(0.5) ? ipIn(rng, rng.pick(city.prefixes)) : undefined;
+  const partners = rng.shuffle([...REAL_PARTNERS]);
+  const truth: GroundTruth = { fraud: true, pattern: 'multi-lender', tags: ['probe'] };
+  const times = timesIn(rng, c.size, c.startMs, Math.min(c.durationMs, rng.range(15, 60) * MIN));
+  for (let k = 0; k < times.length; k++) {
+    const t = times[k] as number;
+    if (c.from !== undefined && t < c.from) continue;
+    const device = k === 0 || rng.chance(0.7) ? own : makeDevice(rng, { rooted: rng.chance(0.3) });
+    const applicant = applicantOf(rng, { ...p, phone: makeMobile(rng, 0.6), bankAccount: makeBankCard(rng) });
+    const loan = { ...makeFraudLoan(rng), partnerId: partners[k % partners.length] as string };
+    const where = placeAt(rng, city, device, rng.chance(0.5), fixedIp ?? mobileIp(rng, world, city));
+    yield { t, loan, applicant, device, where, truth };
   }
 }
 

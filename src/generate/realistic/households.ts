@@ -1,5 +1,5 @@
 import { makeDevice, type Device } from '../devices.js';
-import type { CityEntry } from '../geo-table.js';
+import type { AbroadEntry, CityEntry } from '../geo-table.js';
 import { makeAddress, makeMobile } from '../identity.js';
 import { CITY_TABLE, ipIn, type Person } from '../people.js';
 import { FixedWeights, type Rng } from '../prng.js';
@@ -41,7 +41,16 @@ export interface RealPerson extends Person {
   office?: Office;
   /** Numbers of applicant friends (and friends-to-be) this person listed: friends of friends for triadic closure. */
   friends: string[];
+  /** Lists one of the world's popular contacts. */
+  popular: boolean;
+  /** Away from home until `until` (event time): every application of the trip comes from there. */
+  trip?: Trip;
+  /** Event time of this person's last application (a trip starts only hours after it: travel takes time). */
+  lastAt?: number;
 }
+
+/** A trip: another city in China, or abroad. */
+export type Trip = { until: number } & ({ city: CityEntry } | { place: AbroadEntry });
 
 export class Households {
   private readonly pending: Household[] = [];

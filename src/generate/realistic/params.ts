@@ -42,6 +42,8 @@ export const REALISTIC = {
   /** Employees apply from the office NAT this often, during office hours (08:00–20:00 Beijing time). */
   officeNat: 0.3,
   officeHours: [8, 20] as const,
+  /** Employees of offices this big (medium and big ones) get the truth tag `office` even when they apply from home. */
+  officeTagStaff: 30,
   /** Active offices per city: max(6, round(officesPerWeight × city weight)); a full office is replaced by a new one. */
   officesPerWeight: 10,
 
@@ -50,8 +52,11 @@ export const REALISTIC = {
   /** CGNAT addresses per city: max(2, round(weight / 1.5)), used with Zipf weights 1, 1/2, 1/3, … */
   cgnatPerWeight: 1 / 1.5,
 
+  /** Odds that an application at home starts a trip (1–7 days; every application of the trip comes from there). */
   travelChina: 0.012,
   travelAbroad: 0.003,
+  /** A trip starts at least this long after the person's last application (getting there takes time). */
+  tripMinGapMs: 6 * 3_600_000,
 
   /** New applicants whose phone is a device an older applicant used. */
   secondHandDevice: 0.005,

@@ -50,6 +50,7 @@ export function newMember(rng: Rng, t: number, hh: Household, member: number, is
     member,
     office: undefined,
     friends: [],
+    popular: false,
   };
   return p;
 }

@@ -4,9 +4,10 @@ import { makeBankCard, makeMobile } from '../identity.js';
 import { applicantOf, makeLoan, zoneFor } from '../people.js';
 import type { Rng } from '../prng.js';
 import { LEGIT, type Draft } from '../records.js';
+import type { GroundTruth, Tag } from '../types.js';
 import { Households, type Household, type RealPerson } from './households.js';
 import { newMember } from './person.js';
-import { whereFor } from './network.js';
+import { whereFor, type Route } from './network.js';
 import { REALISTIC } from './params.js';
 import { BoundedSet, RingBuffer } from './ring-buffer.js';
 import { Social } from './social.js';
@@ -22,6 +23,8 @@ export class RealisticPopulation implements Background {
   private readonly households = new Households();
   private readonly issued = new BoundedSet(REALISTIC.issuedIds);
   private readonly social: Social;
+  /** Who has applied from each device so far (weak: forgotten with the people and households that hold the device). */
+  private readonly deviceUsers = new WeakMap<Device, { first: string; shared: boolean }>();
 
   constructor(
     private readonly rng: Rng,
@@ -32,10 +35,12 @@ export class RealisticPopulation implements Background {
 
   draft(t: number): Draft {
     const rng = this.rng;
-    const p = this.pick(t);
-    const device = this.deviceOf(p);
-    const where = whereFor(rng, this.world, p, device, t);
-    return { t, loan: makeLoan(rng, p.partners), applicant: applicantOf(rng, p), device, where, truth: LEGIT };
+    const { p, repeat } = this.pick(t);
+    const device = this.deviceOf(p, t);
+    const shared = this.sharedUse(p, device);
+    const route = whereFor(rng, this.world, p, device, t);
+    const truth = legitTruth(cohorts(p, route, shared, repeat));
+    return { t, loan: makeLoan(rng, p.partners), applicant: applicantOf(rng, p), device, where: route.where, truth };
   }
 
   /** A remembered applicant (an account-takeover victim), or undefined early on. */
@@ -43,22 +48,32 @@ export class RealisticPopulation implements Background {
     return this.people.size > 50 ? this.people.pick(rng) : undefined;
   }
 
-  private pick(t: number): RealPerson {
+  private pick(t: number): { p: RealPerson; repeat: boolean } {
     const rng = this.rng;
     if (this.people.size > 50 && rng.chance(REALISTIC.reapply)) {
       // Re-application: same identity, device(s) and address; often another partner (or product).
       const p = (rng.chance(REALISTIC.reapplyRecent) ? this.people.pickRecent(rng, REALISTIC.recentPeople) : this.people.pick(rng)) as RealPerson;
       if (p.partners.length < 4 && rng.chance(REALISTIC.reapplyNewPartner)) p.partners.push(pickPartner(rng));
-      return p;
+      return { p, repeat: true };
     }
-    return this.newPerson(t);
+    return { p: this.newPerson(t), repeat: false };
   }
 
-  private deviceOf(p: RealPerson): Device {
+  private deviceOf(p: RealPerson, t: number): Device {
     const rng = this.rng;
     const shared = p.household.sharedDevice;
-    if (shared && rng.chance(REALISTIC.sharedDeviceUse)) return shared;
+    // The household's tablet stays at home: a traveller applies from their own phone.
+    const away = p.trip !== undefined && t < p.trip.until;
+    if (shared && rng.chance(REALISTIC.sharedDeviceUse) && !away) return shared;
     return p.devices.length > 1 && rng.chance(0.2) ? (p.devices[1] as Device) : (p.devices[0] as Device);
+  }
+
+  /** Has another identity applied from `device` (a household's shared tablet, a second-hand phone)? Notes this use. */
+  private sharedUse(p: RealPerson, device: Device): boolean {
+    const users = this.deviceUsers.get(device);
+    if (!users) this.deviceUsers.set(device, { first: p.nationalId, shared: false });
+    else if (users.first !== p.nationalId) users.shared = true;
+    return users?.shared ?? false;
   }
 
   private newPerson(t: number): RealPerson {
@@ -116,4 +131,22 @@ export class RealisticPopulation implements Background {
     p.devices[0] = old.devices[0] as Device;
     old.devices[0] = makeDevice(this.rng, { timezone: zoneFor(this.rng, old.home) }); // the old owner has a new phone
   }
+}
+
+/** The cohorts a background record belongs to, from what the generator decided for it (docs/generator.md). */
+function cohorts(p: RealPerson, route: Route, sharedDevice: boolean, repeat: boolean): Tag[] {
+  const tags: Tag[] = [];
+  if (p.household.joined >= 2) tags.push('family'); // another member of the household has applied
+  if (route.nat === 'office' || (p.office?.capacity ?? 0) >= REALISTIC.officeTagStaff) tags.push('office');
+  if (route.nat === 'cgnat') tags.push('cgnat');
+  if (p.popular) tags.push('popular-contact');
+  if (route.away) tags.push(route.away === 'abroad' ? 'traveller-abroad' : 'traveller-domestic');
+  if (sharedDevice) tags.push('shared-device');
+  if (repeat) tags.push('repeat');
+  return tags;
+}
+
+/** `{ fraud: false, pattern: 'legit' }`, with the tags when there are any. */
+function legitTruth(tags: Tag[]): GroundTruth {
+  return tags.length > 0 ? { ...LEGIT, tags } : LEGIT;
 }

@@ -2,13 +2,16 @@ import { bot, deviceFarm, identityCycling, identityManyDevices, impossibleTravel
 import type { CampaignPlan, ProfileEngine } from '../engine.js';
 import { Rng } from '../prng.js';
 import type { Draft } from '../records.js';
-import { RING_PATTERNS, type AttackKind, type Pattern } from '../types.js';
+import { RING_PATTERNS, type AttackKind, type GroundTruth, type Pattern } from '../types.js';
 import { accountTakeover, multiLender } from './attacks.js';
 import { RealisticPopulation } from './population.js';
 import { ringChain, ringFakeAddress, ringMuleAccount, ringOrganiserContact, ringSharedDevice } from './rings.js';
 import { World } from './world.js';
 
 /** The `realistic` profile (the default): structured background, camouflaged rings, 多头 and account takeover. */
+
+/** The at-home application of an impossible-travel pair is the genuine customer's, whose session is replayed later. */
+const TAKEOVER_VICTIM: GroundTruth = { fraud: false, pattern: 'legit', tags: ['takeover-victim'] };
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -146,7 +149,7 @@ export function realisticEngine(populationRng: Rng, worldRng: Rng): ProfileEngin
       case 'proxy-burst':
         return proxyBurst(c);
       case 'impossible-travel':
-        return impossibleTravel(c);
+        return impossibleTravel(c, { genuine: TAKEOVER_VICTIM });
       case 'bot':
         return bot(c);
       case 'multi-lender':

@@ -20,9 +20,11 @@ interface Prospect {
   by: string;
 }
 
-/** Adds `x` to a contact list of at most 5 (not the applicant's own number, no duplicates). */
-function addContact(out: string[], p: RealPerson, x: string): void {
-  if (out.length < 5 && x !== p.phone && !out.includes(x)) out.push(x);
+/** Adds `x` to a contact list of at most 5 (not the applicant's own number, no duplicates); true if added. */
+function addContact(out: string[], p: RealPerson, x: string): boolean {
+  const add = out.length < 5 && x !== p.phone && !out.includes(x);
+  if (add) out.push(x);
+  return add;
 }
 
 const CONTACT_COUNTS = new FixedWeights(REALISTIC.contactCounts, REALISTIC.contactWeights);
@@ -67,7 +69,7 @@ export class Social {
     for (const pc of this.world.popular) {
       x -= pc.share;
       if (x < 0) {
-        addContact(out, p, pc.phone);
+        p.popular = addContact(out, p, pc.phone);
         break;
       }
     }

@@ -28,14 +28,18 @@ describe('lendguard generate --out', () => {
     const records = lines(out).map((l) => JSON.parse(l) as GeneratedApplication);
     expect(records).toHaveLength(3000);
     for (const l of lines(out)) decodeApplication(Buffer.from(l), { maxRecordBytes: 65536 });
-    const truthLines = lines(truth).map((l) => JSON.parse(l) as { applicationId: string; fraud: boolean; pattern: string });
+    const truthLines = lines(truth).map((l) => JSON.parse(l) as { applicationId: string; fraud: boolean; pattern: string; tags?: string[] });
     expect(truthLines.map((t) => t.applicationId)).toEqual(records.map((r) => r.applicationId));
     expect(truthLines.map((t) => t.pattern)).toEqual(records.map((r) => r._truth.pattern));
-    expect(records.filter((r) => r._truth.fraud)).toHaveLength(300);
+    expect(truthLines.map((t) => t.tags)).toEqual(records.map((r) => r._truth.tags));
+    // 300 attack records; the at-home first application of an impossible-travel pair is labelled legit.
+    const victims = records.filter((r) => r._truth.tags?.includes('takeover-victim')).length;
+    expect(victims).toBeGreaterThan(0);
+    expect(records.filter((r) => r._truth.fraud)).toHaveLength(300 - victims);
     // As fast as possible: spread over the default 2h span.
     expect(Date.parse(records[records.length - 1]!.eventTime) - Date.parse('2026-11-28T02:00:00Z')).toBeGreaterThan(1.9 * 3_600_000);
-    expect(log.at(-1)).toMatch(/done, 3,000 records .* legit 2,700/);
-    expect(summary.byPattern.legit).toBe(2700);
+    expect(log.at(-1)).toContain(`legit ${(2700 + victims).toLocaleString('en-US')}`);
+    expect(summary.byPattern.legit).toBe(2700 + victims);
 
     // Same seed and start: the same bytes.
     const again = join(dir, 'again.jsonl');
@@ -79,6 +83,29 @@ describe('lendguard generate --out', () => {
     );
     expect(summary.sent).toBeGreaterThanOrEqual(290);
     expect(summary.sent).toBeLessThanOrEqual(310);
+  });
+
+  it('without --start, a file written as fast as possible ends at now; Kafka and --rate start at now', () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    const startOf = (o: Parameters<typeof planGenerate>[0]): number | undefined => planGenerate(o, now).traffic.startMs;
+    expect(startOf({ count: '1000', out: 'x.jsonl' })).toBe(now - 2 * 3_600_000);
+    expect(startOf({ count: '1000', out: 'x.jsonl', span: '24h' })).toBe(now - 24 * 3_600_000);
+    expect(startOf({ count: '1000', duration: '10s', out: 'x.jsonl', span: '30m' })).toBe(now - 30 * 60_000);
+    expect(startOf({ count: '1000', out: 'x.jsonl', start: '2026-11-30T00:00:00Z' })).toBe(Date.parse('2026-11-30T00:00:00Z'));
+    expect(startOf({ count: '1000', out: 'x.jsonl', rate: '500' })).toBe(now);
+    expect(startOf({ count: '1000' })).toBe(now); // Kafka
+    expect(startOf({ count: '1000', topic: 'loan.applications.test' })).toBe(now);
+    expect(startOf({ duration: '10s', out: 'x.jsonl' })).toBe(now); // no --count: the event-time span is not known
+  });
+
+  it('a file written without --start has no event time after now (a replay takes every record)', async () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    const out = join(dir, 'now.jsonl');
+    await runGenerate({ count: '2000', out, seed: '9', span: '1h' }, { log: () => undefined, now: () => now });
+    const times = lines(out).map((l) => Date.parse((JSON.parse(l) as GeneratedApplication).eventTime));
+    expect(Math.max(...times)).toBeLessThanOrEqual(now);
+    expect(Math.min(...times)).toBeGreaterThanOrEqual(now - 3_600_000);
+    expect(Math.max(...times)).toBeGreaterThan(now - 60_000);
   });
 
   it('rejects bad options with a message that says what to fix', () => {

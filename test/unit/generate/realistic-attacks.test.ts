@@ -32,7 +32,9 @@ describe('realistic attacks', () => {
     const patterns = new Set(sample.map((r) => r._truth.pattern));
     for (const p of [...ATTACK_KINDS.filter((k) => k !== 'ring'), ...RING_PATTERNS]) expect(patterns.has(p), p).toBe(true);
     expect(patterns.has('ring-shared-contacts')).toBe(false);
-    expect(Math.abs(sample.filter((r) => r._truth.fraud).length - 6000)).toBeLessThanOrEqual(1);
+    // Attack records: the fraud ones plus the genuine first applications of impossible-travel pairs (labelled legit).
+    const victims = sample.filter((r) => r._truth.tags?.includes('takeover-victim')).length;
+    expect(Math.abs(sample.filter((r) => r._truth.fraud).length + victims - 6000)).toBeLessThanOrEqual(1);
     for (const r of sample) {
       expect(r._truth.fraud).toBe(r._truth.pattern !== 'legit');
       expect(r._truth.ringId !== undefined).toBe(r._truth.pattern.startsWith('ring-') || r._truth.pattern === 'account-takeover');
@@ -158,20 +160,46 @@ describe('realistic attacks', () => {
     expect(biased / members).toBeLessThan(0.6);
   });
 
-  it('multi-lender: one identity, 4-10 different partners within hours, mostly one device', () => {
-    const campaigns = [
-      ...groupBy(
-        sample.filter((r) => r._truth.pattern === 'multi-lender'),
-        (r) => r.applicant.nationalId,
-      ).values(),
-    ];
-    expect(campaigns.length).toBeGreaterThan(5);
-    for (const rs of campaigns) {
+  const multiLender = (variant: 'probe' | 'spree'): GeneratedApplication[][] => [
+    ...groupBy(
+      sample.filter((r) => r._truth.pattern === 'multi-lender' && r._truth.tags?.[0] === variant),
+      (r) => r.applicant.nationalId,
+    ).values(),
+  ];
+
+  it('multi-lender: every campaign is a spree or a probe (tags), about 40 % probes', () => {
+    for (const r of sample.filter((x) => x._truth.pattern === 'multi-lender')) expect([['spree'], ['probe']]).toContainEqual(r._truth.tags);
+    const probes = multiLender('probe').length;
+    const sprees = multiLender('spree').length;
+    expect(probes + sprees).toBeGreaterThan(20);
+    expect(probes / (probes + sprees)).toBeGreaterThan(0.2);
+    expect(probes / (probes + sprees)).toBeLessThan(0.6);
+  });
+
+  it('multi-lender spree: one identity and phone, 4-10 different partners within hours', () => {
+    for (const rs of multiLender('spree')) {
       if (rs.length < 4) continue;
       expect(new Set(rs.map((r) => r.partnerId)).size).toBe(rs.length);
       expect(new Set(rs.map((r) => digits(r.applicant.phone))).size).toBe(1);
       expect(Date.parse(rs.at(-1)!.eventTime) - Date.parse(rs[0]!.eventTime)).toBeLessThanOrEqual(6 * HOUR);
     }
+  });
+
+  it('multi-lender probe: a bought identity, a new phone and card on every application, 4-10 partners within an hour', () => {
+    let records = 0;
+    let onFirstDevice = 0;
+    for (const rs of multiLender('probe')) {
+      expect(new Set(rs.map((r) => r.partnerId)).size).toBe(rs.length);
+      expect(new Set(rs.map((r) => digits(r.applicant.phone))).size).toBe(rs.length);
+      expect(new Set(rs.map((r) => r.applicant.bankAccount)).size).toBe(rs.length);
+      expect(new Set(rs.map((r) => r.applicant.name)).size).toBe(1);
+      expect(Date.parse(rs.at(-1)!.eventTime) - Date.parse(rs[0]!.eventTime)).toBeLessThanOrEqual(HOUR);
+      records += rs.length;
+      onFirstDevice += rs.filter((r) => r.device.deviceId === rs[0]!.device.deviceId).length;
+    }
+    expect(records).toBeGreaterThan(40);
+    expect(onFirstDevice / records).toBeGreaterThan(0.6);
+    expect(onFirstDevice / records).toBeLessThan(0.9);
   });
 
   it('account-takeover: earlier legit applicants on new devices, paying out to one mule account per campaign', () => {

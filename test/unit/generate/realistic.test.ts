@@ -17,7 +17,8 @@ const START = Date.UTC(2026, 10, 28, 2, 0, 0);
 const take = (opts: TrafficOptions): GeneratedApplication[] => [...generateTraffic(opts)];
 const digits = (phone: string): string => phone.replace(/[\s-]/g, '').replace(/^\+86/, '');
 const sample = take({ seed: 'structure', count: 20_000, spanMs: 2 * 3_600_000, startMs: START });
-const legit = sample.filter((r) => !r._truth.fraud);
+// The background: legit records without the genuine first applications of impossible-travel pairs.
+const legit = sample.filter((r) => !r._truth.fraud && !r._truth.tags?.includes('takeover-victim'));
 const applicants = new Set(sample.map((r) => r.applicant.nationalId));
 
 function groupBy<K, V>(items: readonly V[], key: (v: V) => K | undefined): Map<K, V[]> {

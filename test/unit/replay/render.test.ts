@@ -59,6 +59,30 @@ describe('renderSummary', () => {
     }
   });
 
+  it('renders a by-tag table after the patterns when any record had tags, and notes malformed tags', () => {
+    const acc = new SummaryAccumulator({ alertLevel: 'high', ruleIds: ['IP_MANY_IDENTITIES'] });
+    const legit = (...tags: string[]) => ({ kind: 'valid' as const, truth: { fraud: false, pattern: 'legit', tags } });
+    acc.assessment(a('high', 'IP_MANY_IDENTITIES'), legit('cgnat', 'family'));
+    for (let i = 0; i < 199; i++) acc.assessment(a('low'), legit('cgnat'));
+    acc.assessment(a('low'), { kind: 'valid', truth: { fraud: false, pattern: 'legit' }, malformedTags: true });
+    const text = renderSummary(acc.summary(10));
+    expect(text).toContain('201 labelled (0 fraud, 201 legitimate); 0 unlabelled excluded; 1 labelled with malformed tags (tags ignored)');
+    const lines = text.split('\n');
+    const at = lines.indexOf('by tag (caught = level ≥ high; a record can have several tags)');
+    expect(at).toBeGreaterThan(lines.indexOf('by pattern (caught = level ≥ high)'));
+    expect(lines.slice(at + 1, at + 4)).toEqual([
+      '  tag     records  fraud  caught    rate  caught by',
+      '  cgnat       200      0       1    0.5%  IP_MANY_IDENTITIES 1',
+      '  family        1      0       1  100.0%  IP_MANY_IDENTITIES 1',
+    ]);
+  });
+
+  it('has no by-tag table when no record had tags', () => {
+    const acc = new SummaryAccumulator({ alertLevel: 'high' });
+    acc.assessment(a('low'), { kind: 'valid', truth: { fraud: false, pattern: 'legit' } });
+    expect(renderSummary(acc.summary(1))).not.toContain('by tag');
+  });
+
   it('says so when nothing was assessed', () => {
     const text = renderSummary(new SummaryAccumulator({ alertLevel: 'high' }).summary(0));
     expect(text).toContain('rules (no assessment)');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Assessment, Level } from '../../../src/domain/assessment.js';
-import { f1, parseTruth, ratio, SummaryAccumulator, type Truth, type TruthLabel } from '../../../src/replay/summary.js';
+import { f1, MAX_TAG_LENGTH, MAX_TAGS, parseTruth, ratio, SummaryAccumulator, type Truth, type TruthLabel } from '../../../src/replay/summary.js';
 
 type A = Pick<Assessment, 'level' | 'flags' | 'rulesVersion'>;
 const flag = (code: string): Assessment['flags'][number] => ({ code, severity: 'high', weight: 10, reason: code, evidence: {} });
@@ -38,6 +38,31 @@ describe('parseTruth', () => {
     expect(parseTruth({ fraud: true })).toMatchObject({ kind: 'invalid' });
     expect(parseTruth({ fraud: true, pattern: '' })).toMatchObject({ kind: 'invalid' });
     expect(parseTruth({ fraud: true, pattern: 'p', ringId: 7 })).toMatchObject({ kind: 'invalid' });
+  });
+});
+
+describe('parseTruth: tags', () => {
+  const valid = (tags: unknown): TruthLabel => parseTruth({ fraud: false, pattern: 'legit', tags });
+
+  it('keeps distinct, non-empty tags of at most MAX_TAG_LENGTH characters, the first MAX_TAGS', () => {
+    expect(valid(['family', 'cgnat', 'family'])).toEqual({ kind: 'valid', truth: { fraud: false, pattern: 'legit', tags: ['family', 'cgnat'] } });
+    expect(valid(['', 'x'.repeat(MAX_TAG_LENGTH + 1), 'x'.repeat(MAX_TAG_LENGTH)])).toEqual({
+      kind: 'valid',
+      truth: { fraud: false, pattern: 'legit', tags: ['x'.repeat(MAX_TAG_LENGTH)] },
+    });
+    const many = Array.from({ length: 40 }, (_, i) => `t${i}`);
+    const label = valid(many);
+    expect(label.kind === 'valid' && label.truth.tags).toEqual(many.slice(0, MAX_TAGS));
+    // No usable tag, or an empty list: no tags property, and nothing malformed.
+    expect(valid([])).toEqual({ kind: 'valid', truth: { fraud: false, pattern: 'legit' } });
+    expect(valid([''])).toEqual({ kind: 'valid', truth: { fraud: false, pattern: 'legit' } });
+  });
+
+  it('malformed tags cost the tags, not the label', () => {
+    for (const tags of ['family', 3, null, { family: true }, ['family', 7], [['family']]]) {
+      expect(valid(tags), JSON.stringify(tags)).toEqual({ kind: 'valid', truth: { fraud: false, pattern: 'legit' }, malformedTags: true });
+    }
+    expect(parseTruth({ fraud: 'no', pattern: 'legit', tags: ['family'] }).kind).toBe('invalid');
   });
 });
 
@@ -146,6 +171,48 @@ describe('SummaryAccumulator', () => {
     expect(s.rules).toEqual([]);
     expect(s.truth).toBeNull();
     expect(s.recordsPerSecond).toBe(0);
+  });
+
+  it('counts records, fraud, catches and the rules that caught them per tag (a record in several tags counts in each)', () => {
+    const acc = new SummaryAccumulator({ alertLevel: 'high' });
+    const tagged = (fraud: boolean, ...tags: string[]): TruthLabel => ({ kind: 'valid', truth: { fraud, pattern: fraud ? 'multi-lender' : 'legit', tags } });
+    acc.assessment(a('high', 'IP_MANY'), tagged(false, 'cgnat', 'family')); // false alarm in two cohorts
+    acc.assessment(a('critical', 'IP_MANY', 'DEVICE'), tagged(false, 'cgnat'));
+    acc.assessment(a('medium', 'IP_MANY'), tagged(false, 'cgnat')); // fired, not caught
+    acc.assessment(a('low'), tagged(false, 'family'));
+    acc.assessment(a('critical', 'PARTNERS'), tagged(true, 'probe'));
+    acc.assessment(a('low'), t(false)); // no tags
+    acc.assessment(a('low'), { kind: 'valid', truth: { fraud: false, pattern: 'legit' }, malformedTags: true });
+    acc.assessment(a('critical', 'IP_MANY'), { kind: 'invalid', reason: 'x' }); // unlabelled: in no tag
+    const truth = acc.summary(1).truth;
+    expect(truth?.malformedTags).toBe(1);
+    expect(truth?.tags).toEqual([
+      {
+        tag: 'cgnat',
+        records: 3,
+        fraud: 0,
+        caught: 2,
+        catchRate: 2 / 3,
+        caughtBy: [
+          { rule: 'IP_MANY', count: 2 },
+          { rule: 'DEVICE', count: 1 },
+        ],
+      },
+      { tag: 'family', records: 2, fraud: 0, caught: 1, catchRate: 0.5, caughtBy: [{ rule: 'IP_MANY', count: 1 }] },
+      { tag: 'probe', records: 1, fraud: 1, caught: 1, catchRate: 1, caughtBy: [{ rule: 'PARTNERS', count: 1 }] },
+    ]);
+    // Patterns are counted as before, whatever the tags.
+    expect(truth?.patterns.map((p) => [p.pattern, p.records, p.caught])).toEqual([
+      ['legit', 5, 2],
+      ['clean', 1, 0],
+      ['multi-lender', 1, 1],
+    ]);
+  });
+
+  it('no tags in the labels: an empty tags list', () => {
+    const acc = new SummaryAccumulator({ alertLevel: 'high' });
+    acc.assessment(a('low'), t(false));
+    expect(acc.summary(1).truth).toMatchObject({ tags: [], malformedTags: 0 });
   });
 
   it('respects the alert level when deciding what is caught', () => {
