@@ -114,6 +114,7 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
   let closing: Promise<void> | undefined;
 
   health.details.geo = { provider: enrichContext.geo.name, buildDate: enrichContext.geo.buildDate };
+  health.setDatasets(enrichContext.datasets ?? []);
   health.details.processorId = processorId;
   health.details.rulesVersion = rules.current().version;
 

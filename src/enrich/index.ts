@@ -1,4 +1,5 @@
 import type { Application } from '../domain/application.js';
+import type { DatasetStamp } from '../domain/datasets.js';
 import { deviceFeatures, type DeviceFeatures, type DeviceParser } from './device.js';
 import type { GeoInfo, GeoProvider } from './geo/types.js';
 import { countryMismatch, DEFAULT_IP_ACCURACY_KM, gpsIpCheck, regionMismatch, tzCheck, usableGps } from './geo-consistency.js';
@@ -23,6 +24,8 @@ export interface EnrichContext {
   nowMs?: number;
   /** Radius assumed when the IP database gives none (DB-IP Lite never does). Default 50 km. */
   defaultIpAccuracyKm?: number;
+  /** The build date of each dataset above (set by loadEnrichment; not read by enrich(): /healthz and assessments show it). */
+  datasets?: readonly DatasetStamp[];
 }
 
 export type Enrichment = {

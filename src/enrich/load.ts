@@ -5,6 +5,8 @@ import { IP_LIST_KINDS, type IpListKind, type IpListWarning } from './ip-lists.j
 import { loadIpListFiles } from './ip-lists-file.js';
 import { dirname, join } from 'node:path';
 import { defaultAsnCacheFile, loadAsnDatabase, loadHostingAsns } from './asn-file.js';
+import { describeDataset, type DatasetInfo } from './datasets.js';
+import { datasetFacts, type LoadedDatasets } from './datasets-file.js';
 
 /** The enrichment section of the configuration (src/platform/config-schema.ts). */
 export interface EnrichmentSettings {
@@ -23,31 +25,39 @@ export interface LoadedEnrichment {
   /** Skipped or normalised list lines (the first 20 also go to `warn`). */
   warnings: IpListWarning[];
   lists: { name: string; kind: IpListKind; lines: number; ranges: number }[];
-  /** What was loaded, for the start-up log and /healthz. */
-  datasets: { name: string; buildDate: string; detail: string }[];
+  /** What was loaded, its build date and age (src/enrich/datasets.ts): for the start-up log, /healthz and `data status`. */
+  datasets: DatasetInfo[];
+  /** The ASN tables came from the binary cache (no CSV parse). */
+  asnFromCache?: boolean;
+}
+
+/** The binary caches of the parsed ASN tables and the merged IP-list intervals (`data refresh` removes them). */
+export function enrichmentCacheFiles(e: EnrichmentSettings): { asn: string; lists: string } {
+  const asn = e.asn.cacheFile ?? defaultAsnCacheFile();
+  return { asn, lists: join(dirname(asn), 'ip-lists.json') };
 }
 
 /**
- * Adapter: loads the geo database and the IP lists once (file I/O) and builds the UA parser cache.
- * Throws an Error naming the file when data cannot be read.
+ * Adapter: loads the geo database and the IP lists once (file I/O) and builds the UA parser cache, and describes
+ * each dataset (build date, age at `nowMs`). Throws an Error naming the file when data cannot be read.
  */
-export function loadEnrichment(e: EnrichmentSettings, warn?: (msg: string, detail: Record<string, unknown>) => void): LoadedEnrichment {
+export function loadEnrichment(e: EnrichmentSettings, warn?: (msg: string, detail: Record<string, unknown>) => void, nowMs = Date.now()): LoadedEnrichment {
   const specs = IP_LIST_KINDS.filter((kind) => e.ipLists[kind].length > 0).map((kind) => ({ name: kind, kind, files: e.ipLists[kind] }));
+  const caches = enrichmentCacheFiles(e);
   const geo = createGeoProvider(e.geoProvider, { dbipDir: e.dbipDir, geoipLiteDataDir: e.geoipLiteDataDir });
-  const lists = loadIpListFiles(specs, { cacheFile: join(dirname(e.asn.cacheFile ?? defaultAsnCacheFile()), 'ip-lists.json') });
+  const lists = loadIpListFiles(specs, { cacheFile: caches.lists });
   for (const w of lists.warnings.slice(0, 20)) warn?.('IP list line skipped', { warning: w });
   if (lists.warnings.length > 20) warn?.('more IP list lines skipped', { more: lists.warnings.length - 20 });
-  const asn = e.asn.enabled ? loadAsnDatabase({ ...(e.asn.dir ? { dir: e.asn.dir } : {}), cacheFile: e.asn.cacheFile ?? defaultAsnCacheFile() }) : undefined;
+  const asn = e.asn.enabled ? loadAsnDatabase({ ...(e.asn.dir ? { dir: e.asn.dir } : {}), cacheFile: caches.asn }) : undefined;
   const hosting = e.asn.enabled ? loadHostingAsns(e.asn.hostingFile) : undefined;
-  const datasets = [{ name: geo.name, buildDate: geo.buildDate, detail: 'IP geolocation' }];
-  if (asn)
-    datasets.push({
-      name: asn.name,
-      buildDate: asn.buildDate,
-      detail: `${asn.ranges.v4} IPv4 and ${asn.ranges.v6} IPv6 AS ranges${asn.fromCache ? ' (cache)' : ''}`,
-    });
-  if (hosting)
-    datasets.push({ name: `hosting ASNs ${e.asn.hostingFile}`, buildDate: hosting.version, detail: `${hosting.entries.length} hosting and cloud ASes` });
+  const loaded: LoadedDatasets = {
+    geo,
+    settings: { dbipDir: e.dbipDir, geoipLiteDataDir: e.geoipLiteDataDir, asnDir: e.asn.dir, hostingFile: e.asn.hostingFile },
+    lists: specs.map((s, i) => ({ kind: s.kind, files: s.files, ranges: lists.stats[i]?.ranges ?? 0 })),
+    ...(asn ? { asn } : {}),
+    ...(hosting ? { hosting } : {}),
+  };
+  const datasets = datasetFacts(loaded).map((f) => describeDataset(f, nowMs));
   return {
     context: {
       geo,
@@ -56,9 +66,11 @@ export function loadEnrichment(e: EnrichmentSettings, warn?: (msg: string, detai
       defaultIpAccuracyKm: e.ipDefaultAccuracyKm,
       ...(asn ? { asn } : {}),
       ...(hosting ? { hosting } : {}),
+      datasets: datasets.map((d) => ({ name: d.name, builtAt: d.builtAt })),
     },
     warnings: lists.warnings,
     lists: lists.stats,
     datasets,
+    ...(asn ? { asnFromCache: asn.fromCache } : {}),
   };
 }

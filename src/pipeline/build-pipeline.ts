@@ -1,3 +1,4 @@
+import { datasetDates } from '../enrich/datasets.js';
 import { enrich, type EnrichContext } from '../enrich/index.js';
 import { loadEnrichment } from '../enrich/load.js';
 import { parseWindow, velocitySpecs } from '../features/velocity.js';
@@ -39,6 +40,7 @@ export function buildPipeline(config: Config, parts: PipelineParts): PipelineDep
       ruleSet: parts.ruleSet,
       alertLevel: config.scoring.alertLevel,
       budgetMs: config.latency.budgetMs,
+      ...(parts.enrichContext.datasets ? { datasets: Object.freeze(datasetDates(parts.enrichContext.datasets)) } : {}),
       ...(parts.onRuleErrors ? { onRuleErrors: parts.onRuleErrors } : {}),
     },
     velocitySpecs: velocitySpecs(config.state.windows.map(parseWindow)),
@@ -67,7 +69,8 @@ export function loadEnrichContext(config: Config, logger: Logger): EnrichContext
     throw new LendguardError('CONFIG_INVALID', `enrichment data cannot be loaded: ${(err as Error).message}`, { cause: err });
   }
   const { geo } = loaded.context;
-  logger.info({ geo: geo.name, geoBuildDate: geo.buildDate, lists: loaded.lists, datasets: loaded.datasets }, 'enrichment data loaded');
+  const datasets = loaded.datasets.map((d) => ({ name: d.name, builtAt: d.builtAt, dateFrom: d.dateFrom, ageDays: d.ageDays, version: d.version }));
+  logger.info({ geo: geo.name, geoBuildDate: geo.buildDate, lists: loaded.lists, datasets, asnFromCache: loaded.asnFromCache }, 'enrichment data loaded');
   return loaded.context;
 }
 

@@ -1,3 +1,5 @@
+import { ageDays, type DatasetStamp } from '../domain/datasets.js';
+
 /** Liveness/readiness state of one processor, read by the HTTP endpoints. */
 export type HealthStatus = 'starting' | 'ready' | 'backing-off' | 'stopping' | 'failed';
 
@@ -6,6 +8,8 @@ export interface HealthSnapshot {
   since: string;
   reason: string | null;
   details: Record<string, unknown>;
+  /** Each enrichment dataset's build date and its age now, in whole days. */
+  datasets: (DatasetStamp & { ageDays: number })[];
 }
 
 export class Health {
@@ -13,6 +17,7 @@ export class Health {
   private since = Date.now();
   private reason: string | null = null;
   readonly details: Record<string, unknown> = {};
+  private datasets: readonly DatasetStamp[] = [];
 
   set(status: HealthStatus, reason: string | null = null): void {
     if (status === this.status && reason === this.reason) return;
@@ -20,6 +25,11 @@ export class Health {
     this.status = status;
     this.reason = reason;
     this.since = Date.now();
+  }
+
+  /** The datasets loaded at start-up (plain data from the composition root); their age is computed at each snapshot. */
+  setDatasets(stamps: readonly DatasetStamp[]): void {
+    this.datasets = stamps.map(({ name, builtAt }) => ({ name, builtAt }));
   }
 
   get ready(): boolean {
@@ -30,7 +40,8 @@ export class Health {
     return this.status !== 'failed';
   }
 
-  snapshot(): HealthSnapshot {
-    return { status: this.status, since: new Date(this.since).toISOString(), reason: this.reason, details: this.details };
+  snapshot(nowMs = Date.now()): HealthSnapshot {
+    const datasets = this.datasets.map((d) => ({ ...d, ageDays: ageDays(d.builtAt, nowMs) }));
+    return { status: this.status, since: new Date(this.since).toISOString(), reason: this.reason, details: this.details, datasets };
   }
 }

