@@ -127,7 +127,7 @@ export async function runReplayCommand(
       deps: createReplayDeps(config, { ruleSet, store: state.store, enrichContext, piiKey }),
       batchSize: parsed.batch,
       alertLevel: config.scoring.alertLevel,
-      ruleIds: ruleSet.rules.map((r) => r.id),
+      ruleIds: [...ruleSet.rules.map((r) => r.id), ...ruleSet.combinations.map((c) => c.id)],
       sourceTopic: `replay:${basename(input)}`,
       onAssessments: out ? (values) => out.write(values) : undefined,
       onDeadLetters: dlq ? (lines) => dlq.write(lines.map((l) => JSON.stringify(l))) : undefined,

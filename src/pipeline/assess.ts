@@ -1,6 +1,7 @@
 import type { Application, SourceRef } from '../domain/application.js';
-import type { Assessment, EvidenceValue } from '../domain/assessment.js';
+import type { Assessment, DatasetDates, EvidenceValue } from '../domain/assessment.js';
 import { levelRank, type Level } from '../domain/assessment.js';
+import { profileFeatures } from '../features/profile.js';
 import { evaluate } from '../rules/engine.js';
 import type { RuleSet } from '../rules/loader.js';
 import type { Features } from '../rules/rule.js';
@@ -11,6 +12,8 @@ export interface AssessContext {
   ruleSet: () => RuleSet;
   alertLevel: Level;
   budgetMs: number;
+  /** Build dates of the enrichment data, copied into every assessment (computed once at start-up). */
+  datasets?: DatasetDates;
   /** Rules that failed at run time for this application (a bug in a rule): counted and logged by the caller. */
   onRuleErrors?: (errors: readonly { rule: string; message: string }[], applicationId: string) => void;
 }
@@ -61,6 +64,10 @@ export function featuresFor(app: Application, enrichment: Record<string, Evidenc
   f['app.partnerId'] = app.partnerId ?? null;
   f['app.product'] = app.product ?? null;
   f['bureau.multiLenderCount'] = app.bureau?.multiLenderCount ?? null;
+  const profile = profileFeatures(app);
+  f['phone.virtualOperator'] = profile['phone.virtualOperator'];
+  f['app.contacts'] = profile['app.contacts'];
+  f['app.thinProfile'] = profile['app.thinProfile'];
   return f;
 }
 
@@ -96,6 +103,7 @@ export function assess(input: AssessInput, ctx: AssessContext): Assessment {
     alert: levelRank(level) >= levelRank(ctx.alertLevel),
     flags,
     rulesVersion: ruleSet.version,
+    ...(ctx.datasets ? { datasets: ctx.datasets } : {}),
     degraded: d.shedding,
     degradedReason: d.shedding ? d.reason : null,
     subject: subjectOf(app),

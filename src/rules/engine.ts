@@ -1,4 +1,5 @@
 import type { EvidenceValue, Flag, Level } from '../domain/assessment.js';
+import { combine } from './combinations.js';
 import type { CompiledRule, RuleSet } from './loader.js';
 import type { Features } from './rule.js';
 import { levelFor, scoreFlags } from './score.js';
@@ -38,6 +39,7 @@ export function evaluate(ruleSet: RuleSet, features: Features, opts: EvaluateOpt
     else if (rule.reads.some((name) => !f.has(name))) unknown.push(rule.id);
     else errors.push({ rule: rule.id, message: outcome.error });
   }
+  flags.push(...combine(ruleSet.combinations, flags, skip));
   const score = scoreFlags(flags, ruleSet.scoring.aggregation);
   return { flags, score, level: levelFor(score, ruleSet.scoring.thresholds), errors, unknown };
 }

@@ -80,7 +80,9 @@ const OTHER_FEATURES: [string, FeatureKind][] = [
   ...strings(['ip.masked', 'device.platform', 'device.masked']),
   // display values and the application itself
   ...strings(['identity.masked', 'phone.masked', 'app.partnerId', 'app.product']),
-  ...numbers(['app.amount', 'app.termMonths']),
+  ...numbers(['app.amount', 'app.termMonths', 'app.contacts']),
+  // what the application says about its profile (src/features/profile.ts)
+  ...bools(['phone.virtualOperator', 'app.thinProfile']),
   // 多头: this identity not seen with this phone / bank account in 30 days (its first application counts too)
   ...bools(['identity.newPhone', 'identity.newBank']),
   // external bureau figure from the input (bureau.multiLenderCount), null when not sent

@@ -3,6 +3,7 @@ import { LineCounter, parseDocument, Scalar, type Node } from 'yaml';
 import type { z } from 'zod';
 import type { EvidenceValue, Severity } from '../domain/assessment.js';
 import { compileCondition, type CompiledExpression } from './cel.js';
+import { checkCombination, combinationSchema, compileCombination, type CombinationSpec, type CompiledCombination } from './combinations.js';
 import { formatProblem, locator, RuleSetError, type Locator, type Problem } from './problems.js';
 import { ruleFileSchema, ruleSchema, type ParamValue, type RuleSpec, type Scoring } from './schema.js';
 import { parseTemplate, placeholders, type TemplatePart } from './template.js';
@@ -39,6 +40,8 @@ export interface RuleSet {
   readonly rules: readonly CompiledRule[];
   /** Ids of rules with `enabled: false` (validated, never evaluated). */
   readonly disabled: readonly string[];
+  /** Enabled combinations, in file order: evaluated after the rules, over the rules' flags. */
+  readonly combinations: readonly CompiledCombination[];
   readonly scoring: Scoring;
   /** Every feature any enabled rule's `when` reads. */
   readonly reads: readonly string[];
@@ -107,14 +110,24 @@ export function compileRuleSet(text: string, opts: LoadOptions): LoadResult {
     if (spec.enabled) compiled.push(rule);
     else disabled.push(spec.id);
   });
+  const ruleIds = new Set(compiled.map((r) => r.id));
+  const combos = compileCombinations((raw as { combinations?: unknown }).combinations, ruleIds, new Set(disabled), { raw, loc, file, problems, warnings });
   if (!top.success || problems.length > 0) return { ok: false, problems, warnings };
 
   const hash = createHash('sha256')
-    .update(JSON.stringify({ scoring: top.data.scoring, rules: specs }))
+    .update(JSON.stringify({ scoring: top.data.scoring, rules: specs, ...(combos.specs.length > 0 ? { combinations: combos.specs } : {}) }))
     .digest('hex')
     .slice(0, 8);
   const reads = [...new Set(compiled.flatMap((r) => r.reads))];
-  const ruleSet: RuleSet = { version: `${top.data.version}+${hash}`, file, rules: compiled, disabled, scoring: top.data.scoring, reads };
+  const ruleSet: RuleSet = {
+    version: `${top.data.version}+${hash}`,
+    file,
+    rules: compiled,
+    disabled: [...disabled, ...combos.disabled],
+    combinations: combos.compiled,
+    scoring: top.data.scoring,
+    reads,
+  };
   return { ok: true, ruleSet, warnings };
 }
 
@@ -123,6 +136,44 @@ export function loadRuleSet(text: string, opts: LoadOptions): RuleSet {
   const result = compileRuleSet(text, opts);
   if (!result.ok) throw new RuleSetError(result.problems);
   return result.ruleSet;
+}
+
+interface Context {
+  raw: unknown;
+  loc: Locator;
+  file: string;
+  problems: Problem[];
+  warnings: Problem[];
+}
+
+function compileCombinations(
+  rawList: unknown,
+  ruleIds: ReadonlySet<string>,
+  disabled: ReadonlySet<string>,
+  ctx: Context,
+): { compiled: CompiledCombination[]; specs: CombinationSpec[]; disabled: string[] } {
+  const out = { compiled: [] as CompiledCombination[], specs: [] as CombinationSpec[], disabled: [] as string[] };
+  const seen = new Set<string>();
+  (Array.isArray(rawList) ? rawList : []).forEach((rawCombo: unknown, i) => {
+    const path = ['combinations', i];
+    const idOf = (rawCombo as { id?: unknown } | null)?.id;
+    const parsed = combinationSchema.safeParse(rawCombo);
+    if (!parsed.success) {
+      ctx.problems.push(...zodProblems(parsed.error, path, ctx.raw, ctx.loc, ctx.file, typeof idOf === 'string' ? idOf : undefined));
+      return;
+    }
+    const spec = parsed.data;
+    const at = (field: string) => ({ file: ctx.file, rule: spec.id, ...ctx.loc.path([...path, field]) });
+    if (seen.has(spec.id)) ctx.problems.push({ ...at('id'), message: 'duplicate combination id' });
+    seen.add(spec.id);
+    const found = checkCombination(spec, ruleIds, disabled);
+    for (const p of found) (p.warn ? ctx.warnings : ctx.problems).push({ ...at(p.field), message: p.message });
+    if (found.some((p) => !p.warn)) return;
+    out.specs.push(spec);
+    if (spec.enabled) out.compiled.push(compileCombination(spec, ctx.loc.path(path).line));
+    else out.disabled.push(spec.id);
+  });
+  return out;
 }
 
 interface Report {

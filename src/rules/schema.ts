@@ -54,4 +54,5 @@ export const ruleFileSchema = z.strictObject({
   version: z.union([z.string(), z.number()], { error: 'version must be a label such as "2026-11-28.1"' }).transform(String),
   scoring: scoringSchema.default({ thresholds: { medium: 30, high: 60, critical: 80 }, aggregation: 'sum' }),
   rules: z.array(z.unknown(), { error: 'rules must be a list of rules' }),
+  combinations: z.array(z.unknown(), { error: 'combinations must be a list (see docs/rules.md)' }).default([]),
 });

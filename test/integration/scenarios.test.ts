@@ -71,7 +71,13 @@ describe('fraud scenarios on real Kafka and Redis', () => {
     expect(codes(farm[0] as RawApplication)).toEqual([]);
     expect(codes(farm[1] as RawApplication)).toEqual(['DEVICE_IDENTITY_CYCLING']);
     // From four identities on one device the graph also sees a ring.
-    expect(codes(farm[3] as RawApplication)).toEqual(['DEVICE_MANY_IDENTITIES', 'DEVICE_IDENTITY_CYCLING', 'DEVICE_MANY_PHONES', 'RING_MEMBER']);
+    expect(codes(farm[3] as RawApplication)).toEqual([
+      'DEVICE_MANY_IDENTITIES',
+      'DEVICE_IDENTITY_CYCLING',
+      'DEVICE_MANY_PHONES',
+      'RING_MEMBER',
+      'CYCLING_ON_TAMPERED_DEVICE',
+    ]);
     expect(codes(farm[5] as RawApplication)).toEqual([
       'DEVICE_MANY_IDENTITIES',
       'DEVICE_IDENTITY_CYCLING',
@@ -80,6 +86,8 @@ describe('fraud scenarios on real Kafka and Redis', () => {
       'DEVICE_VELOCITY',
       'RING_MEMBER',
       'GRAPH_SHARED_WITH_MANY',
+      'CYCLING_ON_TAMPERED_DEVICE',
+      'RING_WITH_SHARED_PAYOUT',
     ]);
     const last = byId.get(farm[5]?.applicationId as string);
     expect(last?.level).toBe('critical');
@@ -90,17 +98,18 @@ describe('fraud scenarios on real Kafka and Redis', () => {
     expect(last?.ring?.binders[0]).toMatchObject({ kind: 'device', members: 6 });
   });
 
-  it('a proxy burst from a data-centre IP: every one flagged as data-centre, many identities from the 6th', () => {
+  it('a proxy burst from a data-centre IP: every one flagged as data-centre, many identities (and so an alert) from the 6th', () => {
     for (const a of burst.slice(0, 5)) expect(codes(a), a.applicationId).toEqual(['IP_DATACENTER']);
-    for (const a of burst.slice(5)) expect(codes(a), a.applicationId).toEqual(['IP_MANY_IDENTITIES', 'IP_DATACENTER']);
+    for (const a of burst.slice(5)) expect(codes(a), a.applicationId).toEqual(['IP_MANY_IDENTITIES', 'IP_DATACENTER', 'HOSTING_AND_HIDING']);
+    expect(byId.get(burst[5]?.applicationId as string)).toMatchObject({ alert: true, level: 'high' });
     const last = byId.get(burst[7]?.applicationId as string);
     expect(last?.enrichment['ip.datacenter']).toBe(true);
     expect(last?.flags[0]?.reason).toMatch(/used by 8 identities in 1h/);
   });
 
-  it('impossible travel: Beijing, then Urumqi 20 minutes later', () => {
+  it('impossible travel: Beijing, then Urumqi 20 minutes later on another device with another phone', () => {
     expect(codes(travel[0] as RawApplication)).toEqual([]);
-    expect(codes(travel[1] as RawApplication)).toEqual(['GEO_REGION_MISMATCH', 'TRAVEL_IDENTITY_IMPOSSIBLE']);
+    expect(codes(travel[1] as RawApplication)).toEqual(['IDENTITY_TAKEOVER_SIGNS', 'GEO_REGION_MISMATCH', 'TRAVEL_IDENTITY_IMPOSSIBLE', 'TAKEOVER_TRAVEL']);
     const flag = byId.get(travel[1]?.applicationId as string)?.flags.find((f) => f.code === 'TRAVEL_IDENTITY_IMPOSSIBLE');
     expect(Number(flag?.evidence['travel.identity.speedKmh'])).toBeGreaterThan(5000);
   });

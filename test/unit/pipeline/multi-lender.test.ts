@@ -66,7 +66,9 @@ describe('多头 in the pipeline', () => {
     const byId = await run(deps(), probe);
     expect(byId.get('probe-0')?.features).toMatchObject({ 'identity.partners.1h': 1, 'identity.newPhone': true, 'identity.newBank': true });
     expect(codes(byId.get('probe-0'))).toEqual([]); // a first application is new to everything, and nothing more
-    expect(codes(byId.get('probe-1'))).toEqual(['MULTI_LENDER_NEW_BANK', 'MULTI_LENDER_NEW_PHONE']);
+    // The second partner with a fresh phone and card already alerts (a combination of the two).
+    expect(codes(byId.get('probe-1'))).toEqual(['MULTI_LENDER_NEW_BANK', 'MULTI_LENDER_NEW_PHONE', 'MULTI_LENDER_FRESH_CREDENTIALS']);
+    expect(byId.get('probe-1')).toMatchObject({ level: 'high', alert: true });
     const last = byId.get('probe-2');
     expect(last?.features).toMatchObject({
       'identity.partners.1h': 3,
@@ -75,19 +77,30 @@ describe('多头 in the pipeline', () => {
       'identity.banks.7d': 3,
       'identity.devices.30d': 1,
     });
-    expect(codes(last)).toEqual(['MULTI_LENDER_PARTNERS_1H', 'MULTI_LENDER_NEW_BANK', 'MULTI_LENDER_NEW_PHONE', 'IDENTITY_MANY_PHONES', 'IDENTITY_MANY_BANKS']);
+    expect(codes(last)).toEqual([
+      'MULTI_LENDER_PARTNERS_1H',
+      'MULTI_LENDER_PARTNERS_24H',
+      'MULTI_LENDER_NEW_BANK',
+      'MULTI_LENDER_NEW_PHONE',
+      'IDENTITY_MANY_PHONES',
+      'IDENTITY_MANY_BANKS',
+      'MULTI_LENDER_PROBE',
+      'MULTI_LENDER_FRESH_CREDENTIALS',
+    ]);
     expect(last).toMatchObject({ level: 'critical', alert: true });
     expect(last?.flags[0]?.reason).toBe('national ID 110**********1234 applied through 3 partners within 1h (limit 2)');
   });
 
-  it('the same ID with its usual phone and card at other partners: not new, and no combination fires', async () => {
+  it('the same ID with its usual phone and card at other partners: not new, and no probe combination fires', async () => {
     const byId = await run(
       deps(),
       [0, 1, 2].map((k) => app(`usual-${k}`, T0 + k * 5 * MIN, (a) => (a.partnerId = `partner-${k}`))),
     );
     const last = byId.get('usual-2');
     expect(last?.features).toMatchObject({ 'identity.partners.1h': 3, 'identity.newPhone': false, 'identity.newBank': false, 'identity.phone.apps.30d': 3 });
-    expect(codes(last)).toEqual(['MULTI_LENDER_PARTNERS_1H']);
+    // Three partners within the hour is 多头 borrowing (high), but nothing says the identity was bought.
+    expect(codes(last)).toEqual(['MULTI_LENDER_PARTNERS_1H', 'MULTI_LENDER_PARTNERS_24H']);
+    expect(last).toMatchObject({ level: 'high' });
   });
 
   it('counts partners over 30 days, not only 7: an ID back after 10 and 20 days', async () => {

@@ -94,7 +94,13 @@ describe('processBatch', () => {
     );
     const last = result.assessments[4];
     expect(last?.features['device.identities.24h']).toBe(5);
-    expect(last?.flags.map((f) => f.code)).toEqual(['DEVICE_MANY_IDENTITIES', 'DEVICE_IDENTITY_CYCLING', 'DEVICE_MANY_PHONES', 'DEVICE_EMULATOR']);
+    expect(last?.flags.map((f) => f.code)).toEqual([
+      'DEVICE_MANY_IDENTITIES',
+      'DEVICE_IDENTITY_CYCLING',
+      'DEVICE_MANY_PHONES',
+      'DEVICE_EMULATOR',
+      'CYCLING_ON_TAMPERED_DEVICE',
+    ]);
     expect(last?.flags[0]?.reason).toMatch(/^device de\*+ used by 5 identities in 24h \(limit 3\)$/);
     expect(last).toMatchObject({ score: 100, level: 'critical', alert: true });
     expect(result.outputs.filter((o) => o.topic === 'alerts')).toHaveLength(4);

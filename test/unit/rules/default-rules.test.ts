@@ -11,6 +11,7 @@ const root = (p: string): string => fileURLToPath(new URL(`../../../${p}`, impor
 const RULES_FILE = root('config/rules.yaml');
 const ruleSet = loadRuleSetFile(RULES_FILE, { knownFeatures: KNOWN_FEATURES });
 const ids = ruleSet.rules.map((r) => r.id);
+const comboIds = ruleSet.combinations.map((c) => c.id);
 
 /** Every catalogue feature known, with values a normal applicant has. */
 const CLEAN: Features = Object.fromEntries(
@@ -42,6 +43,7 @@ const TRIGGERS: Record<string, Features> = {
   EMAIL_VELOCITY: { 'email.apps.24h': 5 },
   BANK_VELOCITY: { 'bank.apps.24h': 5 },
   BANK_SHARED_BY_IDENTITIES: { 'bank.identities.7d': 2 },
+  BANK_MULE_ACCOUNT: { 'bank.identities.7d': 3 },
   CONTACT_SHARED: { 'contact.shared.7d': 6 },
   // The two combinations first: merged with the others below, the larger partner counts win.
   MULTI_LENDER_NEW_BANK: { 'identity.partners.24h': 2, 'identity.newBank': true },
@@ -51,10 +53,13 @@ const TRIGGERS: Record<string, Features> = {
   MULTI_LENDER_PARTNERS_30D: { 'identity.partners.30d': 7 },
   IDENTITY_MANY_PHONES: { 'identity.phones.7d': 3 },
   IDENTITY_MANY_BANKS: { 'identity.banks.7d': 3 },
+  IDENTITY_TAKEOVER_SIGNS: { 'identity.devices.30d': 2, 'identity.newBank': true }, // before the next: it wins the merge
   IDENTITY_MANY_DEVICES_30D: { 'identity.devices.30d': 6 },
   PHONE_SHARED_BY_IDENTITIES: { 'phone.identities.7d': 3 },
-  BANK_SHARED_BY_NAMES: { 'bank.names.7d': 3 }, // more names than the national IDs (1 here, 2 with BANK_SHARED_BY_IDENTITIES)
+  BANK_SHARED_BY_NAMES: { 'bank.names.7d': 4 }, // more names than the national IDs (1 here, 3 with BANK_MULE_ACCOUNT)
   PHONE_SHARED_BY_NAMES: { 'phone.names.7d': 4 },
+  PHONE_VIRTUAL_OPERATOR: { 'phone.virtualOperator': true },
+  PROFILE_THIN: { 'app.thinProfile': true },
   BUREAU_MULTI_LENDER: { 'bureau.multiLenderCount': 6 },
   BUREAU_MULTI_LENDER_SEVERE: { 'bureau.multiLenderCount': 16 },
   IP_MANY_IDENTITIES: { 'ip.identities.1h': 6 },
@@ -123,10 +128,12 @@ describe('config/rules.yaml', () => {
   });
 
   it('fires every rule at once on an application with everything wrong, without errors', () => {
-    // A ring is a ring or a burst, not both, and the bureau figure is in one tier: everything else fires with the ring and the severe tier.
-    const { GRAPH_BURST: _burst, BUREAU_MULTI_LENDER: _tier, ...rest } = TRIGGERS;
+    // A ring is a ring or a burst, not both, and the bureau figure and a shared card are in one tier: everything else
+    // fires with the ring, the severe bureau tier and the mule account.
+    const { GRAPH_BURST: _burst, BUREAU_MULTI_LENDER: _tier, BANK_SHARED_BY_IDENTITIES: _shared, ...rest } = TRIGGERS;
     const r = run(clean(Object.assign({}, ...Object.values(rest)) as Features));
-    expect(r.flags.map((x) => x.code)).toEqual(ids.filter((id) => id !== 'GRAPH_BURST' && id !== 'BUREAU_MULTI_LENDER'));
+    const tiers = ['GRAPH_BURST', 'BUREAU_MULTI_LENDER', 'BANK_SHARED_BY_IDENTITIES'];
+    expect(r.flags.map((x) => x.code)).toEqual([...ids.filter((id) => !tiers.includes(id)), ...comboIds]);
     expect(r).toMatchObject({ score: 100, level: 'critical', errors: [] });
     for (const flag of r.flags) expect(flag.reason).not.toMatch(/[{}]/);
   });
@@ -135,7 +142,7 @@ describe('config/rules.yaml', () => {
     expect(fired(clean({ 'device.identities.24h': 3 }))).toEqual([]);
     expect(fired(clean({ 'ip.identities.1h': 5 }))).toEqual([]);
     expect(fired(clean({ 'bank.identities.7d': 1 }))).toEqual([]);
-    expect(fired(clean({ 'identity.partners.1h': 2, 'identity.partners.24h': 3, 'identity.partners.30d': 6 }))).toEqual([]);
+    expect(fired(clean({ 'identity.partners.1h': 2, 'identity.partners.24h': 2, 'identity.partners.30d': 6 }))).toEqual([]);
     expect(fired(clean({ 'identity.phones.7d': 2, 'identity.banks.7d': 2, 'phone.identities.7d': 2 }))).toEqual([]);
     expect(fired(clean({ 'bureau.multiLenderCount': 5 }))).toEqual([]);
     expect(fired(clean({ 'bureau.multiLenderCount': 15 }))).toEqual(['BUREAU_MULTI_LENDER']);
@@ -145,9 +152,22 @@ describe('config/rules.yaml', () => {
     expect(fired(clean({ 'identity.newPhone': true, 'identity.newBank': true }))).toEqual([]); // a first application
     expect(fired(clean({ 'identity.partners.24h': 2 }))).toEqual([]); // shopping around with one phone and card
     const probe = clean({ 'identity.partners.1h': 3, 'identity.partners.24h': 3, 'identity.newBank': true, 'identity.newPhone': true });
-    expect(fired(probe)).toEqual(['MULTI_LENDER_PARTNERS_1H', 'MULTI_LENDER_NEW_BANK', 'MULTI_LENDER_NEW_PHONE']);
-    expect(run(probe)).toMatchObject({ score: 75, level: 'high' });
-    expect(run(probe).flags[1]?.reason).toBe('national ID x applied through 3 partners in 24h, now with a bank account new to it in 30d');
+    expect(fired(probe)).toEqual([
+      'MULTI_LENDER_PARTNERS_1H',
+      'MULTI_LENDER_PARTNERS_24H',
+      'MULTI_LENDER_NEW_BANK',
+      'MULTI_LENDER_NEW_PHONE',
+      'MULTI_LENDER_PROBE',
+      'MULTI_LENDER_FRESH_CREDENTIALS',
+    ]);
+    expect(run(probe)).toMatchObject({ score: 100, level: 'critical' });
+    expect(run(probe).flags[2]?.reason).toBe('national ID x applied through 3 partners in 24h, now with a bank account new to it in 30d');
+    expect(run(probe).flags[4]?.reason).toBe(
+      'multi-lender probing: MULTI_LENDER_PARTNERS_1H,MULTI_LENDER_PARTNERS_24H,MULTI_LENDER_NEW_PHONE,MULTI_LENDER_NEW_BANK',
+    );
+    // The second partner of the day with a fresh phone and card already reaches the alert level.
+    const second = clean({ 'identity.partners.1h': 2, 'identity.partners.24h': 2, 'identity.newBank': true, 'identity.newPhone': true });
+    expect(run(second)).toMatchObject({ score: 65, level: 'high' });
   });
 
   it('tells a family card (one name per ID) from a card under more names than IDs', () => {
@@ -168,8 +188,8 @@ describe('config/rules.yaml', () => {
       ...TRIGGERS.IP_NOT_PUBLIC,
       ...TRIGGERS.IP_OUTSIDE_SERVICE_AREA,
     });
-    expect(fired(bad)).toHaveLength(9);
-    expect(fired({ ...bad, 'ip.allowed': false })).toHaveLength(9);
+    expect(fired(bad)).toHaveLength(10); // the nine and HOSTING_AND_HIDING (a data centre with a burst)
+    expect(fired({ ...bad, 'ip.allowed': false })).toHaveLength(10);
     expect(fired({ ...bad, 'ip.allowed': true })).toEqual([]);
   });
 
@@ -177,21 +197,39 @@ describe('config/rules.yaml', () => {
     const r = run({});
     expect(r).toMatchObject({ flags: [], score: 0, level: 'low', errors: [] });
     expect(r.unknown).toEqual(ids);
+    expect(r.flags).toEqual([]); // no combination without its rules
   });
 
-  it('gives sensible levels: weak alone low, two medium → medium, farm/bot/emulator → high, combos → critical', () => {
+  it('gives sensible levels: weak alone low, two medium → medium, farm/bot/emulator → high, combinations → critical', () => {
     const level = (...names: string[]) => run(clean(Object.assign({}, ...names.map((n) => TRIGGERS[n])) as Features)).level;
     expect(level('GEO_TZ_MISMATCH')).toBe('low');
     expect(level('IP_VPN')).toBe('low');
     expect(level('DEVICE_ROOTED', 'GEO_GPS_FAR_FROM_IP')).toBe('medium');
     expect(level('IP_VPN', 'DEVICE_PLATFORM_MISMATCH')).toBe('medium');
     expect(level('DEVICE_MANY_IDENTITIES', 'DEVICE_IDENTITY_CYCLING')).toBe('high'); // device farm
-    expect(level('DEVICE_MANY_PHONES', 'DEVICE_MANY_IDENTITIES')).toBe('high'); // SIM farm
-    expect(level('DEVICE_BOT', 'IP_DATACENTER')).toBe('high'); // scripted, from a server
-    expect(level('DEVICE_HEADLESS', 'IP_DATACENTER')).toBe('high');
-    expect(level('DEVICE_EMULATOR', 'DEVICE_MANY_IDENTITIES')).toBe('high');
+    expect(level('DEVICE_MANY_PHONES', 'DEVICE_MANY_IDENTITIES')).toBe('critical'); // SIM farm (CYCLING_ON_TAMPERED_DEVICE)
+    expect(level('DEVICE_BOT')).toBe('high'); // a script fills in a loan application
+    expect(level('DEVICE_BOT', 'IP_DATACENTER')).toBe('critical'); // scripted, from a server (AUTOMATION_FROM_HOSTING)
+    expect(level('DEVICE_HEADLESS', 'IP_DATACENTER')).toBe('critical');
+    expect(level('IP_DATACENTER')).toBe('low'); // a cloud egress alone: corporate proxies, cloud desktops
+    expect(level('IP_DATACENTER', 'GEO_REGION_MISMATCH')).toBe('high'); // proxy burst: HOSTING_AND_HIDING
+    expect(level('PHONE_VIRTUAL_OPERATOR', 'PROFILE_THIN')).toBe('medium'); // bought identity signs: a look, not an alert
+    expect(level('IDENTITY_TAKEOVER_SIGNS', 'BANK_SHARED_BY_IDENTITIES')).toBe('high'); // takeover paying out to a shared card
+    expect(level('IDENTITY_TAKEOVER_SIGNS', 'BANK_MULE_ACCOUNT')).toBe('high'); // … or to a mule account
+    expect(level('BANK_MULE_ACCOUNT')).toBe('medium');
+    expect(level('DEVICE_IDENTITY_CYCLING', 'DEVICE_ROOTED')).toBe('high'); // cycling on a rooted handset
+    expect(level('DEVICE_IDENTITY_CYCLING')).toBe('low'); // two IDs on one family tablet
+    expect(level('RING_MEMBER')).toBe('high');
+    // Account takeover: impossible travel from abroad (TAKEOVER_TRAVEL); a traveller abroad without it stays low.
+    expect(level('TRAVEL_IDENTITY_IMPOSSIBLE', 'IP_OUTSIDE_SERVICE_AREA', 'GEO_COUNTRY_MISMATCH')).toBe('high');
+    expect(level('IP_OUTSIDE_SERVICE_AREA', 'GEO_COUNTRY_MISMATCH')).toBe('low');
+    expect(level('TRAVEL_IDENTITY_IMPOSSIBLE')).toBe('medium');
+    expect(level('DEVICE_EMULATOR', 'DEVICE_MANY_IDENTITIES')).toBe('critical');
     expect(level('DEVICE_EMULATOR', 'DEVICE_MANY_IDENTITIES', 'IP_DATACENTER')).toBe('critical');
-    expect(level('BANK_SHARED_BY_IDENTITIES', 'CONTACT_SHARED', 'IDENTITY_MANY_DEVICES')).toBe('critical'); // ring
+    // Velocity alone sees pieces of a ring (medium); the graph binds them (RING_MEMBER, RING_WITH_SHARED_PAYOUT).
+    expect(level('BANK_SHARED_BY_IDENTITIES', 'CONTACT_SHARED', 'IDENTITY_MANY_DEVICES')).toBe('medium');
+    expect(level('RING_MEMBER', 'BANK_MULE_ACCOUNT')).toBe('critical');
+    expect(level('BANK_SHARED_BY_IDENTITIES', 'CONTACT_SHARED')).toBe('low'); // a family card and a popular contact
     expect(level('BUREAU_MULTI_LENDER')).toBe('low');
     expect(level('BUREAU_MULTI_LENDER_SEVERE')).toBe('medium');
     expect(level('PHONE_SHARED_BY_IDENTITIES')).toBe('low');
@@ -206,10 +244,17 @@ describe('config/rules.yaml', () => {
 
 describe('docs/rules.md', () => {
   const docs = readFileSync(root('docs/rules.md'), 'utf8');
-  const documented = [...docs.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
+  const rulesTable = docs.slice(docs.indexOf('## Default rules'), docs.indexOf('## Combinations'));
+  const documented = [...rulesTable.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
 
   it('documents every default rule in its table, and nothing else', () => {
     expect([...documented].sort()).toEqual([...ids].sort());
+  });
+
+  it('documents every default combination with its severity and weight', () => {
+    const table = docs.slice(docs.indexOf('## Combinations'), docs.indexOf('## 多头'));
+    const listed = [...table.matchAll(/^\| `([A-Z0-9_]+)` \| (\w+) \| (\d+) \|/gm)].map((m) => `${m[1]} ${m[2]} ${m[3]}`);
+    expect(listed.sort()).toEqual(ruleSet.combinations.map((c) => `${c.id} ${c.severity} ${c.weight}`).sort());
   });
 
   it('shows each rule with its current severity and weight', () => {
