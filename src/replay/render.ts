@@ -1,5 +1,5 @@
 import { LEVELS } from '../domain/assessment.js';
-import type { Ratio, ReplaySummary, TagStat } from './summary.js';
+import type { Ratio, ReplaySummary, RingAlertFigures, TagStat } from './summary.js';
 
 /** Human-readable summary of a replay (pure; no colours, so it pastes into tickets and diffs). */
 
@@ -51,12 +51,21 @@ function caughtBy(list: readonly { rule: string; count: number }[]): string {
   return head.join(', ') + (list.length > 4 ? ', …' : '');
 }
 
-function tagTable(tags: readonly TagStat[], alertLevel: string): string[] {
-  const rows = tags.map((x) => [x.tag, n(x.records), n(x.fraud), n(x.caught), pct(x.catchRate), caughtBy(x.caughtBy)]);
-  return [
-    `by tag (caught = level ≥ ${alertLevel}; a record can have several tags)`,
-    ...table(['tag', 'records', 'fraud', 'caught', 'rate', 'caught by'], rows, [0, 5]),
-  ];
+const LATER = '+ring alert';
+
+function tagTable(tags: readonly TagStat[], alertLevel: string, later: boolean): string[] {
+  const rows = tags.map((x) => [x.tag, n(x.records), n(x.fraud), n(x.caught), pct(x.catchRate), ...(later ? [n(x.caughtLater)] : []), caughtBy(x.caughtBy)]);
+  const header = ['tag', 'records', 'fraud', 'caught', 'rate', ...(later ? [LATER] : []), 'caught by'];
+  return [`by tag (caught = level ≥ ${alertLevel}; a record can have several tags)`, ...table(header, rows, [0, header.length - 1])];
+}
+
+/** The line under the confusion matrix when the replay followed ring alerts. */
+function ringAlertLine(w: RingAlertFigures): string {
+  const notFollowed = w.notFollowed > 0 ? ` (${n(w.notFollowed)} labelled records not followed)` : '';
+  if (w.caughtLater === 0 || w.delayMinutes === null)
+    return `  with ring alerts: no change (${n(w.ringAlerts)} ring alert${w.ringAlerts === 1 ? '' : 's'} named no labelled record left unalerted)${notFollowed}`;
+  const { median, p90 } = w.delayMinutes;
+  return `  with ring alerts: precision ${pct(w.precision)} · recall ${pct(w.recall)} · named a median of ${n(median)} min after the application (p90 ${n(p90)})${notFollowed}`;
 }
 
 function duration(ms: number): string {
@@ -128,6 +137,7 @@ export function renderSummary(s: ReplaySummary, ctx: RenderContext = {}): string
         ],
       ),
     );
+    if (t.withRingAlerts) out.push(ringAlertLine(t.withRingAlerts));
     out.push('');
     out.push('by level');
     out.push(
@@ -137,18 +147,22 @@ export function renderSummary(s: ReplaySummary, ctx: RenderContext = {}): string
       ),
     );
     out.push('');
-    out.push(`by pattern (caught = level ≥ ${s.alertLevel})`);
+    // The "+ring alert" column only when a ring alert named a labelled record its assessment left unalerted.
+    const later = (t.withRingAlerts?.caughtLater ?? 0) > 0;
+    out.push(`by pattern (caught = level ≥ ${s.alertLevel}${later ? '; +ring alert = not caught, named by a later ring alert' : ''})`);
     const rows = t.patterns.map((p) => [
       p.pattern,
       n(p.records),
       n(p.fraud),
       n(p.caught),
       pct(p.catchRate),
+      ...(later ? [n(p.caughtLater)] : []),
       p.rings > 0 ? `${n(p.ringsCaught)}/${n(p.rings)}` : '–',
       caughtBy(p.caughtBy),
     ]);
-    out.push(...table(['pattern', 'records', 'fraud', 'caught', 'rate', 'rings', 'caught by'], rows, [0, 6]));
-    if (t.tags.length > 0) out.push('', ...tagTable(t.tags, s.alertLevel));
+    const header = ['pattern', 'records', 'fraud', 'caught', 'rate', ...(later ? [LATER] : []), 'rings', 'caught by'];
+    out.push(...table(header, rows, [0, header.length - 1]));
+    if (t.tags.length > 0) out.push('', ...tagTable(t.tags, s.alertLevel, later));
   }
   out.push('');
   const rate = s.recordsPerSecond === null ? '–' : n(Math.round(s.recordsPerSecond));

@@ -6,6 +6,7 @@ import { backoffDelay, sleep } from '../platform/backoff.js';
 import { asLendguardError } from '../platform/errors.js';
 import { ReplayError } from './errors.js';
 import type { InputLine } from './io.js';
+import { ringNamings } from './ring-alerts.js';
 import { parseTruth, SummaryAccumulator, type ReplaySummary, type TruthLabel } from './summary.js';
 
 /**
@@ -51,6 +52,11 @@ export interface ReplayOptions {
   retryMaxMs?: number;
   /** Monotonic ms for elapsed time and progress (default performance.now). */
   now?: () => number;
+  /**
+   * Count labelled records named by a later ring alert (summary `truth.withRingAlerts`, `caughtLater`).
+   * Default: on when the pipeline has an identity graph (without one there are no ring alerts).
+   */
+  followRingAlerts?: boolean;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -89,7 +95,8 @@ export async function replayLines(lines: AsyncIterable<InputLine> | Iterable<Inp
   const every = opts.progressEveryMs ?? 2000;
   let lastProgress = started;
   let seen = 0;
-  const acc = new SummaryAccumulator({ alertLevel: opts.alertLevel, ruleIds: opts.ruleIds });
+  const follow = opts.followRingAlerts ?? opts.deps.graph !== undefined;
+  const acc = new SummaryAccumulator({ alertLevel: opts.alertLevel, ruleIds: opts.ruleIds, followRingAlerts: follow });
   const topic = opts.sourceTopic ?? 'replay';
 
   let chunk: InputRecord[] = [];
@@ -111,6 +118,8 @@ export async function replayLines(lines: AsyncIterable<InputLine> | Iterable<Inp
       }
     }
     for (const a of result.assessments) acc.assessment(a, labels.get(a.source.offset));
+    // After the assessments: a ring alert can name the application that triggered it, assessed in this batch.
+    if (follow) for (const r of ringNamings(result.outputs, opts.deps.topics.alerts, result.assessments)) acc.ringAlert(r.applicationIds, r.atMs);
     if (values.length > 0) await opts.onAssessments?.(values);
     if (dead.length > 0) await opts.onDeadLetters?.(dead);
     chunk = [];

@@ -1,10 +1,12 @@
 import { LEVELS, levelRank, type Assessment, type Level } from '../domain/assessment.js';
+import { RingFollowUp, type Delays } from './ring-followup.js';
 
 /**
  * Replay/backtest figures (pure): feed every assessment (with its ground truth, if the input line
  * carried one) and every dead letter into an accumulator, then ask it for the summary.
  * Memory stays bounded by the number of distinct rules, error codes, patterns, tags and ring ids,
- * never by the number of records.
+ * never by the number of records, except with `followRingAlerts`: then each labelled record its
+ * assessment did not alert is remembered until a ring alert names it (about 100 bytes; ring-followup.ts).
  */
 
 /** Ground truth carried by a labelled input line as the top-level property `_truth`. */
@@ -84,6 +86,8 @@ export interface PatternStat {
   caught: number;
   /** caught / records. */
   catchRate: Ratio;
+  /** Of the records not caught, those a later ring alert named (see TruthSummary.withRingAlerts). */
+  caughtLater: number;
   /** Distinct ring ids among these records, and how many of them had at least one record caught. */
   rings: number;
   ringsCaught: number;
@@ -101,6 +105,8 @@ export interface TagStat {
   caught: number;
   /** caught / records. */
   catchRate: Ratio;
+  /** Of the records not caught, those a later ring alert named. */
+  caughtLater: number;
   /** Rules that fired on the caught records, most frequent first. */
   caughtBy: { rule: string; count: number }[];
 }
@@ -141,6 +147,33 @@ export interface TruthSummary {
   tags: TagStat[];
   /** Labelled records whose `_truth.tags` was not an array of strings (their tags were ignored, the label kept). */
   malformedTags: number;
+  /** The figures if ring alerts count too; null when the replay did not follow them (no identity graph). */
+  withRingAlerts: RingAlertFigures | null;
+}
+
+/**
+ * A labelled record counts as alerted when its assessment alerted (as in `confusion`) or when a ring
+ * alert named it later (members ∪ newMembers ∪ triggeredBy). The headline figures do not change.
+ */
+export interface RingAlertFigures {
+  /** Ring alerts the replay emitted. */
+  ringAlerts: number;
+  /** Labelled records not alerted at assessment that a later ring alert named, each counted once. */
+  caughtLater: number;
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+  precision: Ratio;
+  recall: Ratio;
+  /**
+   * Minutes of event time from the application to the first ring alert naming it (the event time of the
+   * application that triggered the alert), over the caughtLater records: nearest-rank median and p90 in
+   * whole minutes. null when caughtLater is 0.
+   */
+  delayMinutes: Delays | null;
+  /** Labelled, not-alerted records that could not be followed (over a million distinct labels); normally 0. */
+  notFollowed: number;
 }
 
 export interface ReplaySummary {
@@ -172,13 +205,19 @@ export interface SummaryOptions {
   alertLevel: Level;
   /** Rule ids of the rule set(s) in use, so that rules that never fired are listed too. */
   ruleIds?: readonly string[];
+  /** Remember labelled records not alerted at assessment, for `ringAlert` (default off). */
+  followRingAlerts?: boolean;
 }
+
+/** What `assessment` reads; applicationId and eventTime are needed to follow ring alerts. */
+export type AssessedRecord = Pick<Assessment, 'level' | 'flags' | 'rulesVersion'> & Partial<Pick<Assessment, 'applicationId' | 'eventTime'>>;
 
 /** Counts of one pattern or tag. */
 interface CohortAcc {
   records: number;
   fraud: number;
   caught: number;
+  caughtLater: number;
   caughtBy: Map<string, number>;
 }
 
@@ -231,9 +270,15 @@ export class SummaryAccumulator {
   private readonly patterns = new Map<string, PatternAcc>();
   private readonly tags = new Map<string, CohortAcc>();
   private malformedTags = 0;
+  // ring alerts (with followRingAlerts)
+  private readonly followUp: RingFollowUp | null;
+  private ringAlerts = 0;
+  /** Records not alerted at assessment, then named by a ring alert. */
+  private readonly later = { fraud: 0, legit: 0 };
 
   constructor(private readonly opts: SummaryOptions) {
     this.alertRank = levelRank(opts.alertLevel);
+    this.followUp = opts.followRingAlerts ? new RingFollowUp() : null;
     for (const id of opts.ruleIds ?? []) this.rule(id);
   }
 
@@ -248,7 +293,7 @@ export class SummaryAccumulator {
   }
 
   /** One assessed record, with the label its input line carried. */
-  assessment(a: Pick<Assessment, 'level' | 'flags' | 'rulesVersion'>, label: TruthLabel = { kind: 'none' }): void {
+  assessment(a: AssessedRecord, label: TruthLabel = { kind: 'none' }): void {
     this.read++;
     this.assessed++;
     this.levels[a.level]++;
@@ -275,8 +320,13 @@ export class SummaryAccumulator {
     else c.tn++;
     this.truthLevels[a.level][truth.fraud ? 'fraud' : 'legit']++;
 
+    if (!alerted) this.watch(a, truth);
     let p = this.patterns.get(truth.pattern);
-    if (!p) this.patterns.set(truth.pattern, (p = { records: 0, fraud: 0, caught: 0, rings: new Set(), ringsCaught: new Set(), caughtBy: new Map() }));
+    if (!p)
+      this.patterns.set(
+        truth.pattern,
+        (p = { records: 0, fraud: 0, caught: 0, caughtLater: 0, rings: new Set(), ringsCaught: new Set(), caughtBy: new Map() }),
+      );
     countIn(p, truth.fraud, alerted, codes);
     if (truth.ringId !== undefined) {
       p.rings.add(truth.ringId);
@@ -285,9 +335,52 @@ export class SummaryAccumulator {
     if (label.kind === 'valid' && label.malformedTags) this.malformedTags++;
     for (const tag of truth.tags ?? []) {
       let acc = this.tags.get(tag);
-      if (!acc) this.tags.set(tag, (acc = { records: 0, fraud: 0, caught: 0, caughtBy: new Map() }));
+      if (!acc) this.tags.set(tag, (acc = { records: 0, fraud: 0, caught: 0, caughtLater: 0, caughtBy: new Map() }));
       countIn(acc, truth.fraud, alerted, codes);
     }
+  }
+
+  private watch(a: AssessedRecord, truth: Truth): void {
+    if (!this.followUp) return;
+    const t = a.eventTime === undefined ? Number.NaN : Date.parse(a.eventTime);
+    if (a.applicationId === undefined || Number.isNaN(t)) this.followUp.notFollowed++;
+    else this.followUp.watch(a.applicationId, t, truth);
+  }
+
+  /**
+   * One ring alert, at `atMs` of event time, naming these application ids. Call it after the
+   * assessments of the batch that emitted it. Ignored unless `followRingAlerts`.
+   */
+  ringAlert(applicationIds: Iterable<string>, atMs: number): void {
+    if (!this.followUp) return;
+    this.ringAlerts++;
+    for (const id of applicationIds) {
+      const truth = this.followUp.named(id, atMs);
+      if (!truth) continue;
+      const p = this.patterns.get(truth.pattern);
+      if (p) p.caughtLater++;
+      for (const tag of truth.tags ?? []) {
+        const acc = this.tags.get(tag);
+        if (acc) acc.caughtLater++;
+      }
+      this.later[truth.fraud ? 'fraud' : 'legit']++;
+    }
+  }
+
+  private ringFigures(): RingAlertFigures | null {
+    if (!this.followUp) return null;
+    const { tp, fp, fn, tn } = this.confusion;
+    const { fraud, legit } = this.later;
+    const c = { tp: tp + fraud, fp: fp + legit, fn: fn - fraud, tn: tn - legit };
+    return {
+      ringAlerts: this.ringAlerts,
+      caughtLater: fraud + legit,
+      ...c,
+      precision: ratio(c.tp, c.tp + c.fp),
+      recall: ratio(c.tp, c.tp + c.fn),
+      delayMinutes: this.followUp.delays(),
+      notFollowed: this.followUp.notFollowed,
+    };
   }
 
   private tagStats(): TagStat[] {
@@ -297,6 +390,7 @@ export class SummaryAccumulator {
       fraud: x.fraud,
       caught: x.caught,
       catchRate: ratio(x.caught, x.records),
+      caughtLater: x.caughtLater,
       caughtBy: caughtByList(x),
     }));
     return tags.sort((a, b) => b.records - a.records || a.tag.localeCompare(b.tag));
@@ -335,6 +429,7 @@ export class SummaryAccumulator {
         fraud: p.fraud,
         caught: p.caught,
         catchRate: ratio(p.caught, p.records),
+        caughtLater: p.caughtLater,
         rings: p.rings.size,
         ringsCaught: p.ringsCaught.size,
         caughtBy: caughtByList(p),
@@ -356,6 +451,7 @@ export class SummaryAccumulator {
         patterns,
         tags: this.tagStats(),
         malformedTags: this.malformedTags,
+        withRingAlerts: this.ringFigures(),
       };
     }
 

@@ -83,6 +83,59 @@ describe('renderSummary', () => {
     expect(renderSummary(acc.summary(1))).not.toContain('by tag');
   });
 
+  describe('ring alerts', () => {
+    const at = (min: number) => new Date(Date.parse('2026-11-30T08:00:00Z') + min * 60_000).toISOString();
+    const rec = (id: string, level: Level, min: number) => ({
+      ...a(level, ...(level === 'critical' ? ['RING_MEMBER'] : [])),
+      applicationId: id,
+      eventTime: at(min),
+    });
+    const ring = () => ({ kind: 'valid' as const, truth: { fraud: true, pattern: 'ring-chain', ringId: 'r1', tags: ['spree'] } });
+    function followed(): SummaryAccumulator {
+      const acc = new SummaryAccumulator({ alertLevel: 'high', ruleIds: ['RING_MEMBER'], followRingAlerts: true });
+      acc.assessment(rec('m1', 'low', 0), ring());
+      acc.assessment(rec('m2', 'low', 30), ring());
+      acc.assessment(rec('m3', 'critical', 90), ring());
+      acc.assessment(rec('x', 'low', 100), { kind: 'valid', truth: { fraud: false, pattern: 'legit' } });
+      return acc;
+    }
+
+    it('adds a "+ring alert" column and a line under the confusion matrix when a ring alert named a record not alerted', () => {
+      const acc = followed();
+      acc.ringAlert(['m1', 'm2', 'm3'], Date.parse(at(90)));
+      const lines = renderSummary(acc.summary(1)).split('\n');
+      const matrix = lines.indexOf('  legitimate        0            1');
+      expect(lines[matrix + 1]).toBe('  with ring alerts: precision 100.0% · recall 100.0% · named a median of 60 min after the application (p90 90)');
+      for (const line of [
+        'by pattern (caught = level ≥ high; +ring alert = not caught, named by a later ring alert)',
+        '  pattern     records  fraud  caught   rate  +ring alert  rings  caught by',
+        '  ring-chain        3      3       1  33.3%            2    1/1  RING_MEMBER 1',
+        '  legit             1      0       0   0.0%            0      –  –',
+        '  tag    records  fraud  caught   rate  +ring alert  caught by',
+        '  spree        3      3       1  33.3%            2  RING_MEMBER 1',
+      ]) {
+        expect(lines).toContain(line);
+      }
+    });
+
+    it('says that nothing changed when no ring alert named a record not alerted, and has no column', () => {
+      const acc = followed();
+      acc.ringAlert(['m3'], Date.parse(at(90)));
+      const text = renderSummary(acc.summary(1));
+      expect(text).toContain('  with ring alerts: no change (1 ring alert named no labelled record left unalerted)');
+      expect(text).not.toContain('+ring alert');
+    });
+
+    it('has neither the line nor the column when ring alerts were not followed', () => {
+      const acc = new SummaryAccumulator({ alertLevel: 'high' });
+      acc.assessment(rec('m1', 'low', 0), ring());
+      acc.ringAlert(['m1'], Date.parse(at(90)));
+      const text = renderSummary(acc.summary(1));
+      expect(text).not.toContain('with ring alerts');
+      expect(text).not.toContain('+ring alert');
+    });
+  });
+
   it('says so when nothing was assessed', () => {
     const text = renderSummary(new SummaryAccumulator({ alertLevel: 'high' }).summary(0));
     expect(text).toContain('rules (no assessment)');

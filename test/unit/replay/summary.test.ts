@@ -131,9 +131,9 @@ describe('SummaryAccumulator', () => {
 
     expect(truth.patterns).toEqual([
       // most records first, ties by name
-      { pattern: 'clean', records: 3, fraud: 0, caught: 1, catchRate: 1 / 3, rings: 0, ringsCaught: 0, caughtBy: [{ rule: 'IP', count: 1 }] },
-      { pattern: 'farm', records: 3, fraud: 3, caught: 2, catchRate: 2 / 3, rings: 2, ringsCaught: 1, caughtBy: [{ rule: 'FARM', count: 2 }] },
-      { pattern: 'emulator', records: 1, fraud: 1, caught: 0, catchRate: 0, rings: 0, ringsCaught: 0, caughtBy: [] },
+      { pattern: 'clean', records: 3, fraud: 0, caught: 1, catchRate: 1 / 3, caughtLater: 0, rings: 0, ringsCaught: 0, caughtBy: [{ rule: 'IP', count: 1 }] },
+      { pattern: 'farm', records: 3, fraud: 3, caught: 2, catchRate: 2 / 3, caughtLater: 0, rings: 2, ringsCaught: 1, caughtBy: [{ rule: 'FARM', count: 2 }] },
+      { pattern: 'emulator', records: 1, fraud: 1, caught: 0, catchRate: 0, caughtLater: 0, rings: 0, ringsCaught: 0, caughtBy: [] },
     ]);
   });
 
@@ -193,13 +193,14 @@ describe('SummaryAccumulator', () => {
         fraud: 0,
         caught: 2,
         catchRate: 2 / 3,
+        caughtLater: 0,
         caughtBy: [
           { rule: 'IP_MANY', count: 2 },
           { rule: 'DEVICE', count: 1 },
         ],
       },
-      { tag: 'family', records: 2, fraud: 0, caught: 1, catchRate: 0.5, caughtBy: [{ rule: 'IP_MANY', count: 1 }] },
-      { tag: 'probe', records: 1, fraud: 1, caught: 1, catchRate: 1, caughtBy: [{ rule: 'PARTNERS', count: 1 }] },
+      { tag: 'family', records: 2, fraud: 0, caught: 1, catchRate: 0.5, caughtLater: 0, caughtBy: [{ rule: 'IP_MANY', count: 1 }] },
+      { tag: 'probe', records: 1, fraud: 1, caught: 1, catchRate: 1, caughtLater: 0, caughtBy: [{ rule: 'PARTNERS', count: 1 }] },
     ]);
     // Patterns are counted as before, whatever the tags.
     expect(truth?.patterns.map((p) => [p.pattern, p.records, p.caught])).toEqual([

@@ -49,7 +49,8 @@ const TRIGGERS: Record<string, Features> = {
   MULTI_LENDER_NEW_BANK: { 'identity.partners.24h': 2, 'identity.newBank': true },
   MULTI_LENDER_NEW_PHONE: { 'identity.partners.24h': 2, 'identity.newPhone': true },
   MULTI_LENDER_PARTNERS_1H: { 'identity.partners.1h': 3 },
-  MULTI_LENDER_PARTNERS_24H: { 'identity.partners.24h': 4 },
+  MULTI_LENDER_PARTNERS_24H: { 'identity.partners.24h': 3 },
+  MULTI_LENDER_SPREE: { 'identity.partners.24h': 4 },
   MULTI_LENDER_PARTNERS_30D: { 'identity.partners.30d': 7 },
   IDENTITY_MANY_PHONES: { 'identity.phones.7d': 3 },
   IDENTITY_MANY_BANKS: { 'identity.banks.7d': 3 },
@@ -130,9 +131,9 @@ describe('config/rules.yaml', () => {
   it('fires every rule at once on an application with everything wrong, without errors', () => {
     // A ring is a ring or a burst, not both, and the bureau figure and a shared card are in one tier: everything else
     // fires with the ring, the severe bureau tier and the mule account.
-    const { GRAPH_BURST: _burst, BUREAU_MULTI_LENDER: _tier, BANK_SHARED_BY_IDENTITIES: _shared, ...rest } = TRIGGERS;
+    const { GRAPH_BURST: _burst, BUREAU_MULTI_LENDER: _tier, BANK_SHARED_BY_IDENTITIES: _shared, MULTI_LENDER_PARTNERS_24H: _day, ...rest } = TRIGGERS;
     const r = run(clean(Object.assign({}, ...Object.values(rest)) as Features));
-    const tiers = ['GRAPH_BURST', 'BUREAU_MULTI_LENDER', 'BANK_SHARED_BY_IDENTITIES'];
+    const tiers = ['GRAPH_BURST', 'BUREAU_MULTI_LENDER', 'BANK_SHARED_BY_IDENTITIES', 'MULTI_LENDER_PARTNERS_24H'];
     expect(r.flags.map((x) => x.code)).toEqual([...ids.filter((id) => !tiers.includes(id)), ...comboIds]);
     expect(r).toMatchObject({ score: 100, level: 'critical', errors: [] });
     for (const flag of r.flags) expect(flag.reason).not.toMatch(/[{}]/);
