@@ -62,10 +62,11 @@ export function checkCombination(
 ): { field: string; message: string; warn?: true }[] {
   const out: { field: string; message: string; warn?: true }[] = [];
   if (ruleIds.has(spec.id) || disabled.has(spec.id)) out.push({ field: 'id', message: `id ${spec.id} is already a rule's id` });
+  const required = new Set(spec.all.filter((e): e is string => typeof e === 'string'));
   for (const field of ['all', 'any'] as const) {
     for (const id of spec[field].flat()) {
-      if (disabled.has(id))
-        out.push({ field, message: `rule ${id} is disabled, so this combination ${field === 'all' ? 'never fires' : 'counts it as absent'}`, warn: true });
+      const effect = required.has(id) ? 'never fires' : 'counts it as not fired';
+      if (disabled.has(id)) out.push({ field, message: `rule ${id} is disabled, so this combination ${effect}`, warn: true });
       else if (!ruleIds.has(id)) out.push({ field, message: `${id} is not a rule of this file (combinations name rules, never other combinations)` });
     }
   }

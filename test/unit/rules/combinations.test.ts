@@ -88,6 +88,9 @@ describe('combinations', () => {
       problems: [],
       warnings: ['rule E is disabled, so this combination never fires'],
     });
+    expect(problems(['{ id: A_OR_E, description: d, severity: high, weight: 5, all: [[A, E], B], reason: r }'], disabledRule).warnings).toEqual([
+      'rule E is disabled, so this combination counts it as not fired',
+    ]);
     const rs = load(['{ id: OFF, description: d, severity: high, weight: 25, all: [A, B], reason: r, enabled: false }']);
     expect(rs.combinations).toEqual([]);
     expect(rs.disabled).toEqual(['OFF']);
