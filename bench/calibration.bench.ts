@@ -141,7 +141,9 @@ const pct = (c: Counts | undefined, digits = 3): string => (c ? (c.caught / c.n)
 
 function markdown(results: Record<string, Result>, first: ReturnType<typeof firstSeen>): string {
   const vs = VARIANTS.filter((v) => results[v]);
-  const after = results.after ?? results[vs[vs.length - 1] as string];
+  const last = results.after ?? results[vs[vs.length - 1] ?? ''];
+  if (!last) throw new Error('no variant was run');
+  const after: Result = last;
   const row = (label: string, cell: (r: Result) => string) => `| ${label} | ${vs.map((v) => cell(results[v] as Result)).join(' | ')} |`;
   const lines = [
     `\`npx tsx bench/calibration.bench.ts ${SEEDS.join(',')}\` on ${String(machine().cpu)}: ${SEEDS.length} × ${COUNT.toLocaleString('en')} realistic applications (one day each, seeds ${SEEDS.join(', ')}), summed. Caught = the application's own assessment at or above the alert level (high).`,

@@ -1,4 +1,4 @@
-import type { Truth } from './summary.js';
+import type { Truth } from './truth.js';
 
 /**
  * Labelled records that their own assessment did not alert, until a ring alert names them (pure).

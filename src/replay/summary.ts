@@ -1,3 +1,4 @@
+import type { Truth } from './truth.js';
 import { LEVELS, levelRank, type Assessment, type Level } from '../domain/assessment.js';
 import { RingFollowUp, type Delays } from './ring-followup.js';
 
@@ -9,16 +10,7 @@ import { RingFollowUp, type Delays } from './ring-followup.js';
  * assessment did not alert is remembered until a ring alert names it (about 100 bytes; ring-followup.ts).
  */
 
-/** Ground truth carried by a labelled input line as the top-level property `_truth`. */
-export interface Truth {
-  fraud: boolean;
-  /** What kind of traffic this is, e.g. "clean", "device-farm", "proxy-burst". */
-  pattern: string;
-  /** Records of one fraud ring share an id. */
-  ringId?: string;
-  /** Cohorts the record belongs to, e.g. "family", "cgnat" (distinct, at most MAX_TAGS of at most MAX_TAG_LENGTH characters). */
-  tags?: string[];
-}
+export type { Truth } from './truth.js';
 
 /** Tags beyond the first MAX_TAGS of a record, and longer ones, are ignored. */
 export const MAX_TAGS = 16;
