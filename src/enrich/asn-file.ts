@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { asnDatabase, parseAsnCsv, type AsnDatabase } from './asn.js';
 import { readAsnCache, writeAsnCache } from './asn-cache.js';
+import type { CacheWarn } from './binary-cache.js';
 import { dateOfVersion } from './datasets.js';
-import { parseHostingAsns, type HostingAsns } from './hosting.js';
+
+export { loadHostingAsns } from './hosting-file.js';
 
 /** `@ip-location-db/asn`'s version is 2.3.YYYYMMDDHH: the day its data was built. */
 export function buildDateOfVersion(version: string): string {
@@ -36,14 +38,15 @@ function filesStamp(base: string): string {
 /**
  * Adapter: reads the ASN range tables (asn-ipv4-num.csv, asn-ipv6.csv) from `dir`, or from the installed
  * `@ip-location-db/asn` package, through a binary cache in `cacheFile` when given (written on the first start
- * after each data update). Throws an Error naming the file when one cannot be read.
+ * after each data update; a damaged one is rebuilt, telling `warn`). Throws an Error naming the file when one
+ * cannot be read.
  */
-export function loadAsnDatabase(opts: { dir?: string; cacheFile?: string } = {}): AsnDatabase & { fromCache: boolean } {
+export function loadAsnDatabase(opts: { dir?: string; cacheFile?: string; warn?: CacheWarn } = {}): AsnDatabase & { fromCache: boolean } {
   const base = asnDataDir(opts.dir);
   const read = (name: string): string => {
     const file = join(base, name);
     try {
-      return readFileSync(file, 'latin1');
+      return readFileSync(file, 'utf8');
     } catch (err) {
       throw new Error(`ASN data ${file} cannot be read: ${(err as Error).message}`, { cause: err });
     }
@@ -56,21 +59,11 @@ export function loadAsnDatabase(opts: { dir?: string; cacheFile?: string } = {})
   }
   const meta = { name: `ip-location-db asn ${version}`, buildDate: buildDateOfVersion(version) };
   const key = `${base}@${version}@${filesStamp(base)}`;
-  const cached = opts.cacheFile ? readAsnCache(opts.cacheFile, key) : null;
+  const cached = opts.cacheFile ? readAsnCache(opts.cacheFile, key, opts.warn) : null;
   if (cached) return { ...asnDatabase(cached, meta), fromCache: true };
   const tables = parseAsnCsv(read(ASN_FILES.v4), read(ASN_FILES.v6));
   if (opts.cacheFile) writeAsnCache(opts.cacheFile, key, tables);
   return { ...asnDatabase(tables, meta), fromCache: false };
-}
-
-export function loadHostingAsns(file: string): HostingAsns {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new Error(`hosting ASN file ${file} cannot be read: ${(err as Error).message}`, { cause: err });
-  }
-  return parseHostingAsns(text, file);
 }
 
 /** Where the binary ASN cache goes unless configured: the OS temp dir, one per user. */

@@ -88,11 +88,44 @@ export function v6High64(text: string): bigint {
   return hi;
 }
 
+/**
+ * The organisation names as one UTF-8 string table: `asns` ascending, the name of `asns[i]` is
+ * `text[offsets[i] .. offsets[i + 1])`. Read from the cache as it is; a name is decoded when first asked for.
+ */
+export interface OrgTable {
+  asns: Uint32Array;
+  offsets: Uint32Array;
+  text: Uint8Array;
+}
+
 /** The range tables in typed arrays (what the binary cache holds). */
 export interface AsnTables {
   v4: { starts: Uint32Array; ends: Uint32Array; asns: Uint32Array };
   v6: { starts: BigUint64Array; ends: BigUint64Array; asns: Uint32Array };
-  orgs: [number, string][];
+  orgs: OrgTable;
+}
+
+export function orgTable(names: ReadonlyMap<number, string>): OrgTable {
+  const asns = Uint32Array.from(names.keys()).sort();
+  const encoded = Array.from(asns, (asn) => Buffer.from(names.get(asn) as string, 'utf8'));
+  const offsets = new Uint32Array(asns.length + 1);
+  encoded.forEach((b, i) => (offsets[i + 1] = (offsets[i] as number) + b.length));
+  return { asns, offsets, text: Buffer.concat(encoded) };
+}
+
+/** asn → organisation name ('' when the AS has none), each name decoded once. */
+export function orgNames(t: OrgTable): (asn: number) => string {
+  const text = Buffer.from(t.text.buffer, t.text.byteOffset, t.text.byteLength);
+  const decoded = new Map<number, string>();
+  return (asn) => {
+    let name = decoded.get(asn);
+    if (name === undefined) {
+      const at = find(t.asns, t.asns, t.asns.length, asn); // each AS as a range of one: an exact match
+      name = at < 0 ? '' : text.toString('utf8', t.offsets[at], t.offsets[at + 1]);
+      decoded.set(asn, name);
+    }
+    return name;
+  };
 }
 
 /** Parses the two CSV texts: `asn-ipv4-num.csv` (numeric) and `asn-ipv6.csv` (addresses). */
@@ -121,13 +154,13 @@ export function parseAsnCsv(v4Csv: string, v6Csv: string): AsnTables {
     ends: t.ends.subarray(0, t.size) as A,
     asns: t.asns.subarray(0, t.size),
   });
-  return { v4: trim(v4), v6: trim(v6), orgs: [...orgs] };
+  return { v4: trim(v4), v6: trim(v6), orgs: orgTable(orgs) };
 }
 
 /** The database over parsed (or cached) tables. */
 export function asnDatabase(t: AsnTables, meta: { name: string; buildDate: string }): AsnDatabase {
-  const orgs = new Map(t.orgs);
-  const info = (asn: number): AsnInfo => ({ asn, org: orgs.get(asn) ?? '' });
+  const org = orgNames(t.orgs);
+  const info = (asn: number): AsnInfo => ({ asn, org: org(asn) });
   const { v4, v6 } = t;
   return {
     name: meta.name,

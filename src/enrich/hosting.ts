@@ -18,7 +18,12 @@ export const NO_HOSTING_ASNS: HostingAsns = { version: '', entries: [], lookup: 
 
 /** Parses the classification file; throws an Error naming the entry that is wrong. */
 export function parseHostingAsns(text: string, file: string): HostingAsns {
-  const doc = parse(text) as { version?: unknown; asns?: unknown } | null;
+  return hostingAsnsOf(parse(text) as unknown, file);
+}
+
+/** The table from the parsed document (YAML, or the copy in the start-up cache); checks every entry. */
+export function hostingAsnsOf(parsed: unknown, file: string): HostingAsns {
+  const doc = parsed as { version?: unknown; asns?: unknown } | null;
   if (!doc || !Array.isArray(doc.asns)) throw new Error(`${file}: expected "asns:" with a list of { asn, provider, scope, as }`);
   const byAsn = new Map<number, HostingAsn>();
   doc.asns.forEach((raw: unknown, i) => {

@@ -1,10 +1,11 @@
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { CacheWarn } from './binary-cache.js';
+import { listsCacheKey, readListsCache, writeListsCache } from './ip-lists-cache.js';
 import { buildIpListMatcher, parseCidrList, type IpListKind, type IpListMatcher, type IpListWarning } from './ip-lists.js';
-import { RangeSet, type IpRange, type RangeSetData } from './ip-ranges.js';
+import { RangeSet, type IpRange } from './ip-ranges.js';
 
-/** Adapter: reads the configured list files and builds the matcher. The only part of the list code that does I/O. */
+/** Adapter: reads the configured list files and builds the matcher. With ip-lists-cache.ts, the only list code that does I/O. */
 export interface IpListFileSpec {
   name: string;
   kind: IpListKind;
@@ -19,67 +20,20 @@ export interface LoadedIpLists {
   stats: { name: string; kind: IpListKind; lines: number; ranges: number }[];
 }
 
-interface ListCache {
-  key: string;
-  lists: { name: string; kind: IpListKind; set: RangeSetData }[];
-  warnings: IpListWarning[];
-  stats: LoadedIpLists['stats'];
-}
-
-/** What the cache must match: every file's path, size and modification time, in order. */
-function cacheKey(specs: readonly IpListFileSpec[]): string {
-  const fileKey = (f: string | URL): unknown => {
-    const path = f instanceof URL ? fileURLToPath(f) : f;
-    try {
-      const st = statSync(path);
-      return [path, st.size, st.mtimeMs];
-    } catch {
-      return [path, 'missing'];
-    }
-  };
-  return JSON.stringify(specs.map((s) => [s.name, s.kind, s.files.map(fileKey)]));
-}
-
-function readCache(file: string, key: string): LoadedIpLists | null {
-  try {
-    const c = JSON.parse(readFileSync(file, 'utf8')) as ListCache;
-    if (c.key !== key) return null;
-    const matcher = buildIpListMatcher(c.lists.map((l) => ({ name: l.name, kind: l.kind, ranges: [], set: RangeSet.fromJSON(l.set) })));
-    return { matcher, warnings: c.warnings, stats: c.stats };
-  } catch {
-    return null;
-  }
-}
-
-function writeCache(file: string, c: ListCache): void {
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(c));
-    renameSync(tmp, file);
-  } catch {
-    // best effort: the next start parses the files again
-  }
-}
-
 /**
  * Throws (naming the list and the file) when a configured file cannot be read; bad lines only warn. With
- * `cacheFile`, the merged intervals are kept there and reused while every file keeps its size and modification
- * time (parsing the shipped lists costs about 0.2 s; reading the cache a few milliseconds).
+ * `cacheFile`, the merged intervals are kept there (src/enrich/ip-lists-cache.ts) and reused while every file keeps
+ * its size and modification time (parsing the shipped lists costs about 0.2 s; reading the cache about 1 ms); a
+ * damaged cache is rebuilt, telling `warn`.
  */
-export function loadIpListFiles(specs: readonly IpListFileSpec[], opts: { cacheFile?: string } = {}): LoadedIpLists {
-  const key = opts.cacheFile ? cacheKey(specs) : '';
-  const cached = opts.cacheFile ? readCache(opts.cacheFile, key) : null;
-  if (cached) return cached;
+export function loadIpListFiles(specs: readonly IpListFileSpec[], opts: { cacheFile?: string; warn?: CacheWarn } = {}): LoadedIpLists {
+  const key = opts.cacheFile ? listsCacheKey(specs) : '';
+  const cached = opts.cacheFile ? readListsCache(opts.cacheFile, key, opts.warn) : null;
+  if (cached) return { matcher: buildIpListMatcher(cached.lists.map((l) => ({ ...l, ranges: [] }))), warnings: cached.warnings, stats: cached.stats };
   const loaded = parseIpListFiles(specs);
   if (opts.cacheFile) {
-    const sets = loaded.sets;
-    writeCache(opts.cacheFile, {
-      key,
-      lists: specs.map((s, i) => ({ name: s.name, kind: s.kind, set: (sets[i] as RangeSet).toJSON() })),
-      warnings: loaded.warnings,
-      stats: loaded.stats,
-    });
+    const lists = specs.map((s, i) => ({ name: s.name, kind: s.kind, set: loaded.sets[i] as RangeSet }));
+    writeListsCache(opts.cacheFile, key, { lists, warnings: loaded.warnings, stats: loaded.stats });
   }
   return { matcher: loaded.matcher, warnings: loaded.warnings, stats: loaded.stats };
 }

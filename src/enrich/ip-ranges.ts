@@ -107,30 +107,47 @@ export class RangeSet {
     return key.v === 4 ? within(this.s4, this.e4, key.n) : within(this.s6, this.e6, key.n);
   }
 
-  /** The merged intervals, as plain data (IPv6 bounds in hex), for a cache. */
-  toJSON(): RangeSetData {
-    return { s4: [...this.s4], e4: [...this.e4], s6: this.s6.map((n) => n.toString(16)), e6: this.e6.map((n) => n.toString(16)) };
+  /** The merged intervals as typed arrays, for a cache: IPv6 bounds as two 64-bit halves each (high, low). */
+  toArrays(): RangeSetArrays {
+    return { s4: this.s4, e4: this.e4, s6: toHalves(this.s6), e6: toHalves(this.e6) };
   }
 
-  /** A set from intervals `toJSON` gave (already merged and sorted). */
-  static fromJSON(d: RangeSetData): RangeSet {
+  /** A set from intervals `toArrays` gave (already merged and sorted: used as they are). */
+  static fromArrays(d: RangeSetArrays): RangeSet {
     const set = Object.create(RangeSet.prototype) as { -readonly [K in keyof RangeSet]: RangeSet[K] } & Record<'s4' | 'e4', Float64Array> &
       Record<'s6' | 'e6', bigint[]>;
-    set.s4 = Float64Array.from(d.s4);
-    set.e4 = Float64Array.from(d.e4);
-    set.s6 = d.s6.map((h) => BigInt(`0x${h}`));
-    set.e6 = d.e6.map((h) => BigInt(`0x${h}`));
+    set.s4 = d.s4;
+    set.e4 = d.e4;
+    set.s6 = fromHalves(d.s6);
+    set.e6 = fromHalves(d.e6);
     set.v4Count = d.s4.length;
-    set.v6Count = d.s6.length;
+    set.v6Count = set.s6.length;
     return set as unknown as RangeSet;
   }
 }
 
-export interface RangeSetData {
-  s4: number[];
-  e4: number[];
-  s6: string[];
-  e6: string[];
+export interface RangeSetArrays {
+  s4: Float64Array;
+  e4: Float64Array;
+  s6: BigUint64Array;
+  e6: BigUint64Array;
+}
+
+const MASK64 = (1n << 64n) - 1n;
+
+function toHalves(ns: readonly bigint[]): BigUint64Array {
+  const out = new BigUint64Array(ns.length * 2);
+  ns.forEach((n, i) => {
+    out[2 * i] = n >> 64n;
+    out[2 * i + 1] = n & MASK64;
+  });
+  return out;
+}
+
+function fromHalves(halves: BigUint64Array): bigint[] {
+  const out = new Array<bigint>(halves.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = ((halves[2 * i] as bigint) << 64n) | (halves[2 * i + 1] as bigint);
+  return out;
 }
 
 function merge<T extends number | bigint>(ranges: [T, T][], one: T): [T, T][] {

@@ -31,10 +31,14 @@ export interface LoadedEnrichment {
   asnFromCache?: boolean;
 }
 
-/** The binary caches of the parsed ASN tables and the merged IP-list intervals (`data refresh` removes them). */
-export function enrichmentCacheFiles(e: EnrichmentSettings): { asn: string; lists: string } {
+/**
+ * The binary caches (src/enrich/binary-cache.ts) of the parsed ASN tables, the merged IP-list intervals and the
+ * checked hosting-AS table, side by side (`data refresh` removes the first two; each is keyed on its files' size and
+ * modification time, so none outlives a change of its data).
+ */
+export function enrichmentCacheFiles(e: EnrichmentSettings): { asn: string; lists: string; hosting: string } {
   const asn = e.asn.cacheFile ?? defaultAsnCacheFile();
-  return { asn, lists: join(dirname(asn), 'ip-lists.json') };
+  return { asn, lists: join(dirname(asn), 'ip-lists.bin'), hosting: join(dirname(asn), 'hosting-asns.bin') };
 }
 
 /**
@@ -45,11 +49,11 @@ export function loadEnrichment(e: EnrichmentSettings, warn?: (msg: string, detai
   const specs = IP_LIST_KINDS.filter((kind) => e.ipLists[kind].length > 0).map((kind) => ({ name: kind, kind, files: e.ipLists[kind] }));
   const caches = enrichmentCacheFiles(e);
   const geo = createGeoProvider(e.geoProvider, { dbipDir: e.dbipDir, geoipLiteDataDir: e.geoipLiteDataDir });
-  const lists = loadIpListFiles(specs, { cacheFile: caches.lists });
+  const lists = loadIpListFiles(specs, { cacheFile: caches.lists, warn });
   for (const w of lists.warnings.slice(0, 20)) warn?.('IP list line skipped', { warning: w });
   if (lists.warnings.length > 20) warn?.('more IP list lines skipped', { more: lists.warnings.length - 20 });
-  const asn = e.asn.enabled ? loadAsnDatabase({ ...(e.asn.dir ? { dir: e.asn.dir } : {}), cacheFile: caches.asn }) : undefined;
-  const hosting = e.asn.enabled ? loadHostingAsns(e.asn.hostingFile) : undefined;
+  const asn = e.asn.enabled ? loadAsnDatabase({ ...(e.asn.dir ? { dir: e.asn.dir } : {}), cacheFile: caches.asn, warn }) : undefined;
+  const hosting = e.asn.enabled ? loadHostingAsns(e.asn.hostingFile, { cacheFile: caches.hosting, warn }) : undefined;
   const loaded: LoadedDatasets = {
     geo,
     settings: { dbipDir: e.dbipDir, geoipLiteDataDir: e.geoipLiteDataDir, asnDir: e.asn.dir, hostingFile: e.asn.hostingFile },

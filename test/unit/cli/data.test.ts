@@ -39,7 +39,7 @@ function fixture() {
       'enrichment.ipLists.vpn': [],
     },
   });
-  return { dir, config, cache: join(dir, 'cache', 'asn.bin'), listCache: join(dir, 'cache', 'ip-lists.json') };
+  return { dir, config, cache: join(dir, 'cache', 'asn.bin'), listCache: join(dir, 'cache', 'ip-lists.bin') };
 }
 
 /** Captured output, a fixed clock, an npm that is never run; the datasets given, or the real loader (`'real'`). */

@@ -119,7 +119,7 @@ describe('list cache', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lg-lists-'));
     const list = join(dir, 'dc.txt');
     writeFileSync(list, '10.1.0.0/16\n2001:db8::/32\nnot-a-cidr\n');
-    const cacheFile = join(dir, 'cache', 'ip-lists.json');
+    const cacheFile = join(dir, 'cache', 'ip-lists.bin');
     const spec = [{ name: 'dc', kind: 'datacenter' as const, files: [list] }];
     const first = loadIpListFiles(spec, { cacheFile });
     const again = loadIpListFiles(spec, { cacheFile });
