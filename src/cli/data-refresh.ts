@@ -177,10 +177,10 @@ export function installReplacements(plans: readonly Replacement[], nowMs: number
   }
 }
 
-/** Removes the ASN and IP-list caches; returns the ones that existed. */
+/** Removes the ASN, IP-list and hosting-ASN caches; returns the ones that existed. */
 export function invalidateCaches(e: EnrichmentSettings): string[] {
   const caches = enrichmentCacheFiles(e);
-  return [caches.asn, caches.lists].filter((file) => {
+  return [caches.asn, caches.lists, caches.hosting].filter((file) => {
     if (!existsSync(file)) return false;
     rmSync(file, { force: true });
     return true;
