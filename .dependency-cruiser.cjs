@@ -37,6 +37,13 @@ module.exports = {
       to: { path: '(^|/)node_modules/ioredis/' },
     },
     {
+      name: 'only-console-imports-pg',
+      severity: 'error',
+      comment: 'PostgreSQL (pg) stays behind the console store: only src/console/ imports it.',
+      from: { path: '^src/', pathNot: '^src/console/' },
+      to: { path: '(^|/)node_modules/pg/' },
+    },
+    {
       name: 'kafka-not-to-state',
       severity: 'error',
       comment: 'Adapters never import each other: src/kafka/ knows nothing of src/state/.',

@@ -1,3 +1,4 @@
+import { runCleanupSteps, type CleanupStep } from './platform/shutdown.js';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -164,7 +165,7 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
       closing ??= (async () => {
         health.set('stopping');
         abort.abort();
-        const steps: [string, () => Promise<unknown>][] = [
+        const steps: CleanupStep[] = [
           ['rules watcher', async () => rules.stop()],
           ['heap watch', async () => stopHeapWatch?.()],
           ['consumer', () => source.stop()],
@@ -173,13 +174,7 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
           ['redis', () => redis.close()],
           ['http', () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))],
         ];
-        for (const [name, run] of steps) {
-          try {
-            await run();
-          } catch (err) {
-            logger.warn({ step: name, err: (err as Error).message }, 'cleanup step failed');
-          }
-        }
+        await runCleanupSteps(steps, logger);
         logger.info('processor stopped');
       })();
       return closing;

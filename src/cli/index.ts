@@ -4,6 +4,7 @@ import { loadConfig } from '../platform/config.js';
 import { exitCodeOf, findLendguardError } from '../platform/errors.js';
 import { createLogger } from '../platform/logger.js';
 import { produceSample, runDemo, runStart, tailAssessments } from './commands.js';
+import { runConsole } from './console.js';
 import { runDataRefresh, runDataStatus, type DataRefreshOptions, type DataStatusOptions } from './data.js';
 import { DEFAULT_MAX_AGE_DAYS } from './data-status.js';
 import { runGenerate, type GenerateCliOptions } from './generate.js';
@@ -31,6 +32,17 @@ program
     const cfg = config();
     const logger = createLogger(cfg.log.level);
     process.exitCode = await runStart(cfg, logger);
+    exitSoon(process.exitCode, (ms) => logger.warn({ afterMs: ms }, 'handles still open after stopping; forcing the exit'));
+  });
+
+program
+  .command('console')
+  .description('run the analyst console: migrate its PostgreSQL schema, store the alerts topic exactly once, serve /healthz and /readyz')
+  .option('--migrate-only', 'apply the pending migrations of the console schema and exit', false)
+  .action(async (opts: { migrateOnly: boolean }) => {
+    const cfg = config();
+    const logger = createLogger(cfg.log.level);
+    process.exitCode = await runConsole(cfg, logger, opts);
     exitSoon(process.exitCode, (ms) => logger.warn({ afterMs: ms }, 'handles still open after stopping; forcing the exit'));
   });
 

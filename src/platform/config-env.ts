@@ -65,6 +65,18 @@ export const ENV_VARS: readonly EnvVar[] = [
   v('LENDGUARD_MAX_RECORD_BYTES', 'processing.maxRecordBytes', 'int', 'larger input records are dead-lettered'),
   v('LENDGUARD_HTTP_PORT', 'http.port', 'int', 'port of /healthz, /readyz and /metrics (0 = any free port)'),
   v('LENDGUARD_HTTP_HOST', 'http.host', 'string', 'interface of the HTTP server'),
+  v(
+    'LENDGUARD_CONSOLE_POSTGRES_URL',
+    'console.postgres.url',
+    'string',
+    'PostgreSQL of the analyst console (postgres://user@host:port/db; password better in PGPASSWORD)',
+  ),
+  v('LENDGUARD_CONSOLE_POSTGRES_SCHEMA', 'console.postgres.schema', 'string', 'schema of the console tables (default `lendguard`)'),
+  v('LENDGUARD_CONSOLE_GROUP_ID', 'console.groupId', 'string', 'consumer group of the console alert ingest (default `lendguard-console`)'),
+  v('LENDGUARD_CONSOLE_MAX_BATCH_SIZE', 'console.maxBatchSize', 'int', 'alert records per console database transaction at most'),
+  v('LENDGUARD_CONSOLE_RETENTION_DAYS', 'console.retentionDays', 'int', 'console alerts older than this are deleted (not those in a case)'),
+  v('LENDGUARD_CONSOLE_HTTP_HOST', 'console.http.host', 'string', 'interface of the console HTTP server'),
+  v('LENDGUARD_CONSOLE_HTTP_PORT', 'console.http.port', 'int', 'port of the console HTTP server (default 9465; 0 = any free port)'),
   v('LENDGUARD_LOG_LEVEL', 'log.level', 'string', '`fatal` … `trace`, or `silent`'),
 ];
 

@@ -231,6 +231,43 @@ export const configSchema = z
         port: z.number().int().min(0).max(65535).default(9464),
       })
       .prefault({}),
+    /** The analyst console (`lendguard console`): its PostgreSQL, its own consumer of the alerts topic, retention (docs/console.md). */
+    console: z
+      .object({
+        postgres: z
+          .object({
+            /** libpq-style URL; a password is better given as PGPASSWORD than in the URL. */
+            url: z
+              .string()
+              .regex(/^postgres(ql)?:\/\//, 'the PostgreSQL URL starts with postgres:// or postgresql://')
+              .default('postgres://postgres@127.0.0.1:5432/postgres'),
+            /** Every console table lives in this schema (created by the migrations if missing). */
+            schema: z
+              .string()
+              .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a schema name is lower-case letters, digits and "_" (max 63), starting with a letter or "_"')
+              .default('lendguard'),
+            poolSize: z.number().int().min(1).max(100).default(5),
+            connectTimeoutMs: z.number().int().positive().default(5000),
+            statementTimeoutMs: z.number().int().positive().default(30_000),
+          })
+          .prefault({}),
+        /** Consumer group of the console's alert ingest; offsets of record are kept in PostgreSQL, not in this group. */
+        groupId: z.string().min(1).default('lendguard-console'),
+        /** Alert records per database transaction at most. */
+        maxBatchSize: z.number().int().min(1).max(5000).default(500),
+        /** Alerts (and dead alerts) detected longer ago than this are deleted, unless they belong to a case. */
+        retentionDays: z.number().int().min(1).max(3650).default(90),
+        pruneEveryMs: z.number().int().positive().default(3_600_000),
+        /** Rows deleted per prune statement: bounds each statement's work and lock time. */
+        pruneBatchSize: z.number().int().min(1).max(100_000).default(5000),
+        http: z
+          .object({
+            host: z.string().default('127.0.0.1'),
+            port: z.number().int().min(0).max(65535).default(9465),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

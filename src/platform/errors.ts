@@ -30,11 +30,13 @@ export const ERROR_CATALOGUE = {
   KAFKA_UNAVAILABLE: { policy: 'retriable' },
   TRANSACTION_FAILED: { policy: 'retriable' },
   PRODUCER_FENCED: { policy: 'retriable' },
+  POSTGRES_UNAVAILABLE: { policy: 'retriable' },
   // fatal
   CONFIG_INVALID: { policy: 'fatal', exitCode: 78 },
   PII_KEY_MISSING: { policy: 'fatal', exitCode: 78 },
   STATE_LOST: { policy: 'fatal', exitCode: 78 },
   STATE_SCRIPT_FAILED: { policy: 'fatal', exitCode: 1 },
+  POSTGRES_FAILED: { policy: 'fatal', exitCode: 1 },
   INTERNAL: { policy: 'fatal', exitCode: 1 },
 } as const satisfies Record<string, { policy: ErrorPolicy; exitCode?: number }>;
 
