@@ -179,3 +179,22 @@ describe('impossible-travel truth', () => {
     for (const r of travel) expect(r._truth.fraud).toBe(true);
   });
 });
+
+describe('trips (realistic background)', () => {
+  const where = (r: GeneratedApplication): string => (has(r, 'traveller-abroad') ? 'abroad' : has(r, 'traveller-domestic') ? 'trip' : 'home');
+
+  it('never teleports an honest applicant: a change between home, a trip and abroad is at least 6 hours after the last application', () => {
+    const last = new Map<string, { at: number; where: string }>();
+    let changes = 0;
+    for (const r of background) {
+      const at = Date.parse(r.eventTime);
+      const prev = last.get(r.applicant.nationalId);
+      if (prev && prev.where !== where(r)) {
+        changes++;
+        expect(at - prev.at, `${r.applicationId}: ${prev.where} → ${where(r)}`).toBeGreaterThanOrEqual(6 * 3_600_000);
+      }
+      last.set(r.applicant.nationalId, { at, where: where(r) });
+    }
+    expect(changes).toBeGreaterThan(0); // there are trips to check
+  });
+});
