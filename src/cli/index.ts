@@ -4,6 +4,7 @@ import { loadConfig } from '../platform/config.js';
 import { exitCodeOf, findLendguardError } from '../platform/errors.js';
 import { createLogger } from '../platform/logger.js';
 import { produceSample, runDemo, runStart, tailAssessments } from './commands.js';
+import { runUserAdd, runUserList, runUserRemove, type UserCliOptions } from '../console/api/auth/users-cli.js';
 import { runConsole } from './console.js';
 import { runDataRefresh, runDataStatus, type DataRefreshOptions, type DataStatusOptions } from './data.js';
 import { DEFAULT_MAX_AGE_DAYS } from './data-status.js';
@@ -37,7 +38,7 @@ program
 
 program
   .command('console')
-  .description('run the analyst console: migrate its PostgreSQL schema, store the alerts topic exactly once, serve /healthz and /readyz')
+  .description('run the analyst console: migrate its PostgreSQL schema, store the alerts topic exactly once, serve its HTTP API (docs/console.md)')
   .option('--migrate-only', 'apply the pending migrations of the console schema and exit', false)
   .action(async (opts: { migrateOnly: boolean }) => {
     const cfg = config();
@@ -45,6 +46,36 @@ program
     process.exitCode = await runConsole(cfg, logger, opts);
     exitSoon(process.exitCode, (ms) => logger.warn({ afterMs: ms }, 'handles still open after stopping; forcing the exit'));
   });
+
+const consoleUsers = program.commands
+  .find((c) => c.name() === 'console')
+  ?.command('user')
+  .description('manage the users of the console API (the users file)');
+const fileOption = '--file <usersFile>';
+const fileHelp = 'the users file (default: console.usersFile, env LENDGUARD_CONSOLE_USERS_FILE)';
+
+consoleUsers
+  ?.command('add')
+  .description('add a user with a new random token, printed once (only its scrypt hash is stored)')
+  .argument('<name>', 'lower-case letters, digits, "." and "-"')
+  .option('--role <role>', 'viewer, analyst or admin', 'viewer')
+  .option(fileOption, fileHelp)
+  .action(async (name: string, opts: UserCliOptions) => runUserAdd(name, opts, config, print));
+
+consoleUsers
+  ?.command('remove')
+  .description('remove a user: its token stops working within seconds')
+  .argument('<name>')
+  .option(fileOption, fileHelp)
+  .action((name: string, opts: UserCliOptions) => {
+    process.exitCode = runUserRemove(name, opts, config, print);
+  });
+
+consoleUsers
+  ?.command('list')
+  .description('list the users and their roles')
+  .option(fileOption, fileHelp)
+  .action((opts: UserCliOptions) => runUserList(opts, config, print));
 
 program
   .command('demo')

@@ -1,12 +1,15 @@
 import { runCleanupSteps, type CleanupStep } from '../platform/shutdown.js';
 import type { Server } from 'node:http';
 import { createKafkaAlertSource } from '../kafka/alert-ingest-source.js';
+import { createLabelWriter } from '../kafka/label-writer.js';
+import type { RecordWriter } from '../pipeline/ports.js';
 import type { Config } from '../platform/config.js';
 import type { ErrorCode } from '../platform/errors.js';
 import { Health } from '../platform/health.js';
 import { listen } from '../platform/http.js';
 import type { Logger } from '../platform/logger.js';
 import { retryUntilReady } from '../platform/retry.js';
+import { createConsoleApi, type ConsoleApi } from './api/index.js';
 import { createPool, type Db } from './db.js';
 import { createConsoleServer, opsRoutes, type Route } from './http.js';
 import { createAlertIngest } from './ingest.js';
@@ -17,9 +20,9 @@ import { startPruner } from './pruner.js';
 import { createConsoleStore, type ConsoleStore } from './store/index.js';
 
 /**
- * The console's composition root: PostgreSQL pool, migrations, the alert ingest on Kafka, retention, and the HTTP
- * server. The HTTP API and the UI plug in here: `route()` adds a route (before or after start), `store` has the
- * queries. Start-up steps wait for their dependency with backoff (POSTGRES_UNAVAILABLE, KAFKA_UNAVAILABLE);
+ * The console's composition root: PostgreSQL pool, migrations, the alert ingest on Kafka, retention, the HTTP
+ * server and its API (src/console/api/: auth, routes, the live stream; labels go to Kafka through the label
+ * writer). The UI plugs in here: `route()` adds a route (before or after start), `store` has the queries. Start-up steps wait for their dependency with backoff (POSTGRES_UNAVAILABLE, KAFKA_UNAVAILABLE);
  * /healthz answers from the first moment, /readyz once the ingest owns its partitions and stores.
  */
 export interface ConsoleApp {
@@ -28,6 +31,8 @@ export interface ConsoleApp {
   readonly store: ConsoleStore;
   /** The pool, for code that needs a transaction of its own (src/console/store functions take it). */
   readonly db: Db;
+  /** The HTTP API: its users, route declarations, live stream. */
+  readonly api: ConsoleApi;
   route(route: Route): void;
   /** Port of the HTTP server once started (useful with console.http.port = 0). */
   httpPort(): number | undefined;
@@ -42,6 +47,8 @@ export interface ConsoleAppOptions {
   onFatal?: (err: Error) => void;
   /** Replaces the Kafka alert source (tests). */
   alertSource?: (handlers: AlertIngestHandlers) => AlertSource;
+  /** Replaces the Kafka writer of labels (default: an idempotent producer on topics.labels, connected on first use). */
+  labelWriter?: RecordWriter;
 }
 
 export function createConsoleApp(config: Config, opts: ConsoleAppOptions): ConsoleApp {
@@ -51,7 +58,15 @@ export function createConsoleApp(config: Config, opts: ConsoleAppOptions): Conso
   const metrics = createConsoleMetrics();
   const db = createPool(c.postgres, logger);
   const store = createConsoleStore(db);
-  const routes: Route[] = opsRoutes(health, metrics.registry);
+  const api = createConsoleApi(config, {
+    store,
+    db,
+    logger,
+    registry: metrics.registry,
+    labelWriter: opts.labelWriter ?? createLabelWriter(config, logger),
+  });
+  // /healthz and /readyz answer without authentication; /metrics is one of the API's routes (any role).
+  const routes: Route[] = [...opsRoutes(health, metrics.registry).filter((r) => r.path !== '/metrics'), ...api.routes];
   const abort = new AbortController();
   const onFatal = (err: Error): void => {
     health.set('failed', err.message);
@@ -59,7 +74,7 @@ export function createConsoleApp(config: Config, opts: ConsoleAppOptions): Conso
     logger.fatal({ err: err.message }, 'console cannot continue');
     opts.onFatal?.(err);
   };
-  const ingest = createAlertIngest({ db, consumer: c.groupId, metrics, health, logger, onFatal });
+  const ingest = createAlertIngest({ db, consumer: c.groupId, metrics, health, logger, onFatal, onAlertsStored: () => api.hub.notify() });
   const source = (opts.alertSource ?? ((h) => createKafkaAlertSource(config, logger, h)))(ingest);
   let server: Server | undefined;
   let port: number | undefined;
@@ -85,12 +100,14 @@ export function createConsoleApp(config: Config, opts: ConsoleAppOptions): Conso
     metrics,
     store,
     db,
+    api,
     route: (r) => void routes.push(r),
     httpPort: () => port,
     async start() {
       server = createConsoleServer(routes, logger);
       port = await listen(server, c.http.host, c.http.port);
       logger.info({ url: `http://${c.http.host}:${port}/healthz` }, 'console HTTP listening');
+      await api.start();
       const outcome = await step('migrate the console schema', 'POSTGRES_UNAVAILABLE', () => migrate(db, c.postgres.schema, logger));
       health.details.schemaVersion = outcome.current;
       pruner = startPruner({
@@ -113,6 +130,7 @@ export function createConsoleApp(config: Config, opts: ConsoleAppOptions): Conso
         const steps: CleanupStep[] = [
           ['alert consumer', () => source.stop()],
           ['retention', async () => pruner?.stop()],
+          ['api', () => api.close()],
           ['postgres pool', () => db.end()],
           ['http', () => closeServer(server)],
         ];

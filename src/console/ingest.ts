@@ -19,6 +19,8 @@ export interface IngestDeps {
   health: Health;
   logger: Logger;
   onFatal(err: Error): void;
+  /** Called after a chunk stored new alerts (the live stream of the API reads them). */
+  onAlertsStored?(): void;
 }
 
 function decodeChunk(chunk: AlertChunk): DecodedRecord[] {
@@ -53,6 +55,7 @@ export function createAlertIngest(deps: IngestDeps): AlertIngestHandlers {
       }
       timer();
       countStored(records, stored, metrics);
+      if (stored.alerts > 0) deps.onAlertsStored?.();
       if (stored.dead > 0) logger.warn({ partition: chunk.partition, dead: stored.dead }, 'records of the alerts topic kept as dead alerts');
       ready();
     },

@@ -77,6 +77,9 @@ export const ENV_VARS: readonly EnvVar[] = [
   v('LENDGUARD_CONSOLE_RETENTION_DAYS', 'console.retentionDays', 'int', 'console alerts older than this are deleted (not those in a case)'),
   v('LENDGUARD_CONSOLE_HTTP_HOST', 'console.http.host', 'string', 'interface of the console HTTP server'),
   v('LENDGUARD_CONSOLE_HTTP_PORT', 'console.http.port', 'int', 'port of the console HTTP server (default 9465; 0 = any free port)'),
+  v('LENDGUARD_CONSOLE_USERS_FILE', 'console.usersFile', 'string', 'users of the console API (YAML or JSON; `lendguard console user add`)'),
+  v('LENDGUARD_CONSOLE_DEV_USERS', 'console.devUsers', 'bool', 'development only: a dev viewer and analyst with tokens printed at start'),
+  v('LENDGUARD_CONSOLE_SESSION_KEY', 'console.session.key', 'string', 'HMAC key of the console session cookies (32+ chars; required in production)'),
   v('LENDGUARD_LOG_LEVEL', 'log.level', 'string', '`fatal` … `trace`, or `silent`'),
 ];
 

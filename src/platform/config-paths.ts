@@ -27,6 +27,7 @@ export const PATH_SETTINGS: readonly string[] = [
   'enrichment.asn.cacheFile',
   'enrichment.asn.hostingFile',
   'rules.file',
+  'console.usersFile',
 ];
 
 /** The package root (where config/, data/ and contracts/ are), from src/platform/ or dist/platform/ alike. */

@@ -264,8 +264,49 @@ export const configSchema = z
           .object({
             host: z.string().default('127.0.0.1'),
             port: z.number().int().min(0).max(65535).default(9465),
+            /** Request bodies larger than this are refused (413). */
+            maxBodyBytes: z.number().int().min(1024).max(10_485_760).default(65_536),
           })
           .prefault({}),
+        /** The API's users: a YAML or JSON list of { name, role, tokenHash } (`lendguard console user add`). */
+        usersFile: z.string().min(1).optional(),
+        /** Development only (refused in production): a viewer and an analyst with random tokens printed at start. */
+        devUsers: z.boolean().default(false),
+        session: z
+          .object({
+            /** HMAC key of the browser session cookies (32+ chars); required in production, random per process otherwise. */
+            key: z.string().min(32, 'the session key is at least 32 characters').optional(),
+            ttlMs: z
+              .number()
+              .int()
+              .min(60_000)
+              .max(7 * 86_400_000)
+              .default(8 * 3_600_000),
+            /** auto: Secure when the request came over TLS (or X-Forwarded-Proto: https). */
+            cookieSecure: z.enum(['auto', 'always', 'never']).default('auto'),
+          })
+          .prefault({}),
+        rateLimit: z
+          .object({
+            /** Writes (POST/PATCH/DELETE) per user: the token bucket's refill per minute and its size. */
+            writesPerMinute: z.number().int().min(1).max(100_000).default(120),
+            writeBurst: z.number().int().min(1).max(100_000).default(30),
+            /** Failed authentications per client address and minute before 429. */
+            authFailuresPerMinute: z.number().int().min(1).max(100_000).default(30),
+          })
+          .prefault({}),
+        stream: z
+          .object({
+            /** At most one event message per this interval, carrying the alerts stored in it. */
+            batchMs: z.number().int().min(10).max(10_000).default(100),
+            heartbeatMs: z.number().int().min(1000).max(300_000).default(15_000),
+            /** Also look for alerts another console instance stored, this often. */
+            pollMs: z.number().int().min(100).max(60_000).default(1000),
+            maxClients: z.number().int().min(1).max(10_000).default(200),
+          })
+          .prefault({}),
+        /** The ring view draws at most this many nodes (applications and identifiers) and says when it cut. */
+        ringMaxNodes: z.number().int().min(10).max(20_000).default(2000),
       })
       .prefault({}),
     log: z

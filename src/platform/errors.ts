@@ -3,9 +3,10 @@
  * - `poison`: the record itself is bad; it goes to the dead-letter topic and the stream moves on.
  * - `retriable`: a dependency is unavailable; stop taking new work, back off, retry the same records.
  * - `fatal`: the process cannot continue safely (e.g. invalid config); exit non-zero.
+ * - `request`: the console's HTTP API refuses one request (its `httpStatus`); the process goes on.
  * docs/errors.md documents each code.
  */
-export type ErrorPolicy = 'poison' | 'retriable' | 'fatal';
+export type ErrorPolicy = 'poison' | 'retriable' | 'fatal' | 'request';
 
 /**
  * The catalogue: each code's policy and, for fatal codes, the process exit code (sysexits(3): 78 EX_CONFIG
@@ -38,7 +39,19 @@ export const ERROR_CATALOGUE = {
   STATE_SCRIPT_FAILED: { policy: 'fatal', exitCode: 1 },
   POSTGRES_FAILED: { policy: 'fatal', exitCode: 1 },
   INTERNAL: { policy: 'fatal', exitCode: 1 },
-} as const satisfies Record<string, { policy: ErrorPolicy; exitCode?: number }>;
+  // request: the console API refuses one request
+  INVALID_REQUEST: { policy: 'request', httpStatus: 400 },
+  UNAUTHENTICATED: { policy: 'request', httpStatus: 401 },
+  FORBIDDEN: { policy: 'request', httpStatus: 403 },
+  CSRF_REJECTED: { policy: 'request', httpStatus: 403 },
+  NOT_FOUND: { policy: 'request', httpStatus: 404 },
+  METHOD_NOT_ALLOWED: { policy: 'request', httpStatus: 405 },
+  CONFLICT: { policy: 'request', httpStatus: 409 },
+  PAYLOAD_TOO_LARGE: { policy: 'request', httpStatus: 413 },
+  UNSUPPORTED_MEDIA_TYPE: { policy: 'request', httpStatus: 415 },
+  RATE_LIMITED: { policy: 'request', httpStatus: 429 },
+  STREAMS_EXHAUSTED: { policy: 'request', httpStatus: 503 },
+} as const satisfies Record<string, { policy: ErrorPolicy; exitCode?: number; httpStatus?: number }>;
 
 /** Each code's policy (derived from the catalogue). */
 export const ERROR_CODES = Object.fromEntries(Object.entries(ERROR_CATALOGUE).map(([code, e]) => [code, e.policy])) as {

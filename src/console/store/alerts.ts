@@ -1,4 +1,4 @@
-import type { Alert, AlertType, RingAlertEvent } from '../../domain/alert.js';
+import type { Alert, AlertType, RingAlert, RingAlertEvent } from '../../domain/alert.js';
 import type { Assessment, Level } from '../../domain/assessment.js';
 import type { AlertRow, RecordRef } from '../alert-row.js';
 import type { Queryable } from '../db.js';
@@ -257,4 +257,61 @@ export async function similarAlerts(
       return s ? [{ ...s, id }] : [];
     }),
   }));
+}
+
+/** Alerts stored after the row `afterId`, in id (storing) order: the live stream and its resumption. */
+export async function alertsAfter(q: Queryable, afterId: string, limit = MAX_PAGE): Promise<AlertSummary[]> {
+  const res = await q.query<SummaryRecord>(`SELECT ${SUMMARY} FROM alerts a ${LATEST_LABEL} WHERE a.id > $1::bigint ORDER BY a.id LIMIT $2`, [
+    afterId,
+    Math.max(1, Math.min(MAX_PAGE, Math.trunc(limit))),
+  ]);
+  return res.rows.map(summary);
+}
+
+/** The newest stored alert id ('0' when there is none). */
+export async function lastAlertId(q: Queryable): Promise<string> {
+  const res = await q.query<{ id: string | null }>('SELECT max(id)::text AS id FROM alerts');
+  return res.rows[0]?.id ?? '0';
+}
+
+export async function alertSummaries(q: Queryable, ids: readonly string[]): Promise<AlertSummary[]> {
+  if (ids.length === 0) return [];
+  const res = await q.query<SummaryRecord>(
+    `SELECT ${SUMMARY} FROM alerts a ${LATEST_LABEL} WHERE a.id = ANY($1::bigint[]) ORDER BY a.detected_at DESC, a.id DESC`,
+    [ids],
+  );
+  return res.rows.map(summary);
+}
+
+/** A ring's alert with what the ring view draws from it: a ring alert's payload, an application alert's subject. */
+export interface RingAlertRecord {
+  alert: AlertSummary;
+  ring: RingAlert | null;
+  subject: Assessment['subject'] | null;
+}
+
+/** Every alert naming the ring (at most `limit`, newest first) with ring payloads and subjects. */
+export async function ringAlertRecords(q: Queryable, ringId: string, limit = 2000): Promise<RingAlertRecord[]> {
+  const res = await q.query<SummaryRecord & { ring_payload: RingAlert | null; subject: Assessment['subject'] | null }>(
+    `SELECT ${SUMMARY}, CASE WHEN a.kind = 'ring' THEN a.payload END AS ring_payload,
+       CASE WHEN a.kind = 'application' THEN a.payload->'subject' END AS subject
+     FROM alerts a ${LATEST_LABEL} WHERE a.ring_id = $1 ORDER BY a.detected_at DESC, a.id DESC LIMIT $2`,
+    [ringId, limit],
+  );
+  return res.rows.map((r) => ({ alert: summary(r), ring: r.ring_payload, subject: r.subject }));
+}
+
+/** The latest application alert of each of these applications, with its subject (members not tagged with the ring). */
+export async function latestApplicationAlerts(q: Queryable, applicationIds: readonly string[]): Promise<RingAlertRecord[]> {
+  if (applicationIds.length === 0) return [];
+  const res = await q.query<SummaryRecord & { subject: Assessment['subject'] | null }>(
+    `SELECT * FROM (
+       SELECT DISTINCT ON (a.application_id) ${SUMMARY}, a.payload->'subject' AS subject
+       FROM alerts a ${LATEST_LABEL}
+       WHERE a.application_id = ANY($1::text[]) AND a.kind = 'application'
+       ORDER BY a.application_id, a.detected_at DESC, a.id DESC
+     ) x ORDER BY x.detected_at DESC, x.id DESC`,
+    [applicationIds],
+  );
+  return res.rows.map((r) => ({ alert: summary(r), ring: null, subject: r.subject }));
 }

@@ -25,6 +25,17 @@ export async function writeAudit(q: Queryable, e: AuditEntry): Promise<void> {
   ]);
 }
 
+/** Several audit rows in one statement. */
+export async function writeAudits(q: Queryable, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await q.query('INSERT INTO audit_log (actor, action, target, detail) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])', [
+    entries.map((e) => e.actor),
+    entries.map((e) => e.action),
+    entries.map((e) => e.target),
+    entries.map((e) => JSON.stringify(e.detail)),
+  ]);
+}
+
 /** A target's trail, newest first. */
 export async function auditTrail(q: Queryable, target: string, limit = 100): Promise<AuditRecord[]> {
   const res = await q.query<{ id: string; actor: string; action: string; target: string; detail: Record<string, unknown>; at: Date }>(

@@ -36,9 +36,10 @@ interface CaseRecord {
   alert_ids: string[];
 }
 
-const CASE_SELECT = `SELECT c.id, c.title, c.assignee, c.status, c.created_by, c.created_at, c.updated_at, c.closed_at,
+const CASE_FROM = `SELECT c.id, c.title, c.assignee, c.status, c.created_by, c.created_at, c.updated_at, c.closed_at,
   ARRAY(SELECT ca.alert_id::text FROM case_alerts ca WHERE ca.case_id = c.id ORDER BY ca.added_at, ca.alert_id) AS alert_ids
-  FROM cases c WHERE c.id = $1`;
+  FROM cases c`;
+const CASE_SELECT = `${CASE_FROM} WHERE c.id = $1`;
 
 const toCase = (r: CaseRecord): Case => ({
   id: r.id,
@@ -130,4 +131,38 @@ export async function addAlertsToCase(
     await writeAudit(tx, { actor, action: 'case.add-alerts', target: `case:${caseId}`, detail: linked });
     return { case: toCase((await tx.query<CaseRecord>(CASE_SELECT, [caseId])).rows[0] as CaseRecord), ...linked };
   });
+}
+
+export interface CaseFilters {
+  statuses?: readonly CaseStatus[];
+  assignee?: string;
+}
+
+/** Cases, newest first, keyset-paginated on the id (stable: updates do not move a case between pages). */
+export async function listCases(
+  q: Queryable,
+  f: CaseFilters = {},
+  page: { limit?: number; beforeId?: string } = {},
+): Promise<{ items: Case[]; next: string | null }> {
+  const limit = Math.max(1, Math.min(200, Math.trunc(page.limit ?? 50)));
+  const where: string[] = [];
+  const values: unknown[] = [];
+  const add = (v: unknown): string => `$${values.push(v)}`;
+  if (f.statuses?.length) where.push(`c.status = ANY(${add(f.statuses)}::text[])`);
+  if (f.assignee) where.push(`c.assignee = ${add(f.assignee)}`);
+  if (page.beforeId && validId(page.beforeId)) where.push(`c.id < ${add(page.beforeId)}::bigint`);
+  const text = `${CASE_FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.id DESC LIMIT ${add(limit + 1)}`;
+  const rows = (await q.query<CaseRecord>(text, values)).rows.map(toCase);
+  const items = rows.slice(0, limit);
+  return { items, next: rows.length > limit ? (items[items.length - 1]?.id ?? null) : null };
+}
+
+/** The cases an alert is in (id, title, status, assignee). */
+export async function casesForAlert(q: Queryable, alertId: string): Promise<Pick<Case, 'id' | 'title' | 'status' | 'assignee'>[]> {
+  if (!validId(alertId)) return [];
+  const res = await q.query<{ id: string; title: string; status: CaseStatus; assignee: string | null }>(
+    'SELECT c.id, c.title, c.status, c.assignee FROM case_alerts ca JOIN cases c ON c.id = ca.case_id WHERE ca.alert_id = $1 ORDER BY c.id DESC LIMIT 100',
+    [alertId],
+  );
+  return res.rows;
 }
