@@ -2,16 +2,12 @@
  * Runs the analyst console for integration tests: in-process (createConsoleApp) or as a child process
  * (`lendguard console` via tsx), each with its own alerts topic, consumer group and PostgreSQL schema.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { createConsoleApp, type ConsoleApp, type ConsoleAppOptions } from '../../src/console/app.js';
 import { loadConfig, type Config } from '../../src/platform/config.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { POSTGRES_URL, testSchemaName } from './postgres.js';
-import { freePort, isReady, waitFor, type ChildProcessor } from './processor.js';
+import { spawnCli, type ChildProcessor } from './processor.js';
 import { createTopics, kafkaBrokers, randomId } from './services.js';
-
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface ConsoleSetup {
   id: string;
@@ -57,24 +53,6 @@ export async function startConsoleInProcess(
 }
 
 /** Starts `lendguard console` in a child process and resolves once its /readyz answers 200. */
-export async function spawnConsole(env: Record<string, string>, opts: { timeoutMs?: number } = {}): Promise<ChildProcessor> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'console'], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env, LENDGUARD_CONSOLE_HTTP_PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const proc = { child, port, exited, output: () => out };
-  await waitFor(
-    () => isReady(port),
-    opts.timeoutMs ?? 60_000,
-    () => `console not ready; output:\n${out.slice(-3000)}`,
-  );
-  return proc;
+export function spawnConsole(env: Record<string, string>, opts: { timeoutMs?: number } = {}): Promise<ChildProcessor> {
+  return spawnCli('console', 'LENDGUARD_CONSOLE_HTTP_PORT', env, opts);
 }

@@ -73,11 +73,24 @@ export interface ChildProcessor {
 }
 
 /** Starts `lendguard start` in a child process and resolves once /readyz answers 200. */
-export async function spawnProcessor(env: Record<string, string>, opts: { waitReady?: boolean; timeoutMs?: number } = {}): Promise<ChildProcessor> {
+export function spawnProcessor(env: Record<string, string>, opts: { waitReady?: boolean; timeoutMs?: number } = {}): Promise<ChildProcessor> {
+  return spawnCli('start', 'LENDGUARD_HTTP_PORT', env, opts);
+}
+
+/**
+ * Starts `lendguard <command>` in a child process on a free port (given in `portVariable`), collecting its output,
+ * and resolves once its /readyz answers 200 (unless `waitReady` is false).
+ */
+export async function spawnCli(
+  command: string,
+  portVariable: string,
+  env: Record<string, string>,
+  opts: { waitReady?: boolean; timeoutMs?: number } = {},
+): Promise<ChildProcessor> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'start'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', command], {
     cwd: repoRoot,
-    env: { ...process.env, ...env, LENDGUARD_HTTP_PORT: String(port) },
+    env: { ...process.env, ...env, [portVariable]: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -91,7 +104,7 @@ export async function spawnProcessor(env: Record<string, string>, opts: { waitRe
     await waitFor(
       () => isReady(port),
       opts.timeoutMs ?? 60_000,
-      () => `processor not ready; output:\n${out.slice(-3000)}`,
+      () => `${command} not ready; output:\n${out.slice(-3000)}`,
     );
   return proc;
 }

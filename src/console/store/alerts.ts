@@ -12,30 +12,33 @@ export interface LabelSummary {
   createdAt: string;
 }
 
-export interface AlertSummary {
+/** The alert as the feed lists it: the indexed columns of its row, and its latest label. */
+export type AlertSummary = Pick<
+  AlertRow,
+  | 'kind'
+  | 'applicationId'
+  | 'ringId'
+  | 'ringEvent'
+  | 'level'
+  | 'score'
+  | 'partnerId'
+  | 'ipCountry'
+  | 'ipRegion'
+  | 'ipClass'
+  | 'ruleCodes'
+  | 'eventTime'
+  | 'detectedAt'
+> & {
   id: string;
-  kind: AlertType;
-  applicationId: string | null;
-  ringId: string | null;
-  ringEvent: RingAlertEvent | null;
-  level: Level | null;
-  score: number | null;
-  partnerId: string | null;
-  ipCountry: string | null;
-  ipRegion: string | null;
-  ipClass: string | null;
-  ruleCodes: string[];
-  eventTime: string;
-  detectedAt: string;
   /** the application's latest label, if any */
   label: LabelSummary | null;
-}
+};
 
-export interface AlertDetail extends AlertSummary {
+export type AlertDetail = AlertSummary & {
   payload: Alert;
   source: RecordRef;
   ingestedAt: string;
-}
+};
 
 export interface AlertPage {
   items: AlertSummary[];
