@@ -9,6 +9,14 @@ const ADAPTERS = '^src/(kafka|state|replication|cli|replay)/';
 module.exports = {
   forbidden: [
     {
+      name: 'ui-is-browser-code',
+      severity: 'error',
+      comment:
+        'The browser UI (src/console/ui/web/) runs in the page: it imports only itself and its npm packages, and the server only for types (esbuild, platform browser, refuses Node built-ins).',
+      from: { path: '^src/console/ui/web/' },
+      to: { path: '^src/', pathNot: '^src/console/ui/web/', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       comment: 'No import cycles in src/ (type-only ones included).',

@@ -17,12 +17,13 @@ import { createConsoleMetrics, type ConsoleMetrics } from './metrics.js';
 import { migrate } from './migrate.js';
 import type { AlertIngestHandlers, AlertSource } from './ports.js';
 import { startPruner } from './pruner.js';
+import { uiRoutes } from './ui/assets.js';
 import { createConsoleStore, type ConsoleStore } from './store/index.js';
 
 /**
  * The console's composition root: PostgreSQL pool, migrations, the alert ingest on Kafka, retention, the HTTP
  * server and its API (src/console/api/: auth, routes, the live stream; labels go to Kafka through the label
- * writer). The UI plugs in here: `route()` adds a route (before or after start), `store` has the queries. Start-up steps wait for their dependency with backoff (POSTGRES_UNAVAILABLE, KAFKA_UNAVAILABLE);
+ * writer), the browser UI (src/console/ui/). `route()` adds a route (before or after start), `store` has the queries. Start-up steps wait for their dependency with backoff (POSTGRES_UNAVAILABLE, KAFKA_UNAVAILABLE);
  * /healthz answers from the first moment, /readyz once the ingest owns its partitions and stores.
  */
 export interface ConsoleApp {
@@ -66,7 +67,9 @@ export function createConsoleApp(config: Config, opts: ConsoleAppOptions): Conso
     labelWriter: opts.labelWriter ?? createLabelWriter(config, logger),
   });
   // /healthz and /readyz answer without authentication; /metrics is one of the API's routes (any role).
-  const routes: Route[] = [...opsRoutes(health, metrics.registry).filter((r) => r.path !== '/metrics'), ...api.routes];
+  // The browser UI's page, stylesheet and script (src/console/ui/): code only, no data, so no authentication.
+  const ui = uiRoutes(logger);
+  const routes: Route[] = [...opsRoutes(health, metrics.registry).filter((r) => r.path !== '/metrics'), ...api.routes, ...ui.routes];
   const abort = new AbortController();
   const onFatal = (err: Error): void => {
     health.set('failed', err.message);
@@ -108,6 +111,7 @@ export function createConsoleApp(config: Config, opts: ConsoleAppOptions): Conso
       port = await listen(server, c.http.host, c.http.port);
       logger.info({ url: `http://${c.http.host}:${port}/healthz` }, 'console HTTP listening');
       await api.start();
+      ui.warm();
       const outcome = await step('migrate the console schema', 'POSTGRES_UNAVAILABLE', () => migrate(db, c.postgres.schema, logger));
       health.details.schemaVersion = outcome.current;
       pruner = startPruner({
