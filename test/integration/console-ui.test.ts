@@ -4,7 +4,7 @@ import type { ConsoleApp } from '../../src/console/app.js';
 import type { ApplicationAlert } from '../../src/domain/alert.js';
 import { goHash, launchBrowser, pageHash, pageProbe, screenshot, signIn, type TestBrowser } from '../helpers/browser.js';
 import { applicationIdOf, syntheticAlerts, type SyntheticAlert } from '../helpers/console-alerts.js';
-import { apiSetup, call, startApi, type ApiSetup } from '../helpers/console-api.js';
+import { alertRow, apiSetup, call, startApi, type ApiSetup } from '../helpers/console-api.js';
 import { dropTestSchemas, testPool } from '../helpers/postgres.js';
 import { waitFor } from '../helpers/processor.js';
 import { collect, produceRaw } from '../helpers/services.js';
@@ -152,5 +152,67 @@ describe('console UI in Chromium', () => {
     });
     expect(refused.status).toBe(403);
     expect(applicationIdOf(PREFIX, 5)).toBe(target.applicationId);
+  });
+
+  it('draws a ring of hundreds of members, shows a filtered feed from a shared URL, and files an alert in a new case', async () => {
+    // 400 members bound by shared phones, farm devices and bank accounts, seeded into the store.
+    const ringId = 'ring:big-1';
+    const rows = syntheticAlerts('big', 420, START)
+      .filter((a) => a.alert.alertType === 'application')
+      .map((a) => {
+        const alert = {
+          ...(a.alert as ApplicationAlert),
+          ring: {
+            ...((a.alert as ApplicationAlert).ring ?? {
+              pattern: 'ring' as const,
+              size: 400,
+              identities: 400,
+              score: 70,
+              knownFraud: 0,
+              density: 0.1,
+              growth: 1,
+              binders: [],
+            }),
+            id: ringId,
+          },
+        };
+        return alertRow({ ...a, alert, value: JSON.stringify(alert) }, 'seed.big');
+      });
+    await app.store.insertAlerts(rows);
+    const { page, log } = await browser();
+    await signIn(page, base, setup.tokens.ana);
+    const api = (await call(base, `/api/rings/${encodeURIComponent(ringId)}`, { token: setup.tokens.vera })).body as {
+      nodes: { id: string }[];
+      edges: unknown[];
+      limits: { truncated: boolean };
+    };
+    expect(api.nodes.length).toBeGreaterThan(rows.length);
+    expect(api.limits.truncated).toBe(false);
+    await goHash(page, `#/rings/${encodeURIComponent(ringId)}`);
+    await page.locator('#ring-canvas canvas').first().waitFor({ timeout: 30_000 });
+    const graph = await pageProbe<{ nodes: unknown[]; edges: unknown[] }>(page, 'ringGraph');
+    expect(graph.nodes.length).toBe(api.nodes.length);
+    expect(graph.edges.length).toBe(api.edges.length);
+    await screenshot(page, 'console-ring-large');
+
+    // A shared URL with filters: the feed holds exactly the API's answer for them.
+    const query = 'level=critical&q=big-';
+    await goHash(page, `#/alerts?${query}`);
+    const want = ((await call(base, `/api/alerts?${query}&limit=500`, { token: setup.tokens.vera })).body as { items: { id: string }[] }).items.map(
+      (i) => i.id,
+    );
+    expect(want.length).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('tr.alert-row').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-id')))).toEqual(want);
+
+    // Into a new case from the detail; the case page lists it.
+    await page.locator('tr.alert-row').first().click();
+    await page.locator('.case-picker input').fill('big ring sweep');
+    await page.locator('.case-picker button').click();
+    await page.locator('article.detail a[href^="#/cases/"]').waitFor();
+    await page.locator('article.detail a[href^="#/cases/"]').click();
+    await page.locator('article.case tr.alert-row').waitFor();
+    expect(await page.locator('article.case h2').textContent()).toContain('big ring sweep');
+    await screenshot(page, 'console-case');
+    expect(log.filter((l) => l.startsWith('pageerror'))).toEqual([]);
   });
 });

@@ -107,7 +107,12 @@ export class FeedView {
       h('td', { class: 'mono' }, subject),
       h('td', { class: 'codes' }, a.ruleCodes.slice(0, 4).join(' '), a.ruleCodes.length > 4 ? ` +${a.ruleCodes.length - 4}` : ''),
       h('td', {}, a.partnerId ?? ''),
-      h('td', {}, [a.ipCountry, a.ipRegion].filter(Boolean).join(' / '), a.ipClass && a.ipClass !== 'public' ? h('span', { class: 'chip' }, a.ipClass) : ''),
+      h(
+        'td',
+        { class: 'ip' },
+        [a.ipCountry, a.ipRegion].filter(Boolean).join(' / '),
+        a.ipClass && a.ipClass !== 'public' ? h('span', { class: 'chip' }, a.ipClass) : '',
+      ),
       h('td', { class: 'label-cell' }, labelChip(a.label?.label)),
       h('td', { class: 'muted' }, when(a.detectedAt)),
     );
