@@ -202,7 +202,11 @@ describe('console UI in Chromium', () => {
       (i) => i.id,
     );
     expect(want.length).toBeGreaterThan(0);
-    await expect.poll(() => page.locator('tr.alert-row').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-id')))).toEqual(want);
+    const shown = async (): Promise<(string | null)[]> => {
+      const rows = await page.locator('tr.alert-row').all();
+      return Promise.all(rows.map((r) => r.getAttribute('data-id')));
+    };
+    await expect.poll(shown).toEqual(want);
 
     // Into a new case from the detail; the case page lists it.
     await page.locator('tr.alert-row').first().click();
