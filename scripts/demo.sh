@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job on a fresh machine: start Kafka and Redis if needed, then run the processor, feed it
-# the built-in sample and print the assessments as they arrive (see README).
+# The main job on a fresh machine: start Kafka, Redis and PostgreSQL if needed, then run the processor and
+# the analyst console, feed the built-in sample, print the assessments as they arrive, then the console's URL
+# and development logins; runs until Ctrl-C (`--exit`: stop after the sample). See README.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/services.sh up

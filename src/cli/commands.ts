@@ -1,5 +1,5 @@
 import type { Assessment } from '../domain/assessment.js';
-import { ensureConfiguredTopics, followTopic, openRecordWriter } from '../kafka/tools.js';
+import { followTopic, openRecordWriter } from '../kafka/tools.js';
 import { createProcessor } from '../main.js';
 import type { Config } from '../platform/config.js';
 import { exitCodeOf, findLendguardError } from '../platform/errors.js';
@@ -78,29 +78,4 @@ export async function tailAssessments(
     },
   });
   return seen;
-}
-
-/** `demo`: topics, processor, sample, and the assessments as they arrive; then a clean stop. */
-export async function runDemo(config: Config, logger: Logger, print: (line: string) => void): Promise<number> {
-  await ensureConfiguredTopics(config, logger);
-  const processor = createProcessor(config, { logger });
-  await processor.start();
-  const runTag = Date.now().toString(36);
-  print(`\nprocessor running (metrics: http://${config.http.host}:${processor.httpPort() ?? '?'}/metrics); sending the built-in sample…\n`);
-  const sent = await produceSample(config, logger, runTag);
-  const seen = await tailAssessments(config, logger, {
-    count: sent.valid,
-    timeoutMs: 60_000,
-    fromBeginning: true,
-    print,
-    filter: (a) => a.applicationId.includes(runTag),
-  });
-  await processor.close();
-  const byLevel = new Map<string, number>();
-  for (const a of seen) byLevel.set(a.level, (byLevel.get(a.level) ?? 0) + 1);
-  print(
-    `\n${seen.length}/${sent.valid} sample applications assessed (${[...byLevel].map(([l, n]) => `${n} ${l}`).join(', ')}); ` +
-      `${sent.bad} bad records went to ${config.topics.dlq}.`,
-  );
-  return seen.length === sent.valid ? 0 : 1;
 }

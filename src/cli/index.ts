@@ -3,7 +3,8 @@ import { Command } from 'commander';
 import { loadConfig } from '../platform/config.js';
 import { exitCodeOf, findLendguardError } from '../platform/errors.js';
 import { createLogger } from '../platform/logger.js';
-import { produceSample, runDemo, runStart, tailAssessments } from './commands.js';
+import { produceSample, runStart, tailAssessments } from './commands.js';
+import { runDemo } from './demo.js';
 import { runUserAdd, runUserList, runUserRemove, type UserCliOptions } from '../console/api/auth/users-cli.js';
 import { runConsole } from './console.js';
 import { runDataRefresh, runDataStatus, type DataRefreshOptions, type DataStatusOptions } from './data.js';
@@ -79,10 +80,15 @@ consoleUsers
 
 program
   .command('demo')
-  .description('start the processor, send the built-in sample and show the assessments as they arrive')
-  .action(async () => {
+  .description(
+    'start the processor and the analyst console, send the built-in sample, show the assessments, then the console URL and logins; runs until Ctrl-C',
+  )
+  .option('--exit', 'stop after the sample instead of waiting for Ctrl-C', false)
+  .action(async (opts: { exit: boolean }) => {
     const cfg = config();
-    process.exitCode = await runDemo(cfg, createLogger(process.env.LENDGUARD_LOG_LEVEL ?? 'warn'), print);
+    const logger = createLogger(process.env.LENDGUARD_LOG_LEVEL ?? 'warn');
+    process.exitCode = await runDemo(cfg, logger, print, { exit: opts.exit });
+    exitSoon(process.exitCode, (ms) => logger.warn({ afterMs: ms }, 'handles still open after stopping; forcing the exit'));
   });
 
 program

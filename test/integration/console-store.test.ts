@@ -129,12 +129,13 @@ describe('console store on 30,000 alerts', () => {
   });
 
   it('uses the index of each main filter (EXPLAIN), never a sequential scan of the alerts', async () => {
-    const plans: [AlertFilters, string][] = [
+    const plans: [AlertFilters, string | RegExp][] = [
       [{}, 'alerts_detected_idx'],
       [{ levels: ['critical'] }, 'alerts_level_idx'],
       [{ ruleCodes: [RARE_CODE] }, 'alerts_rule_codes_idx'],
       [{ partnerIds: ['partner-7'] }, 'alerts_partner_idx'],
-      [{ country: 'US' }, 'alerts_region_idx'],
+      [{ country: 'US' }, /alerts_(country|region)_idx/],
+      [{ country: 'CN', labelled: false }, /alerts_(country|detected)_idx/],
       [{ country: 'CN', region: 'Region 4' }, 'alerts_region_idx'],
       [{ ipClasses: ['private'] }, 'alerts_ip_class_idx'],
       [{ ringId: `ring:${PREFIX}-r3` }, 'alerts_ring_idx'],
@@ -144,7 +145,7 @@ describe('console store on 30,000 alerts', () => {
     ];
     for (const [filters, index] of plans) {
       const plan = await store.explainListAlerts(filters, { limit: 50 });
-      expect(plan, JSON.stringify(filters)).toContain(index);
+      expect(plan, JSON.stringify(filters)).toMatch(index);
       expect(plan, JSON.stringify(filters)).not.toMatch(/Seq Scan on alerts/);
     }
     const second = await store.explainListAlerts(

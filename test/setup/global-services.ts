@@ -20,6 +20,8 @@ export default async function setup(): Promise<() => Promise<void>> {
       timeout: 15 * 60_000, // a cold start may first download the Kafka jars
     });
     if (out.trim().length > 0) process.stderr.write(out);
+    // The console's browser tests need Chromium (Debian's package; a fresh machine installs it once).
+    execFileSync('bash', ['scripts/chromium.sh', 'ensure'], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'], timeout: 15 * 60_000 });
     const ms = Date.now() - started;
     if (ms > 2_000) process.stderr.write(`[global-services] services ready in ${(ms / 1000).toFixed(1)}s\n`);
   }

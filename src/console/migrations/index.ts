@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql as initial } from './001_initial.js';
+import { sql as countryIndex } from './002_country_index.js';
 
 /** One versioned migration: applied once per schema, in version order, recorded with its checksum. */
 export interface Migration {
@@ -17,4 +18,4 @@ const migration = (version: number, name: string, sql: string): Migration => ({
 });
 
 /** Every migration, in order. A new one is a new file `NNN_name.ts` exporting `sql`, listed here with the next version. */
-export const MIGRATIONS: readonly Migration[] = [migration(1, 'initial', initial)];
+export const MIGRATIONS: readonly Migration[] = [migration(1, 'initial', initial), migration(2, 'country_index', countryIndex)];

@@ -75,7 +75,8 @@ export class FeedView {
 
   /** Live alerts (oldest first, as streamed): those the filters select go on top. Returns how many. */
   prepend(batch: api.AlertSummary[]): number {
-    const fresh = batch.filter((a) => !this.rows.has(a.id) && matches(a, this.filters)).reverse();
+    // Each batch in feed order (newest detection first, then the higher row id), as a reload would show it.
+    const fresh = batch.filter((a) => !this.rows.has(a.id) && matches(a, this.filters)).sort(feedOrder);
     if (!fresh.length) return 0;
     const frag = document.createDocumentFragment();
     for (const a of fresh) frag.append(this.row(a, true));
@@ -154,6 +155,12 @@ export class FeedView {
       this.rows.get(a.id)?.querySelector('.label-cell')?.replaceChildren(labelChip(label.label));
     }
   }
+}
+
+/** detected_at DESC, id DESC (ids are decimal strings of bigints). */
+function feedOrder(a: api.AlertSummary, b: api.AlertSummary): number {
+  if (a.detectedAt !== b.detectedAt) return a.detectedAt < b.detectedAt ? 1 : -1;
+  return b.id.length - a.id.length || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
 export function labelChip(label: string | null | undefined): HTMLElement | string {
