@@ -25,6 +25,7 @@ import { consoleMetrics, cpuSeconds, feedPlans, ingestLag, scrape, startTimeline
 import { finishPage, openPage, type OpenPage, type PageResult } from './console/page.js';
 import { producerSummary, type BurstResult, burst, TICK_MS } from './console/producer.js';
 import { markdown, type ConsoleBenchResult } from './console/report.js';
+import { isWorker, onSupervisorGone, superviseWorker } from './console/supervise.js';
 import { benchPool, countRows, dropSchema, prepare, spawnConsoleChild, type ConsoleBenchSetup } from './console/setup.js';
 import { procStatus, REPO_ROOT, Run, sleep, stopChild, waitReady, type Child } from './harness.js';
 import { machine, record } from './lib.js';
@@ -70,6 +71,7 @@ interface State {
 
 async function cleanup(s: State): Promise<void> {
   s.stream?.close();
+  log('clean-up: closing the page and stopping the console');
   await s.page?.close().catch(() => undefined);
   if (s.console) {
     const r = await stopChild(s.console, 25_000);
@@ -186,31 +188,39 @@ function resultSettings(settings: Settings, setup: ConsoleBenchSetup): ConsoleBe
   };
 }
 
+/** HEAD, with "+changes" when the working tree's src/ or bench/ differs from it (read-only git commands). */
 function gitCommit(): string {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+    const changed = execFileSync('git', ['diff', '--name-only', 'HEAD', '--', 'src', 'bench/console.bench.ts', 'bench/console'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    }).trim();
+    return changed ? `${head}+changes` : head;
   } catch {
     return 'unknown';
   }
 }
+
+if (!isWorker()) await superviseWorker(fileURLToPath(import.meta.url));
 
 const settings = parseArgs(process.argv.slice(2));
 const state: State = { run: new Run() };
 const abort = new AbortController();
 let cleaning: Promise<void> | undefined;
 const cleanOnce = (): Promise<void> => (cleaning ??= cleanup(state));
-// `process.on`, not `once`: Ctrl-C reaches this process twice (from the terminal and relayed by tsx), and a second
-// signal without a handler would end it in the middle of the clean-up.
 let stopping = false;
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    if (stopping) return log(`${sig} again: still cleaning up`);
-    stopping = true;
-    log(`${sig}: cleaning up`);
-    abort.abort();
-    void cleanOnce().finally(() => process.exit(130));
-  });
-}
+const stop = (why: string): void => {
+  if (stopping) return log(`${why} again: still cleaning up`);
+  stopping = true;
+  log(`${why}: cleaning up`);
+  abort.abort();
+  void cleanOnce()
+    .catch((err: Error) => log(`clean-up failed: ${err.stack ?? err.message}`))
+    .finally(() => process.exit(130));
+};
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => stop(sig));
+onSupervisorGone(() => stop('supervisor gone'));
 const hardStop = setTimeout(
   () => {
     log('hard time limit reached: cleaning up');

@@ -1,11 +1,60 @@
 /**
- * The console's page in headless Chromium (Debian's /usr/bin/chromium through playwright-core, test/helpers/browser.ts):
+ * The console's page in headless Chromium (Debian's /usr/bin/chromium through playwright-core; sign-in and probe from
+ * test/helpers/browser.ts):
  * signs in through the login form (`#token`, then `#login button[type=submit]`), waits for the live feed to be
  * connected (`#live-status.live-live`) before the burst, and at the end reads `window.__lendguard.feedStats()` and
  * takes a screenshot. When `GET /` answers 404 or the page cannot sign in, the bench records "not available".
  */
-import { launchBrowser, pageProbe, signIn, type TestBrowser } from '../../test/helpers/browser.js';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, pageProbe, signIn } from '../../test/helpers/browser.js';
 import { sleep } from '../harness.js';
+
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+interface Browser {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/**
+ * As test/helpers/browser.ts' `launchBrowser()`, but playwright must leave SIGINT / SIGTERM / SIGHUP alone: its own
+ * handlers kill Chromium and call `process.exit(130)` in the middle of the bench's clean-up (topics, schema, console).
+ */
+async function launch(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set LENDGUARD_CHROMIUM)`);
+  const profile = mkdtempSync(join(tmpdir(), 'lg-bench-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1440, height: 900 },
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    async close() {
+      await context.close().catch(() => undefined);
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
 
 export interface FeedStats {
   received: number;
@@ -18,7 +67,7 @@ export type PageResult =
   { available: false; reason: string } | { available: true; stats: FeedStats; liveStatus: string; screenshot: string; errors: string[]; signInMs: number };
 
 export interface OpenPage {
-  browser: TestBrowser;
+  browser: Browser;
   errors: string[];
   signInMs: number;
   close(): Promise<void>;
@@ -30,9 +79,9 @@ export async function openPage(base: string, token: string): Promise<OpenPage | 
   if (root instanceof Error) return { reason: `GET / failed: ${root.message}` };
   await root.body?.cancel();
   if (root.status === 404) return { reason: 'GET / answered 404' };
-  let browser: TestBrowser;
+  let browser: Browser;
   try {
-    browser = await launchBrowser();
+    browser = await launch();
   } catch (err) {
     return { reason: `Chromium failed to start: ${firstLine(err)}` };
   }

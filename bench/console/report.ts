@@ -36,7 +36,7 @@ export function markdown(r: ConsoleBenchResult, command: string): string {
   return [
     '# Console under a burst',
     '',
-    `\`${command}\`, ${r.startedAt}. Machine: ${String(r.machine.cpu)}, ${String(r.machine.cores)} cores, ${String(r.machine.memGiB)} GiB, Node ${String(r.machine.node)}. ` +
+    `\`${command}\`, ${r.startedAt}. Machine: ${String(r.machine.cpu)}, ${String(r.machine.cores)} cores, ${String(r.machine.memGiB)} GiB, Node ${String(r.machine.node)}, commit ${String(r.machine.commit)}. ` +
       'The machine is shared: Kafka, PostgreSQL, Redis, the bench process, the console and Chromium run on the same 2 cores, and so may other ' +
       'work (another engineer\u2019s tests): every figure is noisy, the tails most. The load column of the timeline below shows how busy the machine was; ' +
       'beside other work the ingest lag and the API tails are several times those of a quiet run.',
