@@ -5,56 +5,13 @@
  * connected (`#live-status.live-live`) before the burst, and at the end reads `window.__lendguard.feedStats()` and
  * takes a screenshot. When `GET /` answers 404 or the page cannot sign in, the bench records "not available".
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM, pageProbe, signIn } from '../../test/helpers/browser.js';
+import { launchBrowser, pageProbe, signIn, type TestBrowser } from '../../test/helpers/browser.js';
 import { sleep } from '../harness.js';
 
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+type Browser = TestBrowser;
 
-interface Browser {
-  context: BrowserContext;
-  page: Page;
-  close(): Promise<void>;
-}
-
-/**
- * As test/helpers/browser.ts' `launchBrowser()`, but playwright must leave SIGINT / SIGTERM / SIGHUP alone: its own
- * handlers kill Chromium and call `process.exit(130)` in the middle of the bench's clean-up (topics, schema, console).
- */
-async function launch(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set LENDGUARD_CHROMIUM)`);
-  const profile = mkdtempSync(join(tmpdir(), 'lg-bench-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: FLAGS,
-    viewport: { width: 1440, height: 900 },
-    handleSIGINT: false,
-    handleSIGTERM: false,
-    handleSIGHUP: false,
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  return {
-    context,
-    page,
-    async close() {
-      await context.close().catch(() => undefined);
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
-}
+/** As the tests' browser, but playwright leaves the signals to the bench (its clean-up must run to the end). */
+const launch = (): Promise<Browser> => launchBrowser({ leaveSignals: true });
 
 export interface FeedStats {
   received: number;

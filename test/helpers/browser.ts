@@ -30,7 +30,11 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(): Promise<TestBrowser> {
+/**
+ * A fresh profile and page. `leaveSignals`: playwright installs no SIGINT / SIGTERM / SIGHUP handlers (its own kill
+ * Chromium and call `process.exit(130)`, which would cut a bench's clean-up short).
+ */
+export async function launchBrowser(opts: { leaveSignals?: boolean } = {}): Promise<TestBrowser> {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set LENDGUARD_CHROMIUM)`);
   const profile = mkdtempSync(join(tmpdir(), 'lg-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -38,6 +42,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
     headless: true,
     args: FLAGS,
     viewport: { width: 1440, height: 900 },
+    ...(opts.leaveSignals ? { handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false } : {}),
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const log: string[] = [];
