@@ -3,6 +3,7 @@ import { createConsoleApp, type ConsoleApp } from '../console/app.js';
 import { ensureConfiguredTopics } from '../kafka/tools.js';
 import { createProcessor } from '../main.js';
 import type { Config } from '../platform/config.js';
+import { sleep } from '../platform/backoff.js';
 import { exitCodeOf, findLendguardError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { produceSample, tailAssessments } from './commands.js';
@@ -22,7 +23,6 @@ type Print = (line: string) => void;
 /** How long the console may take to start; PostgreSQL still unavailable after POSTGRES_GRACE_MS ends the wait early. */
 const CONSOLE_WAIT_MS = 20_000;
 const POSTGRES_GRACE_MS = 3_000;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function runDemo(config: Config, logger: Logger, print: Print, opts: DemoOptions): Promise<number> {
   await ensureConfiguredTopics(config, logger);

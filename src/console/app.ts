@@ -68,8 +68,7 @@ export function createConsoleApp(config: Config, opts: ConsoleAppOptions): Conso
   });
   // /healthz and /readyz answer without authentication; /metrics is one of the API's routes (any role).
   // The browser UI's page, stylesheet and script (src/console/ui/): code only, no data, so no authentication.
-  const ui = uiRoutes(logger);
-  const routes: Route[] = [...opsRoutes(health, metrics.registry).filter((r) => r.path !== '/metrics'), ...api.routes, ...ui.routes];
+  const routes: Route[] = [...opsRoutes(health, metrics.registry).filter((r) => r.path !== '/metrics'), ...api.routes, ...uiRoutes(logger)];
   const abort = new AbortController();
   const onFatal = (err: Error): void => {
     health.set('failed', err.message);
@@ -111,7 +110,6 @@ export function createConsoleApp(config: Config, opts: ConsoleAppOptions): Conso
       port = await listen(server, c.http.host, c.http.port);
       logger.info({ url: `http://${c.http.host}:${port}/healthz` }, 'console HTTP listening');
       await api.start();
-      ui.warm();
       const outcome = await step('migrate the console schema', 'POSTGRES_UNAVAILABLE', () => migrate(db, c.postgres.schema, logger));
       health.details.schemaVersion = outcome.current;
       pruner = startPruner({

@@ -47,8 +47,8 @@ export async function bundle(entry: string): Promise<string> {
 
 const TYPES = { html: 'text/html; charset=utf-8', css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8' } as const;
 
-/** GET / (the page), /ui/app.css and /ui/app.js. `warm()` loads them ahead of the first request. */
-export function uiRoutes(logger: Logger, load: () => Promise<UiFiles> = () => loadUiFiles()): { routes: Route[]; warm(): void } {
+/** GET / (the page), /ui/app.css and /ui/app.js, loaded on the first request for one of them (not at start-up). */
+export function uiRoutes(logger: Logger, load: () => Promise<UiFiles> = () => loadUiFiles()): Route[] {
   let files: Promise<UiFiles> | undefined;
   const get = (): Promise<UiFiles> => {
     files ??= load().catch((err: Error) => {
@@ -67,8 +67,5 @@ export function uiRoutes(logger: Logger, load: () => Promise<UiFiles> = () => lo
       res.writeHead(200, { 'content-type': TYPES[kind], 'cache-control': 'no-cache' }).end(f[kind]);
     },
   });
-  return {
-    routes: [serve('/', 'html'), serve('/ui/app.css', 'css'), serve('/ui/app.js', 'js')],
-    warm: () => void get().catch(() => undefined),
-  };
+  return [serve('/', 'html'), serve('/ui/app.css', 'css'), serve('/ui/app.js', 'js')];
 }

@@ -88,7 +88,8 @@ export class App {
   private async showAlerts(route: PageRoute): Promise<void> {
     const query = route.query.toString();
     if (!this.feed || this.feed.query !== query || !this.main.contains(this.feed.el)) {
-      const view = new FeedView(readFilters(route.query), route.query, (id) => this.ctx.go(formatRoute({ view: 'alerts', id, query: route.query })));
+      const filters = readFilters(route.query);
+      const view = new FeedView(filters, route.query, (id) => this.ctx.go(formatRoute({ view: 'alerts', id, query: route.query })));
       const detail = h('div', { class: 'detail-pane', id: 'detail' });
       const el = h(
         'div',
@@ -96,7 +97,7 @@ export class App {
         h(
           'div',
           { class: 'feed-pane' },
-          filterBar(readFilters(route.query), (p) => this.ctx.go(formatRoute({ view: 'alerts', query: p }))),
+          filterBar(filters, (p) => this.ctx.go(formatRoute({ view: 'alerts', query: p }))),
           view.el,
         ),
         detail,
