@@ -19,6 +19,7 @@ import type { AlertIngestHandlers, AlertSource } from './ports.js';
 import { startPruner } from './pruner.js';
 import { uiRoutes } from './ui/assets.js';
 import { createConsoleStore, type ConsoleStore } from './store/index.js';
+import { createRollups, type Rollups, type RollupOptions } from '../reports/rollups.js';
 
 /**
  * The console's composition root: PostgreSQL pool, migrations, the alert ingest on Kafka, retention, the HTTP
@@ -34,6 +35,8 @@ export interface ConsoleApp {
   readonly db: Db;
   /** The HTTP API: its users, route declarations, live stream. */
   readonly api: ConsoleApi;
+  /** The trend report's rollup consumer; undefined when `console.reports.rollups` is off. */
+  readonly rollups: Rollups | undefined;
   route(route: Route): void;
   /** Port of the HTTP server once started (useful with console.http.port = 0). */
   httpPort(): number | undefined;
@@ -50,6 +53,8 @@ export interface ConsoleAppOptions {
   alertSource?: (handlers: AlertIngestHandlers) => AlertSource;
   /** Replaces the Kafka writer of labels (default: an idempotent producer on topics.labels, connected on first use). */
   labelWriter?: RecordWriter;
+  /** Replaces the Kafka sources of the report rollups (tests), or observes what they store. */
+  rollups?: Pick<RollupOptions, 'sources' | 'onStored'>;
 }
 
 export function createConsoleApp(config: Config, opts: ConsoleAppOptions): ConsoleApp {
@@ -78,6 +83,7 @@ export function createConsoleApp(config: Config, opts: ConsoleAppOptions): Conso
   };
   const ingest = createAlertIngest({ db, consumer: c.groupId, metrics, health, logger, onFatal, onAlertsStored: () => api.hub.notify() });
   const source = (opts.alertSource ?? ((h) => createKafkaAlertSource(config, logger, h)))(ingest);
+  const rollups = c.reports.rollups ? createRollups(config, { db, registry: metrics.registry, logger, onFatal, ...opts.rollups }) : undefined;
   let server: Server | undefined;
   let port: number | undefined;
   let pruner: { stop(): Promise<void> } | undefined;
@@ -103,6 +109,7 @@ export function createConsoleApp(config: Config, opts: ConsoleAppOptions): Conso
     store,
     db,
     api,
+    rollups,
     route: (r) => void routes.push(r),
     httpPort: () => port,
     async start() {
@@ -122,6 +129,7 @@ export function createConsoleApp(config: Config, opts: ConsoleAppOptions): Conso
       });
       health.set('starting', 'joining the consumer group of the alerts topic');
       await step('start the alert consumer', 'KAFKA_UNAVAILABLE', () => source.start());
+      if (rollups) await step('start the report rollups', 'KAFKA_UNAVAILABLE', () => rollups.start());
       logger.info({ topic: config.topics.alerts, groupId: c.groupId, schema: c.postgres.schema, schemaVersion: outcome.current }, 'console started');
     },
     close() {
@@ -131,6 +139,7 @@ export function createConsoleApp(config: Config, opts: ConsoleAppOptions): Conso
         abort.abort();
         const steps: CleanupStep[] = [
           ['alert consumer', () => source.stop()],
+          ['report rollups', async () => rollups?.stop()],
           ['retention', async () => pruner?.stop()],
           ['api', () => api.close()],
           ['postgres pool', () => db.end()],

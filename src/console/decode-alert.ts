@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { Alert } from '../domain/alert.js';
+import type { Assessment } from '../domain/assessment.js';
 import { alertRow, type AlertRow, type DeadAlertRow, type RecordRef } from './alert-row.js';
 
 /**
@@ -15,7 +16,9 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats(ajv);
 ajv.addSchema(contract('assessment'));
-const validateAlert = ajv.compile<Alert>(contract('alert'));
+export const validateAlert = ajv.compile<Alert>(contract('alert'));
+/** The assessments topic's contract (the trend report's rollups read it). */
+export const validateAssessment = ajv.getSchema<Assessment>('assessment.v1') as ValidateFunction<Assessment>;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -37,12 +40,19 @@ export interface AlertRecord {
 
 export type Decoded = { row: AlertRow } | { dead: DeadAlertRow };
 
-export function decodeAlert(record: AlertRecord): Decoded {
-  const dead = (code: DeadAlertRow['code'], reason: string): Decoded => ({
+/** A record decoded against a contract: its value and JSON text, or a dead record saying why not. */
+export type DecodedJson<T> = { value: T; json: string } | { dead: DeadAlertRow };
+
+/**
+ * The shared steps of decoding a record of one of the output topics: a value, UTF-8, JSON, the contract. `what`
+ * names the contract in the reason ("an alert (contract alert.v1)").
+ */
+export function decodeJsonRecord<T>(record: AlertRecord, validate: ValidateFunction<T>, what: string): DecodedJson<T> {
+  const dead = (code: DeadAlertRow['code'], reason: string): DecodedJson<T> => ({
     dead: { source: record.source, recordKey: record.key, value: record.value, code, reason },
   });
   const { value } = record;
-  if (value === null || value.length === 0) return dead('EMPTY_VALUE', 'record has no value (null or empty); expected a UTF-8 JSON alert');
+  if (value === null || value.length === 0) return dead('EMPTY_VALUE', `record has no value (null or empty); expected ${what} as UTF-8 JSON`);
   let json: string;
   try {
     json = utf8.decode(value);
@@ -55,10 +65,15 @@ export function decodeAlert(record: AlertRecord): Decoded {
   } catch (err) {
     return dead('INVALID_JSON', `record value is not JSON: ${(err as Error).message}`);
   }
-  if (!validateAlert(parsed)) {
+  if (!validate(parsed)) {
     // oneOf reports both branches; the problems of the branch alertType names are the useful ones, so dedupe and cap.
-    const problems = [...new Set((validateAlert.errors ?? []).map(describe))].slice(0, 8);
-    return dead('SCHEMA_VIOLATION', `record is not an alert (contract alert.v1): ${problems.join('; ')}`);
+    const problems = [...new Set((validate.errors ?? []).map(describe))].slice(0, 8);
+    return dead('SCHEMA_VIOLATION', `record is not ${what}: ${problems.join('; ')}`);
   }
-  return { row: alertRow(parsed, json, record.source, record.key) };
+  return { value: parsed, json };
+}
+
+export function decodeAlert(record: AlertRecord): Decoded {
+  const d = decodeJsonRecord(record, validateAlert, 'an alert (contract alert.v1)');
+  return 'dead' in d ? d : { row: alertRow(d.value, d.json, record.source, record.key) };
 }

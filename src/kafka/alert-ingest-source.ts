@@ -31,15 +31,26 @@ const REBALANCE_TYPES = new Set(['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_G
 
 /** The source from config: `topics.alerts`, `console.groupId`, `console.maxBatchSize`. */
 export function createKafkaAlertSource(config: Config, logger: Logger, handlers: AlertIngestHandlers): AlertSource {
+  const { groupId, maxBatchSize } = config.console;
+  return createKafkaRecordSource(config, logger, handlers, { topic: config.topics.alerts, groupId, maxBatchSize, component: 'console-ingest' });
+}
+
+/** The same source on any topic and group: the trend report's rollups read the assessments and the alerts with it. */
+export function createKafkaRecordSource(
+  config: Config,
+  logger: Logger,
+  handlers: AlertIngestHandlers,
+  o: { topic: string; groupId: string; maxBatchSize: number; component: string },
+): AlertSource {
   return new KafkaAlertSource({
-    kafka: createKafka(config, logger, `${config.kafka.clientId}-console`),
-    topic: config.topics.alerts,
-    groupId: config.console.groupId,
-    maxBatchSize: config.console.maxBatchSize,
+    kafka: createKafka(config, logger, `${config.kafka.clientId}-${o.component}`),
+    topic: o.topic,
+    groupId: o.groupId,
+    maxBatchSize: o.maxBatchSize,
     sessionTimeoutMs: config.kafka.sessionTimeoutMs,
     maxWaitTimeMs: 200,
     retry: { initialMs: config.processing.retryInitialMs, maxMs: config.processing.retryMaxMs },
-    logger: logger.child({ component: 'console-ingest' }),
+    logger: logger.child({ component: o.component }),
     handlers,
   });
 }

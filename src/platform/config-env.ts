@@ -80,6 +80,8 @@ export const ENV_VARS: readonly EnvVar[] = [
   v('LENDGUARD_CONSOLE_USERS_FILE', 'console.usersFile', 'string', 'users of the console API (YAML or JSON; `lendguard console user add`)'),
   v('LENDGUARD_CONSOLE_DEV_USERS', 'console.devUsers', 'bool', 'development only: a dev viewer and analyst with tokens printed at start'),
   v('LENDGUARD_CONSOLE_SESSION_KEY', 'console.session.key', 'string', 'HMAC key of the console session cookies (32+ chars; required in production)'),
+  v('LENDGUARD_REPORTS_ROLLUPS', 'console.reports.rollups', 'bool', 'the console counts the trend report rollups (default true)'),
+  v('LENDGUARD_REPORTS_GROUP_ID', 'console.reports.groupId', 'string', 'consumer group of the report rollups (default `lendguard-reports`)'),
   v('LENDGUARD_LOG_LEVEL', 'log.level', 'string', '`fatal` … `trace`, or `silent`'),
 ];
 

@@ -307,6 +307,19 @@ export const configSchema = z
           .prefault({}),
         /** The ring view draws at most this many nodes (applications and identifiers) and says when it cut. */
         ringMaxNodes: z.number().int().min(10).max(20_000).default(2000),
+        /** The trend report's rollups (docs/reports.md): counted by the console from the assessments and alerts topics. */
+        reports: z
+          .object({
+            /** Off: the console keeps no rollups (and serves no report); another console instance may. */
+            rollups: z.boolean().default(true),
+            /** Consumer group of the rollups of topics.assessments; topics.alerts is read by `<groupId>-rings`. */
+            groupId: z.string().min(1).default('lendguard-reports'),
+            /** Records per database transaction at most. */
+            maxBatchSize: z.number().int().min(1).max(20_000).default(2000),
+            /** Rollup hours and ring events older than this are deleted. */
+            retentionDays: z.number().int().min(1).max(3650).default(400),
+          })
+          .prefault({}),
       })
       .prefault({}),
     log: z

@@ -13,31 +13,39 @@ export interface ConsoleSetup {
   id: string;
   schema: string;
   topic: string;
+  /** the assessments topic the report rollups read */
+  assessmentsTopic: string;
   groupId: string;
   env: Record<string, string>;
   config: Config;
 }
 
-/** Random names, the alerts topic created, and the env that points a console at them. */
+/** Random names, the alerts and assessments topics created, and the env that points a console (and its rollups) at them. */
 export async function consoleSetup(opts: { partitions?: number; extraEnv?: Record<string, string> } = {}): Promise<ConsoleSetup> {
   const id = randomId('c');
   const schema = testSchemaName();
   const topic = `${id}.alerts`;
+  const assessmentsTopic = `${id}.assessments`;
   const groupId = `lgc-${id}`;
   const env: Record<string, string> = {
     LENDGUARD_KAFKA_BROKERS: kafkaBrokers().join(','),
     LENDGUARD_KAFKA_CLIENT_ID: `lgc-${id}`,
     LENDGUARD_KAFKA_SESSION_TIMEOUT_MS: '6000',
     LENDGUARD_TOPIC_ALERTS: topic,
+    LENDGUARD_TOPIC_ASSESSMENTS: assessmentsTopic,
     LENDGUARD_CONSOLE_GROUP_ID: groupId,
+    LENDGUARD_REPORTS_GROUP_ID: `lgr-${id}`,
     LENDGUARD_CONSOLE_POSTGRES_URL: POSTGRES_URL,
     LENDGUARD_CONSOLE_POSTGRES_SCHEMA: schema,
     LENDGUARD_CONSOLE_HTTP_PORT: '0',
     LENDGUARD_LOG_LEVEL: process.env.LENDGUARD_TEST_LOG ?? 'warn',
     ...opts.extraEnv,
   };
-  await createTopics([{ topic, partitions: opts.partitions ?? 3 }]);
-  return { id, schema, topic, groupId, env, config: loadConfig({ env }) };
+  await createTopics([
+    { topic, partitions: opts.partitions ?? 3 },
+    { topic: assessmentsTopic, partitions: opts.partitions ?? 3 },
+  ]);
+  return { id, schema, topic, assessmentsTopic, groupId, env, config: loadConfig({ env }) };
 }
 
 /** The console in this process, started; quick retries so that outage tests do not wait long. */

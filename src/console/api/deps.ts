@@ -16,4 +16,6 @@ export interface ApiDeps {
   hub: AlertStreamHub;
   logger: Logger;
   limits: { ringMaxNodes: number };
+  /** the topics whose dead records the trend report counts (assessments, alerts) */
+  reportTopics: readonly string[];
 }

@@ -18,6 +18,7 @@ import { defineRoute, toRoutes, type ApiRoute } from './router.js';
 import { alertRoutes } from './routes/alerts.js';
 import { caseRoutes } from './routes/cases.js';
 import { labelRoutes } from './routes/labels.js';
+import { reportRoutes } from './routes/reports.js';
 import { streamRoutes } from './routes/stream.js';
 import { userRoutes } from './routes/users.js';
 import { AlertStreamHub } from './stream-hub.js';
@@ -102,8 +103,10 @@ export function createConsoleApi(config: Config, deps: ConsoleApiDeps): ConsoleA
   const auth = new Authenticator(users, sessions, new RateLimiter({ perMinute: c.rateLimit.authFailuresPerMinute, burst: c.rateLimit.authFailuresPerMinute }));
   const hub = new AlertStreamHub({ store: deps.store, logger, ...c.stream });
   const labels = createLabelPublisher(deps.labelWriter, config.topics.labels);
-  const apiDeps: ApiDeps = { store: deps.store, db: deps.db, users, auth, labels, hub, logger, limits: { ringMaxNodes: c.ringMaxNodes } };
-  const declarations: ApiRoute[] = [...alertRoutes(apiDeps), ...labelRoutes(apiDeps), ...caseRoutes(apiDeps), ...userRoutes(apiDeps), ...streamRoutes(apiDeps)];
+  const apiDeps: ApiDeps = { store: deps.store, db: deps.db, users, auth, labels, hub, logger, limits: { ringMaxNodes: c.ringMaxNodes },
+    reportTopics: [config.topics.assessments, config.topics.alerts],
+  };
+  const declarations: ApiRoute[] = [...alertRoutes(apiDeps), ...labelRoutes(apiDeps), ...caseRoutes(apiDeps), ...userRoutes(apiDeps), ...streamRoutes(apiDeps), ...reportRoutes(apiDeps)];
   declarations.push(
     openApiRoute(() => declarations),
     metricsRoute(deps.registry),

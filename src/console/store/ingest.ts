@@ -64,7 +64,8 @@ export async function insertDeadAlerts(q: Queryable, rows: readonly DeadAlertRow
   return inserted;
 }
 
-async function lockOffset(tx: Tx, c: ChunkToStore): Promise<bigint> {
+/** Locks the partition's offset row (creating it at 0) and returns the stored next offset. */
+export async function lockOffset(tx: Tx, c: Pick<ChunkToStore, 'consumer' | 'topic' | 'partition'>): Promise<bigint> {
   await tx.query('INSERT INTO consumer_offsets (consumer, topic, partition, next_offset) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING', [
     c.consumer,
     c.topic,
@@ -120,6 +121,16 @@ async function insertRows(tx: Tx, rows: readonly AlertRow[]): Promise<{ inserted
   }
 }
 
+/** Moves the partition's stored next offset (its row locked by lockOffset in the same transaction). */
+export async function saveOffset(tx: Tx, c: Pick<ChunkToStore, 'consumer' | 'topic' | 'partition' | 'nextOffset'>): Promise<void> {
+  await tx.query('UPDATE consumer_offsets SET next_offset = $4, updated_at = now() WHERE consumer = $1 AND topic = $2 AND partition = $3', [
+    c.consumer,
+    c.topic,
+    c.partition,
+    c.nextOffset.toString(),
+  ]);
+}
+
 export async function storeChunk(db: Db, c: ChunkToStore): Promise<StoredChunk> {
   return inTransaction(db, async (tx) => {
     const stored = await lockOffset(tx, c);
@@ -129,12 +140,7 @@ export async function storeChunk(db: Db, c: ChunkToStore): Promise<StoredChunk> 
     const { rows, dead } = split(pending);
     const { inserted, refused } = await insertRows(tx, rows);
     const deadInserted = await insertDeadAlerts(tx, [...dead, ...refused]);
-    await tx.query('UPDATE consumer_offsets SET next_offset = $4, updated_at = now() WHERE consumer = $1 AND topic = $2 AND partition = $3', [
-      c.consumer,
-      c.topic,
-      c.partition,
-      c.nextOffset.toString(),
-    ]);
+    await saveOffset(tx, c);
     return { alerts: inserted, dead: deadInserted, refused: refused.length, skipped, nextOffset: c.nextOffset };
   });
 }

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { buildReport } from '../../../reports/build.js';
+import { CONTENT_TYPES, REPORT_FORMATS, render } from '../../../reports/render/index.js';
+import { LendguardError } from '../../../platform/errors.js';
+import type { ApiDeps } from '../deps.js';
+import { ApiError } from '../errors.js';
+import { defineRoute, type ApiRoute } from '../router.js';
+
+/**
+ * The trend report (docs/reports.md) at an authenticated URL: the same report `lendguard report` writes, built
+ * from the rollups at request time. The HTML is served sandboxed (CSP `sandbox`, no script, no network): it is a
+ * document to read or save, not part of the console's origin.
+ */
+const TIME = z.string().max(40);
+export const reportQuery = z
+  .object({
+    since: z
+      .string()
+      .regex(/^\d{1,4}[hd]$/, 'a duration such as 24h, 7d or 30d')
+      .optional(),
+    from: TIME.optional(),
+    to: TIME.optional(),
+    bucket: z.enum(['hour', 'day']).optional(),
+    format: z.enum(REPORT_FORMATS).default('html'),
+  })
+  .strict();
+
+const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox";
+
+export function reportRoutes(deps: ApiDeps): ApiRoute[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/reports/trends',
+      role: 'viewer',
+      tag: 'reports',
+      summary: 'The fraud-trend report over a period (default the last 7 days) as self-contained HTML, CSV or JSON',
+      query: reportQuery,
+      responses: { 200: 'the report in the asked format', 400: 'a period that does not parse or is empty' },
+      handle: async ({ res, query }) => {
+        let report;
+        try {
+          report = await buildReport(deps.db, { ...query, since: query.since ?? (query.from ? undefined : '7d'), topics: deps.reportTopics, consoleUrl: '/' });
+        } catch (err) {
+          if (err instanceof LendguardError && err.code === 'CONFIG_INVALID') throw new ApiError('INVALID_REQUEST', err.message, [{ path: 'query', message: err.message }]);
+          throw err;
+        }
+        const day = report.period.from.slice(0, 10);
+        res
+          .writeHead(200, {
+            'content-type': CONTENT_TYPES[query.format],
+            'content-disposition': `inline; filename="lendguard-report-${day}.${query.format}"`,
+            'cache-control': 'no-store',
+            ...(query.format === 'html' ? { 'content-security-policy': REPORT_CSP } : {}),
+          })
+          .end(render(report, query.format));
+        return undefined;
+      },
+    }),
+  ];
+}
