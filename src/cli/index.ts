@@ -11,6 +11,7 @@ import { runDataRefresh, runDataStatus, type DataRefreshOptions, type DataStatus
 import { DEFAULT_MAX_AGE_DAYS } from './data-status.js';
 import { runGenerate, type GenerateCliOptions } from './generate.js';
 import { runReplayCommand, type ReplayCliOptions } from './replay.js';
+import { runReport, type ReportCliOptions } from './report.js';
 
 const program = new Command();
 program
@@ -77,6 +78,23 @@ consoleUsers
   .description('list the users and their roles')
   .option(fileOption, fileHelp)
   .action((opts: UserCliOptions) => runUserList(opts, config, print));
+
+program
+  .command('report')
+  .description('the fraud-trend report from the rollups the console counts (docs/reports.md): what rose, where, rings, alert quality')
+  .option('--since <time>', 'the last 24h, 7d, 30d … up to the end of the current hour (default 7d)')
+  .option('--from <date>', 'start of the period, e.g. 2026-11-01 or 2026-11-01T08:00:00Z (with --to, or up to now)')
+  .option('--to <date>', 'end of the period (exclusive)')
+  .option('--bucket <size>', 'hour or day (default: hourly up to 2 days, daily beyond)')
+  .option('--format <format>', 'html (one self-contained file), csv or json', 'html')
+  .option('--out <file>', 'write to this file (default: standard output)')
+  .option('--daily-dir <dir>', 'write report.html, .csv and .json to <dir>/YYYY-MM-DD/ (default period: yesterday, UTC)')
+  .option('--title <title>', 'the report title', 'Fraud trends')
+  .option('--console-url <url>', "the console's base URL, so that ring links open its ring view")
+  .action(async (opts: ReportCliOptions) => {
+    const cfg = config();
+    process.exitCode = await runReport(cfg, createLogger(cfg.log.level), opts, print);
+  });
 
 program
   .command('demo')

@@ -82,6 +82,7 @@ export const ENV_VARS: readonly EnvVar[] = [
   v('LENDGUARD_CONSOLE_SESSION_KEY', 'console.session.key', 'string', 'HMAC key of the console session cookies (32+ chars; required in production)'),
   v('LENDGUARD_REPORTS_ROLLUPS', 'console.reports.rollups', 'bool', 'the console counts the trend report rollups (default true)'),
   v('LENDGUARD_REPORTS_GROUP_ID', 'console.reports.groupId', 'string', 'consumer group of the report rollups (default `lendguard-reports`)'),
+  v('LENDGUARD_REPORTS_MAX_BATCH_SIZE', 'console.reports.maxBatchSize', 'int', 'records per rollup database transaction at most'),
   v('LENDGUARD_LOG_LEVEL', 'log.level', 'string', '`fatal` … `trace`, or `silent`'),
 ];
 

@@ -39,8 +39,9 @@ const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 function label(since: string | undefined, fromMs: number, toMs: number): string {
   if (since) {
-    const ms = parseDuration(since);
-    return ms % DAY === 0 ? `the last ${ms / DAY === 1 ? 'day' : `${ms / DAY} days`}` : `the last ${ms / HOUR} hours`;
+    const [, amount, unit] = /^(\d+)(h|d)$/.exec(since.trim()) as RegExpExecArray;
+    const n = Number(amount);
+    return unit === 'h' ? `the last ${n === 1 ? 'hour' : `${n} hours`}` : `the last ${n === 1 ? 'day' : `${n} days`}`;
   }
   return `${day(fromMs)} – ${day(toMs - 1)}`;
 }

@@ -14,7 +14,7 @@ export interface DimensionChanges {
   changes: readonly Change[];
 }
 
-const pct = (rate: number): string => `${(rate * 100).toFixed(rate >= 0.1 ? 1 : 2)}%`;
+const pct = (rate: number): string => `${(rate * 100).toFixed(rate >= 0.01 ? 1 : 2)}%`;
 const count = (n: number): string => n.toLocaleString('en');
 
 function times(ratio: number): string {
