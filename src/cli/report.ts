@@ -32,7 +32,7 @@ function checked(opts: ReportCliOptions): { format: ReportFormat; bucket: Bucket
   if (opts.bucket !== undefined && opts.bucket !== 'hour' && opts.bucket !== 'day')
     throw new LendguardError('CONFIG_INVALID', `--bucket ${JSON.stringify(opts.bucket)}: write hour or day`);
   if (opts.out && opts.dailyDir) throw new LendguardError('CONFIG_INVALID', 'give --out or --daily-dir, not both');
-  return { format: opts.format as ReportFormat, bucket: opts.bucket as Bucket | undefined };
+  return { format: opts.format as ReportFormat, bucket: opts.bucket };
 }
 
 function writeAtomically(file: string, text: string): void {

@@ -5,7 +5,18 @@
 import type { Queryable } from '../console/db.js';
 import { bucketStarts, resolvePeriod, type PeriodInput } from './period.js';
 import { qualitySection } from './quality.js';
-import { baselineTotals, bucketRows, deadRecords, ringAggregates, ringEventCounts, valueRows, type BucketRow, type RingAggregate, type ValueRow, type Window } from './queries.js';
+import {
+  baselineTotals,
+  bucketRows,
+  deadRecords,
+  ringAggregates,
+  ringEventCounts,
+  valueRows,
+  type BucketRow,
+  type RingAggregate,
+  type ValueRow,
+  type Window,
+} from './queries.js';
 import type { Breakdown, ChangeSection, DimensionName, Report, RingRow, RingsSection, SeriesPoint, Totals } from './report.js';
 import { summarise, volumeSentence } from './summary.js';
 import { risers } from './trends.js';
@@ -91,7 +102,11 @@ function breakdown(d: (typeof REPORT_DIMENSIONS)[number], rows: readonly ValueRo
 
 function changes(d: (typeof REPORT_DIMENSIONS)[number], rows: readonly ValueRow[], t: Totals): ChangeSection {
   const pairs = rows.map((r) => ({ key: r.label ?? r.value, current: r.alerts, baseline: r.baselineAlerts }));
-  return { dimension: d.dimension, label: d.label, changes: risers(pairs, { current: t.applications, baseline: t.baseline.applications }, { limit: CHANGE_ROWS }) };
+  return {
+    dimension: d.dimension,
+    label: d.label,
+    changes: risers(pairs, { current: t.applications, baseline: t.baseline.applications }, { limit: CHANGE_ROWS }),
+  };
 }
 
 const ringRow = (r: RingAggregate): RingRow => ({

@@ -30,7 +30,7 @@ export type RollupRecord =
 const INT_MAX = 2_147_483_647;
 const int = (n: number): number => Math.max(0, Math.min(INT_MAX, Math.trunc(n)));
 const time = (t: string, fallback: string): string => (Number.isFinite(Date.parse(t)) ? t : fallback);
-const noNul = (s: string): string => s.replace(/\u0000/g, '\uFFFD');
+const noNul = (s: string): string => s.replaceAll('\u0000', '\uFFFD');
 
 export function ringEvent(a: RingAlert, source: AlertRecord['source']): RingEventRow {
   return {

@@ -46,7 +46,7 @@ const MAX_TIME_MS = Date.parse('9999-12-31T00:00:00Z');
 const IDENTIFIER_KINDS = ['deviceId', 'phone', 'bankAccount', 'ip'] as const;
 
 /** At most MAX_VALUE characters, and no NUL (PostgreSQL's text refuses it: one such record would block the partition). */
-const cut = (v: string): string => v.slice(0, MAX_VALUE).replace(/\u0000/g, '\uFFFD');
+const cut = (v: string): string => v.slice(0, MAX_VALUE).replaceAll('\u0000', '\uFFFD');
 const text = (v: EvidenceValue | undefined): string | null => (typeof v === 'string' && v.length > 0 ? cut(v) : null);
 
 /** tor, vpn, datacenter (a data-centre list or a hosting ASN), residential, or the address class when not public. */

@@ -66,7 +66,12 @@ export function createRollupIngest(deps: RollupIngestDeps): AlertIngestHandlers 
     },
     async apply(chunk) {
       const timer = metrics.chunkSeconds.startTimer();
-      const records: RollupChunkRecord[] = chunk.records.map((r) => ({ offset: BigInt(r.offset), key: r.key, value: r.value, record: decode(topic, chunk, r) }));
+      const records: RollupChunkRecord[] = chunk.records.map((r) => ({
+        offset: BigInt(r.offset),
+        key: r.key,
+        value: r.value,
+        record: decode(topic, chunk, r),
+      }));
       let stored;
       try {
         stored = await storeRollupChunk(db, { consumer, topic: chunk.topic, partition: chunk.partition, records, nextOffset: chunk.nextOffset });

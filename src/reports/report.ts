@@ -31,6 +31,7 @@ export interface Totals {
   alerts: number;
   /** alerts / applications (0 when no applications) */
   alertRate: number;
+  /** assessments by level (alerts are those at or above scoring.alertLevel) */
   levels: LevelCounts;
   /** assessments whose optional work was shed (latency budget) */
   degraded: number;
@@ -65,24 +66,12 @@ export interface BreakdownRow {
 
 /** The dimensions the rollups count (src/reports/dimensions.ts), as the report names them. */
 export type DimensionName =
-  | 'rule'
-  | 'partner'
-  | 'country'
-  | 'region'
-  | 'network'
-  | 'asn'
-  | 'deviceType'
-  | 'os'
-  | 'automation'
-  | 'partnerNetwork'
-  | 'partnerRegion'
-  | 'identifier';
+  'rule' | 'partner' | 'country' | 'region' | 'network' | 'asn' | 'deviceType' | 'os' | 'automation' | 'partnerNetwork' | 'partnerRegion' | 'identifier';
 
 export interface Breakdown {
   dimension: DimensionName;
   /** "rule", "partner", "IP country" … */
   label: string;
-  /** unit of the chart's value axis, e.g. "alerts" */
   rows: BreakdownRow[];
   /** distinct values in the period (rows holds the top ones by alerts, then applications) */
   distinct: number;

@@ -40,7 +40,15 @@ export function createRollups(config: Config, o: RollupOptions): Rollups {
     alerts: { topic: config.topics.alerts, groupId: `${r.groupId}-rings` },
   };
   const make = (topic: RollupTopic): AlertSource => {
-    const handlers = createRollupIngest({ db: o.db, consumer: r.groupId, topic, metrics, logger, onFatal: o.onFatal, onStored: o.onStored });
+    const handlers = createRollupIngest({
+      db: o.db,
+      consumer: r.groupId,
+      topic,
+      metrics,
+      logger,
+      onFatal: (e) => o.onFatal(e),
+      onStored: (s) => o.onStored?.(s),
+    });
     if (o.sources) return o.sources(topic, handlers);
     const t = topics[topic];
     return createKafkaRecordSource(config, logger, handlers, { ...t, maxBatchSize: r.maxBatchSize, component: `reports-${topic}` });

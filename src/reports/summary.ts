@@ -33,7 +33,10 @@ export function volumeSentence(
   period = 'the period',
 ): string {
   if (t.applications === 0) return `No applications were assessed in ${period}.`;
-  const before = t.baseline.applications === 0 ? 'with none counted in the period before' : `against ${pct(t.baseline.alertRate)} of ${count(t.baseline.applications)} the period before`;
+  const before =
+    t.baseline.applications === 0
+      ? 'with none counted in the period before'
+      : `against ${pct(t.baseline.alertRate)} of ${count(t.baseline.applications)} the period before`;
   return `${count(t.applications)} applications were assessed in ${period} and ${pct(t.alertRate)} (${count(t.alerts)}) alerted, ${before}.`;
 }
 
@@ -45,9 +48,7 @@ function overlaps(a: string, b: string): boolean {
 }
 
 export function summarise(dimensions: readonly DimensionChanges[], opts: { limit?: number; period?: string } = {}): string[] {
-  const all = dimensions
-    .flatMap((d) => d.changes.map((c) => ({ label: d.label, c })))
-    .sort((a, b) => b.c.logRatioLow - a.c.logRatioLow || b.c.z - a.c.z);
+  const all = dimensions.flatMap((d) => d.changes.map((c) => ({ label: d.label, c }))).sort((a, b) => b.c.logRatioLow - a.c.logRatioLow || b.c.z - a.c.z);
   if (all.length === 0) return ['Nothing rose beyond chance against the previous period of the same length.'];
   const said: typeof all = [];
   for (const x of all) {

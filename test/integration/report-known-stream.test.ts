@@ -36,6 +36,11 @@ const inBurst = (a: Assessment): boolean => a.partnerId === 'partner-cash-app';
 const BURST_KEYS = ['partner-cash-app', 'CN/Zhejiang', 'datacenter', 'AS37963 Alibaba', 'IP_DATACENTER', 'PROXY_BURST'];
 const isBurstKey = (key: string): boolean => BURST_KEYS.some((k) => key.includes(k));
 
+async function count(sql: string): Promise<number> {
+  const r = await pool.query<{ n: string }>(sql);
+  return Number(r.rows[0]?.n ?? 0);
+}
+
 async function rolledUp(): Promise<number> {
   const r = await pool.query<{ n: string | null }>("SELECT sum(applications) AS n FROM rollup_hourly WHERE dimension = 'all'");
   return Number(r.rows[0]?.n ?? 0);
@@ -58,14 +63,12 @@ beforeAll(async () => {
     () => 'the rollups did not count every assessment',
   );
   await waitFor(
-    async () =>
-      Number((await pool.query('SELECT count(*) AS n FROM ring_events')).rows[0].n) >= stream.rings.length &&
-      Number((await pool.query('SELECT count(*) AS n FROM dead_alerts')).rows[0].n) >= 1,
+    async () => (await count('SELECT count(*) AS n FROM ring_events')) >= stream.rings.length && (await count('SELECT count(*) AS n FROM dead_alerts')) >= 1,
     60_000,
     () => 'ring events missing',
   );
   await waitFor(
-    async () => Number((await pool.query("SELECT count(*) AS n FROM alerts WHERE kind = 'application'")).rows[0].n) >= alerts.length,
+    async () => (await count("SELECT count(*) AS n FROM alerts WHERE kind = 'application'")) >= alerts.length,
     60_000,
     () => 'alerts missing',
   );
@@ -78,7 +81,9 @@ beforeAll(async () => {
       a.assessedAt,
     ]);
   const quiet = stream.assessments.find((a) => !a.alert && Date.parse(a.eventTime) >= stream.fromMs) as Assessment;
-  await pool.query("INSERT INTO labels (application_id, label, author, created_at) VALUES ($1, 'fraud', 'ana', now() - interval '1 hour')", [quiet.applicationId]);
+  await pool.query("INSERT INTO labels (application_id, label, author, created_at) VALUES ($1, 'fraud', 'ana', now() - interval '1 hour')", [
+    quiet.applicationId,
+  ]);
   report = await buildReport(pool, {
     from: new Date(stream.fromMs).toISOString(),
     to: new Date(stream.toMs).toISOString(),

@@ -78,7 +78,7 @@ describe('report rollups exactly once across SIGKILL', () => {
       await feed;
       const last = await spawnConsole(setup.env);
       children.push(last);
-      const dead = async () => Number((await pool.query('SELECT count(*) AS n FROM dead_alerts')).rows[0].n);
+      const dead = async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM dead_alerts')).rows[0]?.n);
       await waitFor(
         async () => (await rolledUp(pool)) >= committed.length && (await dead()) >= poison,
         180_000,

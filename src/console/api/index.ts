@@ -103,10 +103,25 @@ export function createConsoleApi(config: Config, deps: ConsoleApiDeps): ConsoleA
   const auth = new Authenticator(users, sessions, new RateLimiter({ perMinute: c.rateLimit.authFailuresPerMinute, burst: c.rateLimit.authFailuresPerMinute }));
   const hub = new AlertStreamHub({ store: deps.store, logger, ...c.stream });
   const labels = createLabelPublisher(deps.labelWriter, config.topics.labels);
-  const apiDeps: ApiDeps = { store: deps.store, db: deps.db, users, auth, labels, hub, logger, limits: { ringMaxNodes: c.ringMaxNodes },
+  const apiDeps: ApiDeps = {
+    store: deps.store,
+    db: deps.db,
+    users,
+    auth,
+    labels,
+    hub,
+    logger,
+    limits: { ringMaxNodes: c.ringMaxNodes },
     reportTopics: [config.topics.assessments, config.topics.alerts],
   };
-  const declarations: ApiRoute[] = [...alertRoutes(apiDeps), ...labelRoutes(apiDeps), ...caseRoutes(apiDeps), ...userRoutes(apiDeps), ...streamRoutes(apiDeps), ...reportRoutes(apiDeps)];
+  const declarations: ApiRoute[] = [
+    ...alertRoutes(apiDeps),
+    ...labelRoutes(apiDeps),
+    ...caseRoutes(apiDeps),
+    ...userRoutes(apiDeps),
+    ...streamRoutes(apiDeps),
+    ...reportRoutes(apiDeps),
+  ];
   declarations.push(
     openApiRoute(() => declarations),
     metricsRoute(deps.registry),

@@ -42,7 +42,8 @@ export function reportRoutes(deps: ApiDeps): ApiRoute[] {
         try {
           report = await buildReport(deps.db, { ...query, since: query.since ?? (query.from ? undefined : '7d'), topics: deps.reportTopics, consoleUrl: '/' });
         } catch (err) {
-          if (err instanceof LendguardError && err.code === 'CONFIG_INVALID') throw new ApiError('INVALID_REQUEST', err.message, [{ path: 'query', message: err.message }]);
+          if (err instanceof LendguardError && err.code === 'CONFIG_INVALID')
+            throw new ApiError('INVALID_REQUEST', err.message, [{ path: 'query', message: err.message }]);
           throw err;
         }
         const day = report.period.from.slice(0, 10);
