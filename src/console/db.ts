@@ -82,6 +82,10 @@ export function postgresError(err: unknown, what: string): LendguardError {
 export async function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const client = await db.connect();
   let broken = false;
+  // pg-pool listens for errors of idle clients only: a connection that fails between two statements of this
+  // transaction would emit 'error' with no listener and crash the process. The next statement fails anyway.
+  const onError = (): void => void (broken = true);
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await fn(client);
@@ -93,6 +97,7 @@ export async function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Prom
     throw err;
   } finally {
     // A client whose connection failed is destroyed, not returned to the pool.
+    client.removeListener('error', onError);
     client.release(broken);
   }
 }

@@ -32,6 +32,8 @@ describe('console migrations on PostgreSQL', () => {
         'consumer_offsets',
         'dead_alerts',
         'labels',
+        'ring_events',
+        'rollup_hourly',
         'schema_migrations',
       ]);
       const recorded = await db.query<{ version: number; checksum: string }>('SELECT version, checksum FROM schema_migrations');
