@@ -152,6 +152,14 @@ describe('console UI in Chromium', () => {
     });
     expect(refused.status).toBe(403);
     expect(applicationIdOf(PREFIX, 5)).toBe(target.applicationId);
+
+    // The trend report opens from the header in a new tab, signed in by the session cookie: its charts, sandboxed.
+    const [tab] = await Promise.all([page.context().waitForEvent('page'), page.locator('header.top nav a:has-text("Trends")').click()]);
+    await tab.waitForLoadState('load');
+    expect(await tab.locator('h1').textContent()).toMatch(/Fraud trends/);
+    expect(await tab.locator('svg.chart').count()).toBeGreaterThan(3);
+    await tab.setViewportSize({ width: 1280, height: 900 });
+    await screenshot(tab, 'console-report');
   });
 
   it('draws a ring of hundreds of members, shows a filtered feed from a shared URL, and files an alert in a new case', async () => {

@@ -45,7 +45,9 @@ export class App {
   }
 
   start(): void {
-    const nav = h('nav', {}, h('a', { href: '#/alerts' }, 'Alerts'), h('a', { href: '#/cases' }, 'Cases'));
+    // The trend report (docs/reports.md) opens in its own tab: a sandboxed document, signed in by the session cookie.
+    const report = h('a', { href: '/api/reports/trends?since=7d', target: '_blank', rel: 'noopener', title: 'Fraud trends of the last 7 days' }, 'Trends');
+    const nav = h('nav', {}, h('a', { href: '#/alerts' }, 'Alerts'), h('a', { href: '#/cases' }, 'Cases'), report);
     const user = h('span', { class: 'user', id: 'user', 'data-role': this.me.role }, `${this.me.name} (${this.me.role})`);
     const out = h('button', { class: 'link', onclick: () => void api.logout().finally(() => this.onSignOut()) }, 'sign out');
     this.root.replaceChildren(
