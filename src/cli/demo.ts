@@ -117,6 +117,7 @@ function printLogins(config: Config, app: ConsoleApp, print: Print): void {
   for (const u of app.api.devTokens()) print(`  sign in as ${u.name} (${u.role}): ${url}#/login?token=${encodeURIComponent(u.token)}`);
   const analyst = app.api.devTokens().find((u) => u.role === 'analyst');
   if (analyst) print(`  API: curl -H 'Authorization: Bearer ${analyst.token}' ${url}api/alerts`);
+  print(`  trend report: ${url}api/reports/trends?since=24h (signed in; or \`lendguard report --since 24h --out report.html\`)`);
   print('  (development logins, valid until the demo stops)');
 }
 
