@@ -12,6 +12,7 @@ import { DEFAULT_MAX_AGE_DAYS } from './data-status.js';
 import { runGenerate, type GenerateCliOptions } from './generate.js';
 import { runReplayCommand, type ReplayCliOptions } from './replay.js';
 import { runReport, type ReportCliOptions } from './report.js';
+import { runTrain, type TrainCliOptions } from './train.js';
 
 const program = new Command();
 program
@@ -78,6 +79,21 @@ consoleUsers
   .description('list the users and their roles')
   .option(fileOption, fileHelp)
   .action((opts: UserCliOptions) => runUserList(opts, config, print));
+
+program
+  .command('train')
+  .description('train a scorecard model from labelled history: a replay file whose lines carry _truth (docs/model.md)')
+  .argument('<input.jsonl>', 'labelled applications, e.g. from lendguard generate --out')
+  .requiredOption('--out <model.json>', 'where to write the model file')
+  .option('--rules <file>', 'rules file whose flags the model reads (default: rules.file of the configuration)')
+  .option('--precision <p>', 'the precision the alert threshold must reach on the calibration part', '0.9')
+  .option('--test-share <share>', 'newest share of the rows held out for the training report', '0.3')
+  .option('--max-features <n>', 'features kept at most, by information value', '60')
+  .option('--description <text>', 'written into the model file')
+  .action(async (input: string, opts: TrainCliOptions) => {
+    const cfg = config();
+    process.exitCode = await runTrain(input, opts, cfg, createLogger(process.env.LENDGUARD_LOG_LEVEL ?? 'warn', process.stderr), print);
+  });
 
 program
   .command('report')

@@ -1,0 +1,144 @@
+/**
+ * The model file (JSON, `lendguard.model.v1`): a scorecard, that is logistic regression over binned features, with
+ * the weight of evidence (WoE) of each bin, the points it adds, and its share of the training rows (the reference
+ * for drift). The probability of fraud is σ(a · (intercept + Σ coefficient × woe) + b), calibrated by (a, b); the
+ * level comes from thresholds on that probability. Validated here (pure) with errors that name the field and say
+ * what to fix; `lendguard train` writes it (src/model/train/).
+ */
+import { z } from 'zod';
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+const share = z.number().min(0).max(1);
+
+const binStats = {
+  /** how the bin reads: "≤ 3", "(3, 10]", "> 10", "CN, HK", "missing" */
+  label: z.string().min(1).max(200),
+  woe: finite,
+  /** risk points: round(pointsPerDoubling / ln 2 × coefficient × woe, 1); positive = riskier */
+  points: finite,
+  /** share of the training rows in this bin */
+  share,
+};
+
+export const numericBin = z.object({ ...binStats, upper: finite.nullable() }).strict();
+export const categoricalBin = z.object({ ...binStats, values: z.array(z.string().max(200)).min(1).max(1000) }).strict();
+const fallbackBin = z.object(binStats).strict();
+
+const featureBase = {
+  /** a feature of the assessment (`device.identities.24h`, `ip.country`) or a rule's flag (`flag.IP_DATACENTER`) */
+  name: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[A-Za-z0-9_.:-]+$/, 'a feature name is letters, digits and . _ : -'),
+  coefficient: finite,
+  /** where a missing value (null, absent) goes */
+  missing: fallbackBin,
+  /** information value of the feature on the training rows */
+  iv: z.number().min(0).optional(),
+};
+
+export const numericFeature = z
+  .object({ ...featureBase, kind: z.literal('numeric'), bins: z.array(numericBin).min(1).max(50) })
+  .strict()
+  .superRefine((f, ctx) => {
+    f.bins.forEach((b, i) => {
+      const last = i === f.bins.length - 1;
+      if (last && b.upper !== null)
+        ctx.addIssue({ code: 'custom', path: ['bins', i, 'upper'], message: 'the last bin has upper: null (it takes every larger value)' });
+      if (!last && b.upper === null) ctx.addIssue({ code: 'custom', path: ['bins', i, 'upper'], message: 'only the last bin may have upper: null' });
+      const prev = f.bins[i - 1]?.upper;
+      if (i > 0 && b.upper !== null && prev !== null && prev !== undefined && b.upper <= prev)
+        ctx.addIssue({ code: 'custom', path: ['bins', i, 'upper'], message: `must be above the previous bin's upper (${prev}): bins go in ascending order` });
+    });
+  });
+
+export const categoricalFeature = z
+  .object({ ...featureBase, kind: z.literal('categorical'), bins: z.array(categoricalBin).min(1).max(200), other: fallbackBin })
+  .strict()
+  .superRefine((f, ctx) => {
+    const seen = new Map<string, number>();
+    f.bins.forEach((b, i) =>
+      b.values.forEach((v, j) => {
+        const at = seen.get(v);
+        if (at !== undefined) ctx.addIssue({ code: 'custom', path: ['bins', i, 'values', j], message: `${JSON.stringify(v)} is already in bins[${at}]` });
+        seen.set(v, i);
+      }),
+    );
+  });
+
+const thresholds = z
+  .object({ medium: z.number().gt(0).lt(1), high: z.number().gt(0).lt(1), critical: z.number().gt(0).lt(1) })
+  .strict()
+  .refine((t) => t.medium <= t.high && t.high <= t.critical, 'thresholds go medium ≤ high ≤ critical (probabilities of fraud)');
+
+export const modelFileSchema = z
+  .object({
+    format: z.literal('lendguard.model.v1'),
+    kind: z.literal('scorecard'),
+    /** written on every assessment; a new file needs a new version */
+    version: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[A-Za-z0-9_.:+-]+$/, 'a version is letters, digits and . _ : + -'),
+    createdAt: z.string().max(40),
+    description: z.string().max(2000).optional(),
+    intercept: finite,
+    pointsPerDoubling: z.number().positive().max(1000).default(20),
+    calibration: z.object({ a: finite, b: finite }).strict().default({ a: 1, b: 0 }),
+    thresholds,
+    /** drift: a feature whose PSI against its training shares passes this is reported (default 0.25) */
+    psiThreshold: z.number().positive().max(10).default(0.25),
+    /** at most this many contributions are explained per assessment (default 5) */
+    explain: z.number().int().min(0).max(50).default(5),
+    features: z
+      .array(z.discriminatedUnion('kind', [numericFeature, categoricalFeature]))
+      .max(500)
+      .superRefine((fs, ctx) => {
+        const names = new Set<string>();
+        fs.forEach((f, i) => {
+          if (names.has(f.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `feature ${f.name} appears twice` });
+          names.add(f.name);
+        });
+      }),
+    /** what `lendguard train` measured (AUC, KS, calibration, per pattern); kept as written, not read by scoring */
+    training: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+export type ModelFile = z.infer<typeof modelFileSchema>;
+export type ModelFileInput = z.input<typeof modelFileSchema>;
+export type ModelFeature = ModelFile['features'][number];
+export type NumericFeature = Extract<ModelFeature, { kind: 'numeric' }>;
+export type CategoricalFeature = Extract<ModelFeature, { kind: 'categorical' }>;
+
+export class ModelFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`model file ${file}: ${problems.join('; ')}`);
+    this.name = 'ModelFileError';
+  }
+}
+
+const where = (path: readonly PropertyKey[]): string =>
+  path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), '') || '(root)';
+
+/** Parses and validates a model file's text; throws a ModelFileError listing every problem (at most 20). */
+export function parseModelFile(text: string, file: string): ModelFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ModelFileError(file, [`not JSON: ${(err as Error).message}`]);
+  }
+  const res = modelFileSchema.safeParse(json);
+  if (!res.success)
+    throw new ModelFileError(
+      file,
+      res.error.issues.slice(0, 20).map((i) => `${where(i.path)}: ${i.message}`),
+    );
+  return res.data;
+}
