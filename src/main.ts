@@ -20,6 +20,7 @@ import { retryUntilReady } from './platform/retry.js';
 import { createGraphReplica } from './replication/graph-replica.js';
 import { knownFeatures } from './rules/features.js';
 import { createLiveRules } from './rules/live-rules.js';
+import { createModelStage } from './model/live-stage.js';
 import { createRedisBackend } from './state/redis-backend.js';
 import { lostWhileRunning } from './state/state-guard.js';
 
@@ -78,6 +79,17 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
     },
     onRefused: () => metrics.ruleReloads.inc({ result: 'refused' }),
   });
+  const modelStage = createModelStage(config, {
+    logger,
+    knownFeatures: knownFeatures(config.state.windows),
+    onReload: (what, version) => {
+      metrics.modelReloads.inc({ what, result: 'applied' });
+      health.details.model = modelStage.versions();
+      logger.info({ what, version }, 'model stage reloaded');
+    },
+    onRefused: (what) => metrics.modelReloads.inc({ what, result: 'refused' }),
+  });
+  if (modelStage.drift) metrics.drift.read = () => modelStage.drift?.report().features ?? [];
   const budget = budgetHooks(config.latency, metrics, health, clock);
   const graph = config.graph.enabled ? new GraphService(config.graph) : undefined;
   const replica = graph ? createReplica(config, { graph, messaging, metrics, logger, clock, processorId }) : undefined;
@@ -93,6 +105,7 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
     degradation: budget.degradation,
     outputLimits,
     onRuleErrors: ruleErrorReporter(logger, (rule) => metrics.ruleErrors.inc({ rule })),
+    ...(modelStage.context ? { model: modelStage.context } : {}),
   });
   const source = messaging.applicationSource<BatchResult>({
     handle: (records) => processBatch(records, deps),
@@ -118,6 +131,7 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
   health.setDatasets(enrichContext.datasets ?? []);
   health.details.processorId = processorId;
   health.details.rulesVersion = rules.current().version;
+  health.details.model = modelStage.versions();
 
   /** Each start-up step waits for its dependency (backing off), unless its error is fatal. */
   const step = <T>(what: string, code: 'REDIS_UNAVAILABLE' | 'KAFKA_UNAVAILABLE', fn: () => Promise<T>): Promise<T> =>
@@ -136,6 +150,7 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
     httpPort: () => port,
     async start() {
       await rules.start();
+      modelStage.start();
       stopHeapWatch = startHeapWatch({ logger, health, metrics, warnRatio: 0.85, everyMs: 30_000, describe: () => describeGraph(graph) });
       if (config.http.enabled) {
         server = createOpsServer(health, metrics);
@@ -167,6 +182,7 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
         abort.abort();
         const steps: CleanupStep[] = [
           ['rules watcher', async () => rules.stop()],
+          ['model watcher', async () => modelStage.stop()],
           ['heap watch', async () => stopHeapWatch?.()],
           ['consumer', () => source.stop()],
           ['graph replica', async () => replica?.stop()],

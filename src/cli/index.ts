@@ -158,6 +158,9 @@ program
   .option('--drop-state', 'with --state redis: delete the keys under the prefix when done', false)
   .option('--batch <n>', 'records per pipeline batch', '200')
   .option('--json', 'print a machine-readable JSON summary instead of the table', false)
+  .option('--model <file>', 'a model file for the model stage (default: model.file of the configuration; docs/model.md)')
+  .option('--compare-model <file>', 'shadow mode: a candidate model, compared with the active decision')
+  .option('--compare-rules <file>', 'shadow mode: a candidate rules file, compared with the active decision')
   .action(async (input: string, opts: ReplayCliOptions) => {
     process.exitCode = (await runReplayCommand(input, opts, config())).exitCode;
   });

@@ -8,6 +8,9 @@ import { renderSummary } from '../replay/render.js';
 import { replayLines } from '../replay/run.js';
 import { buildReplayEnrichContext, createReplayDeps, loadReplayRules, memoryState, randomReplayPrefix, redisState, type ReplayState } from '../replay/setup.js';
 import type { ReplaySummary } from '../replay/summary.js';
+import { CompareAccumulator, renderCompare, type CompareSummary } from '../replay/compare.js';
+import { createModelStage } from '../model/live-stage.js';
+import { knownFeatures } from '../rules/features.js';
 
 /** `lendguard replay <input.jsonl>`: the command adapter (options → replay → summary on stdout). */
 
@@ -25,6 +28,11 @@ export interface ReplayCliOptions {
   batch?: string | number;
   /** Print the summary as JSON instead of a table. */
   json?: boolean;
+  /** A model file for the model stage (default: model.file of the configuration). */
+  model?: string;
+  /** Shadow mode: a candidate model and/or rules file compared with the active ones. */
+  compareModel?: string;
+  compareRules?: string;
 }
 
 export interface ReplayCommandIo {
@@ -43,6 +51,8 @@ export interface ReplayReport {
   state: { kind: 'memory' | 'redis'; prefix?: string; droppedKeys?: number };
   outputs: { assessments: string | null; dlq: string | null };
   summary: ReplaySummary;
+  /** active against the shadow candidate, with --compare-model / --compare-rules */
+  compare?: CompareSummary;
 }
 
 export interface ReplayCommandResult {
@@ -123,8 +133,14 @@ export async function runReplayCommand(
       state = memoryState();
     }
 
+    const stage = createModelStage(
+      { ...config, model: { file: opts.model ?? config.model.file, hotReload: false, shadow: { modelFile: opts.compareModel, rulesFile: opts.compareRules } } },
+      { logger: io.logger, knownFeatures: knownFeatures(config.state.windows) },
+    );
+    const compare = stage.context?.shadow ? new CompareAccumulator() : undefined;
     const summary = await replayLines(readLines(input), {
-      deps: createReplayDeps(config, { ruleSet, store: state.store, enrichContext, piiKey }),
+      deps: createReplayDeps(config, { ruleSet, store: state.store, enrichContext, piiKey, ...(stage.context ? { model: stage.context } : {}) }),
+      ...(compare ? { compare } : {}),
       batchSize: parsed.batch,
       alertLevel: config.scoring.alertLevel,
       ruleIds: [...ruleSet.rules.map((r) => r.id), ...ruleSet.combinations.map((c) => c.id)],
@@ -146,6 +162,8 @@ export async function runReplayCommand(
       outputs: { assessments: opts.out ?? null, dlq: opts.dlq ?? null },
       summary,
     };
+    const compared = compare?.summary();
+    if (compared) report.compare = compared;
     if (opts.dropState) {
       report.state.droppedKeys = await state.drop();
       io.stderr(`replay: deleted ${report.state.droppedKeys} Redis keys under ${state.prefix ?? ''}`);
@@ -155,7 +173,7 @@ export async function runReplayCommand(
     } else {
       const stateText = state.kind === 'memory' ? 'memory (started empty)' : `redis, key prefix ${state.prefix ?? ''}`;
       const outputs = [opts.out ? `assessments → ${opts.out}` : '', opts.dlq ? `dead letters → ${opts.dlq}` : ''].filter(Boolean).join(' · ');
-      io.stdout(`${renderSummary(summary, { input, rulesFile, state: stateText })}${outputs ? `\n${outputs}` : ''}`);
+      io.stdout(`${renderSummary(summary, { input, rulesFile, state: stateText })}${compared ? renderCompare(compared) : ''}${outputs ? `\n${outputs}` : ''}`);
     }
     return { exitCode: 0, report };
   } catch (err) {

@@ -49,6 +49,27 @@ export interface DatasetDates {
   lists?: string;
 }
 
+/** The model stage's part of an assessment (docs/model.md): it set score and level; the rules' own decision is kept. */
+export interface ModelResult {
+  version: string;
+  /** calibrated probability of fraud */
+  probability: number;
+  rulesScore: number;
+  rulesLevel: Level;
+  /** the bins with the most risk points either way */
+  contributions: { feature: string; bin: string; points: number; value: EvidenceValue }[];
+}
+
+/** Shadow mode: what the candidate model and/or rules decided; the assessment's decision stays the active one's. */
+export interface ShadowResult {
+  rulesVersion: string;
+  modelVersion: string | null;
+  score: number;
+  level: Level;
+  alert: boolean;
+  probability: number | null;
+}
+
 export interface Assessment {
   schemaVersion: 1;
   applicationId: string;
@@ -60,6 +81,10 @@ export interface Assessment {
   alert: boolean;
   flags: Flag[];
   rulesVersion: string;
+  /** The model stage, when a model file is loaded (absent: the rules decided). */
+  model?: ModelResult;
+  /** Shadow mode's candidate decision, when one is configured. */
+  shadow?: ShadowResult;
   /** Build dates of the geo, ASN and IP-list data (absent when the pipeline was built without them). */
   datasets?: DatasetDates;
   /** True when optional work was shed to stay within the latency budget. */

@@ -5,6 +5,7 @@ import { profileFeatures } from '../features/profile.js';
 import { evaluate } from '../rules/engine.js';
 import type { RuleSet } from '../rules/loader.js';
 import type { Features } from '../rules/rule.js';
+import { decide, type Decision, type ModelContext } from './model-stage.js';
 
 /** Everything the pure assessment step needs besides the application itself. */
 export interface AssessContext {
@@ -16,6 +17,8 @@ export interface AssessContext {
   datasets?: DatasetDates;
   /** Rules that failed at run time for this application (a bug in a rule): counted and logged by the caller. */
   onRuleErrors?: (errors: readonly { rule: string; message: string }[], applicationId: string) => void;
+  /** The model stage and shadow mode (src/pipeline/model-stage.ts); absent: the rules decide. */
+  model?: ModelContext;
 }
 
 /** Whether this batch runs degraded (over the latency budget), and what that skips. */
@@ -89,8 +92,13 @@ export function assess(input: AssessInput, ctx: AssessContext): Assessment {
   const { app, source } = input;
   const ruleSet = ctx.ruleSet();
   const d = input.degradation;
-  const { flags, score, level, errors } = evaluate(ruleSet, featuresFor(app, input.enrichment, input.state), { skipTags: d.shedding ? d.skipRuleTags : [] });
+  const skipTags = d.shedding ? d.skipRuleTags : [];
+  const features = featuresFor(app, input.enrichment, input.state);
+  const rules = evaluate(ruleSet, features, { skipTags });
+  const { flags, errors } = rules;
   if (errors.length > 0) ctx.onRuleErrors?.(errors, app.applicationId);
+  const decision: Decision = ctx.model ? decide(ctx.model, ruleSet, features, rules, { alertLevel: ctx.alertLevel, skipTags }) : rules;
+  const { score, level, model, shadow } = decision;
   const sinceRecordMs = Math.max(0, input.nowMs - source.timestampMs);
   return {
     schemaVersion: 1,
@@ -103,6 +111,8 @@ export function assess(input: AssessInput, ctx: AssessContext): Assessment {
     alert: levelRank(level) >= levelRank(ctx.alertLevel),
     flags,
     rulesVersion: ruleSet.version,
+    ...(model ? { model } : {}),
+    ...(shadow ? { shadow } : {}),
     ...(ctx.datasets ? { datasets: ctx.datasets } : {}),
     degraded: d.shedding,
     degradedReason: d.shedding ? d.reason : null,

@@ -32,6 +32,8 @@ export interface PipelineParts {
   outputLimits?: OutputLimits;
   /** Rule run-time errors (see `ruleErrorReporter`). */
   onRuleErrors?: AssessContext['onRuleErrors'];
+  /** The model stage and shadow mode (src/model/live-stage.ts); absent: the rules decide. */
+  model?: AssessContext['model'];
 }
 
 export function buildPipeline(config: Config, parts: PipelineParts): PipelineDeps {
@@ -42,6 +44,7 @@ export function buildPipeline(config: Config, parts: PipelineParts): PipelineDep
       budgetMs: config.latency.budgetMs,
       ...(parts.enrichContext.datasets ? { datasets: Object.freeze(datasetDates(parts.enrichContext.datasets)) } : {}),
       ...(parts.onRuleErrors ? { onRuleErrors: parts.onRuleErrors } : {}),
+      ...(parts.model ? { model: parts.model } : {}),
     },
     velocitySpecs: velocitySpecs(config.state.windows.map(parseWindow)),
     store: parts.store,

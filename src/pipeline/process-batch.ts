@@ -14,6 +14,7 @@ import type { RingState } from '../graph/ring-events.js';
 import type { Clock } from '../platform/clock.js';
 import { findLendguardError, LendguardError } from '../platform/errors.js';
 import { assess, FULL_WORK, type AssessContext, type Degradation } from './assess.js';
+import { modelReads } from './model-stage.js';
 import { deadLetter } from './dead-letter.js';
 import { guardOutputs, type OutputLimits } from './output-guard.js';
 import { graphFeatures, ringAlert, ringSummary } from './graph-step.js';
@@ -107,7 +108,8 @@ export async function processBatch(records: readonly InputRecord[], deps: Pipeli
   const degradation = deps.degradation?.() ?? { ...FULL_WORK, skipCounters: [] };
   const specs = degradation.shedding ? deps.velocitySpecs.filter((s) => !degradation.skipCounters.includes(s.name)) : deps.velocitySpecs;
   // Count only the windows the rules in force read: counting is most of the state work.
-  const masks = windowMasks(specs, new Set(deps.assess.ruleSet().reads));
+  const reads = deps.assess.model ? [...deps.assess.ruleSet().reads, ...modelReads(deps.assess.model)] : deps.assess.ruleSet().reads;
+  const masks = windowMasks(specs, new Set(reads));
   const accepted: Accepted[] = [];
   const result: BatchResult = { outputs: [], assessments: [], deadLettered: [], ringEvents: [], reportedRings: new Map() };
   const reject = (record: InputRecord, err: LendguardError): void => {

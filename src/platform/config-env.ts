@@ -83,6 +83,10 @@ export const ENV_VARS: readonly EnvVar[] = [
   v('LENDGUARD_REPORTS_ROLLUPS', 'console.reports.rollups', 'bool', 'the console counts the trend report rollups (default true)'),
   v('LENDGUARD_REPORTS_GROUP_ID', 'console.reports.groupId', 'string', 'consumer group of the report rollups (default `lendguard-reports`)'),
   v('LENDGUARD_REPORTS_MAX_BATCH_SIZE', 'console.reports.maxBatchSize', 'int', 'records per rollup database transaction at most'),
+  v('LENDGUARD_MODEL_FILE', 'model.file', 'string', 'a scorecard model file (lendguard train); without one the rules decide'),
+  v('LENDGUARD_MODEL_HOT_RELOAD', 'model.hotReload', 'bool', 'reload the model file when it changes (default true)'),
+  v('LENDGUARD_SHADOW_MODEL_FILE', 'model.shadow.modelFile', 'string', 'shadow mode: a candidate model file, results under `shadow`'),
+  v('LENDGUARD_SHADOW_RULES_FILE', 'model.shadow.rulesFile', 'string', 'shadow mode: a candidate rules file, results under `shadow`'),
   v('LENDGUARD_LOG_LEVEL', 'log.level', 'string', '`fatal` … `trace`, or `silent`'),
 ];
 

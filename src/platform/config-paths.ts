@@ -27,6 +27,9 @@ export const PATH_SETTINGS: readonly string[] = [
   'enrichment.asn.cacheFile',
   'enrichment.asn.hostingFile',
   'rules.file',
+  'model.file',
+  'model.shadow.modelFile',
+  'model.shadow.rulesFile',
   'console.usersFile',
 ];
 

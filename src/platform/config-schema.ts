@@ -178,6 +178,22 @@ export const configSchema = z
         hotReload: z.boolean().default(true),
       })
       .prefault({}),
+    /** The model stage after the rules (docs/model.md). Without a file, the rules decide. */
+    model: z
+      .object({
+        /** A model file (`lendguard train --out`); its probability sets score and level. */
+        file: z.string().min(1).optional(),
+        /** Reload the file when it changes; an invalid change is refused and the last good model keeps running. */
+        hotReload: z.boolean().default(true),
+        /** Shadow mode: a candidate model and/or rules file run beside the active ones; results go under `shadow`. */
+        shadow: z
+          .object({
+            modelFile: z.string().min(1).optional(),
+            rulesFile: z.string().min(1).optional(),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
     latency: z
       .object({
         /** Budget from the input record's Kafka timestamp to the assessment being produced. */

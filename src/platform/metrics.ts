@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 /** Prometheus metrics of one processor. Each instance owns its registry (no global state). */
 export function createMetrics() {
   const registry = new Registry();
+  const drift: { read?: () => readonly { feature: string; psi: number; drifted: boolean }[] } = {};
   collectDefaultMetrics({ register: registry, prefix: 'lendguard_' });
   const m = {
     registry,
@@ -64,6 +65,32 @@ export function createMetrics() {
       labelNames: ['result'],
       registers: [registry],
     }),
+    modelReloads: new Counter({
+      name: 'lendguard_model_reloads_total',
+      help: 'Model and shadow file changes applied or refused',
+      labelNames: ['what', 'result'],
+      registers: [registry],
+    }),
+    modelFeaturePsi: new Gauge({
+      name: 'lendguard_model_feature_psi',
+      help: 'Population stability index of each model feature today against its training shares (docs/model.md, drift)',
+      labelNames: ['feature'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const f of drift.read?.() ?? []) this.set({ feature: f.feature }, f.psi);
+      },
+    }),
+    modelDriftedFeatures: new Gauge({
+      name: 'lendguard_model_drifted_features',
+      help: "Model features whose PSI today is past the model file's psiThreshold",
+      registers: [registry],
+      collect() {
+        this.set((drift.read?.() ?? []).filter((f) => f.drifted).length);
+      },
+    }),
+    /** where the drift gauges read from when /metrics is scraped (the model stage sets it) */
+    drift,
     heapUsedRatio: new Gauge({ name: 'lendguard_heap_used_ratio', help: 'V8 heap used as a share of its limit (--max-old-space-size)', registers: [registry] }),
     graphWorkMax: new Gauge({
       name: 'lendguard_graph_work_max_entries',

@@ -4,6 +4,7 @@ import type { SourceRef } from '../domain/application.js';
 import { processBatch, type BatchResult, type InputRecord, type PipelineDeps } from '../pipeline/process-batch.js';
 import { backoffDelay, sleep } from '../platform/backoff.js';
 import { asLendguardError } from '../platform/errors.js';
+import type { CompareAccumulator } from './compare.js';
 import { ReplayError } from './errors.js';
 import type { InputLine } from './io.js';
 import { ringNamings } from './ring-alerts.js';
@@ -57,6 +58,8 @@ export interface ReplayOptions {
    * Default: on when the pipeline has an identity graph (without one there are no ring alerts).
    */
   followRingAlerts?: boolean;
+  /** Shadow mode's comparison (replay --compare-model / --compare-rules): fed every assessment with its truth. */
+  compare?: CompareAccumulator;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -117,7 +120,10 @@ export async function replayLines(lines: AsyncIterable<InputLine> | Iterable<Inp
         acc.deadLetter(code, labels.get(offset)?.kind === 'valid');
       }
     }
-    for (const a of result.assessments) acc.assessment(a, labels.get(a.source.offset));
+    for (const a of result.assessments) {
+      acc.assessment(a, labels.get(a.source.offset));
+      opts.compare?.assessment(a, labels.get(a.source.offset));
+    }
     // After the assessments: a ring alert can name the application that triggered it, assessed in this batch.
     if (follow) for (const r of ringNamings(result.outputs, opts.deps.topics.alerts, result.assessments)) acc.ringAlert(r.applicationIds, r.atMs);
     if (values.length > 0) await opts.onAssessments?.(values);

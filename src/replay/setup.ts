@@ -10,6 +10,7 @@ import type { Config } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import { knownFeatures } from '../rules/features.js';
 import { readRuleSetFile } from '../rules/file.js';
+import type { ModelContext } from '../pipeline/model-stage.js';
 import type { RuleSet } from '../rules/loader.js';
 import { formatProblem } from '../rules/problems.js';
 import { createMemoryStateStore } from '../state/memory-state-store.js';
@@ -49,6 +50,8 @@ export interface ReplayDepsOptions {
   enrichContext: EnrichContext;
   piiKey: string;
   clock?: Clock;
+  /** the model stage and shadow candidate (replay --model, --compare-model, --compare-rules) */
+  model?: ModelContext;
 }
 
 /**
@@ -68,6 +71,7 @@ export function createReplayDeps(config: Config, opts: ReplayDepsOptions): Pipel
     // are the rings of that traffic.
     ...(config.graph.enabled ? { graph: new GraphService(config.graph) } : {}),
     publishLinks: false,
+    ...(opts.model ? { model: opts.model } : {}),
   });
 }
 
