@@ -19,7 +19,7 @@ describe('replay --compare', () => {
     c.assessment(a('low', false, { level: 'high', alert: true, p: 0.7 }), truth(true));
     c.assessment(a('high', true, { level: 'low', alert: false, p: 0.1 }), truth(false));
     c.assessment(a('low', false, { level: 'low', alert: false, p: 0.05 }), undefined);
-    c.assessment({ ...a('low', false, { level: 'low', alert: false, p: 0 }), shadow: undefined } as Assessment, truth(false));
+    c.assessment({ ...a('low', false, { level: 'low', alert: false, p: 0 }), shadow: undefined }, truth(false));
     const s = c.summary();
     expect(s).toMatchObject({ assessments: 4, changedLevel: 2, becameAlerts: 1, stoppedAlerts: 1 });
     expect(s?.levels.low.high).toBe(1);
