@@ -9,6 +9,7 @@
  * - IP class: carrier-nat for i % 40 === 5, private for i % 333 === 0, else public
  * - ring: ring:<prefix>-r(⌊i / 1000⌋) for i % 100 < 3 (ring alerts name the same rings)
  * - detected: start + ⌊i / 2⌋ minutes (pairs tie on detected_at); event time up to 5 minutes earlier
+ * - model: decided by a scorecard (version sc-test, one contribution) for i % 10 === 1
  * - subject: a unique national ID; the phone shared by pairs (⌊i / 2⌋); the device shared by 4 farm devices for
  *   i % 1000 < 20, else unique; a bank account shared by ten for i % 10 === 0; the IP one of 500
  */
@@ -73,6 +74,18 @@ function applicationAlert(prefix: string, i: number, startMs: number): Applicati
     alert: true,
     flags: codes(i).map((code) => ({ code, severity: 'high', weight: 30, reason: `synthetic ${code}`, evidence: { n: i % 17 } })),
     rulesVersion: 'test+0000',
+    // Every tenth alert was decided by a model (docs/model.md): its contributions show in the detail.
+    ...(i % 10 === 1
+      ? {
+          model: {
+            version: 'sc-test',
+            probability: 0.93,
+            rulesScore: 80,
+            rulesLevel: 'high' as const,
+            contributions: [{ feature: 'device.identities.24h', bin: '> 3', points: 86.6, value: 5 }],
+          },
+        }
+      : {}),
     degraded: false,
     degradedReason: null,
     subject: subject(prefix, i),

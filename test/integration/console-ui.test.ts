@@ -75,6 +75,13 @@ describe('console UI in Chromium', () => {
       const flag = page.locator(`tr.flag[data-code="${f.code}"]`);
       await expect.poll(() => flag.locator('.reason').textContent()).toBe(f.reason);
     }
+    // Alert 1 was decided by a model: its contributions are shown beside the rules' reasons.
+    expect(await page.locator('tr.contribution[data-feature="device.identities.24h"] td').allTextContents()).toEqual([
+      'device.identities.24h',
+      '> 3',
+      '+86.6',
+      '5',
+    ]);
     await page.locator('#similar h3').waitFor();
     await screenshot(page, 'console-detail');
 

@@ -64,6 +64,7 @@ function applicationAlert(ctx: Ctx, d: Detail, a: ApplicationAlert): HTMLElement
     meta,
     section('Labels', labelsList(d.labels), labelButtons(ctx, labelled)),
     section('Reasons', flagsTable(a)),
+    a.model ? section('Model', modelTable(a)) : h('span'),
     a.graph.reasons.length ? section('Graph', h('ul', {}, ...a.graph.reasons.map((r) => h('li', {}, r)))) : h('span'),
     section('Enrichment', ...grouped(a.enrichment)),
     section('Velocity and features', ...grouped(a.features)),
@@ -100,6 +101,34 @@ function flagsTable(a: ApplicationAlert): HTMLElement {
     h('thead', {}, h('tr', {}, ...['code', 'severity', 'weight', 'reason', 'evidence'].map((t) => h('th', {}, t)))),
     h('tbody', {}, ...rows),
   );
+}
+
+/** The model stage's decision beside the rules': probability, versions, and the bins with the most risk points. */
+function modelTable(a: ApplicationAlert): HTMLElement {
+  const m = a.model as NonNullable<ApplicationAlert['model']>;
+  const facts = kv([
+    ['model version', m.version],
+    ['probability of fraud', `${(100 * m.probability).toFixed(1)}%`],
+    ['rules alone', `${m.rulesScore} (${m.rulesLevel})`],
+    ...(a.shadow ? ([['shadow', `${a.shadow.level} (${a.shadow.modelVersion ?? a.shadow.rulesVersion})`]] as [string, unknown][]) : []),
+  ]);
+  const rows = m.contributions.map((c) =>
+    h(
+      'tr',
+      { class: 'contribution', 'data-feature': c.feature },
+      h('td', { class: 'mono' }, c.feature),
+      h('td', {}, c.bin),
+      h('td', { class: 'num' }, c.points > 0 ? `+${c.points}` : String(c.points)),
+      h('td', { class: 'mono' }, show(c.value)),
+    ),
+  );
+  const table = h(
+    'table',
+    { class: 'flags contributions' },
+    h('thead', {}, h('tr', {}, ...['feature', 'bin', 'points', 'value'].map((t) => h('th', {}, t)))),
+    h('tbody', {}, ...rows),
+  );
+  return h('div', {}, facts, table);
 }
 
 /** Keys grouped by their prefix (ip., device., geo., travel., …), one small table each. */
