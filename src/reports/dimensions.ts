@@ -10,8 +10,9 @@
  *   the address class when not public: private, carrier-nat …), `asn` ("AS37963 Alibaba"), `deviceType`, `os`
  * - `automation`: bot, headless, emulator (zero or more)
  * - `partnerNetwork`, `partnerRegion`: crosses ("partner-cash-app × datacenter"), where a campaign shows first
- * - `identifier`: the pseudonyms of an alerted application's device, phone, bank card and IP (alerts only, so the
- *   rows grow with the alerts, never with the traffic), labelled with the masked value
+ * - `identifier`: the pseudonyms of an alerted application's device, phone, bank card and IP when the assessment's
+ *   `<kind>.identities.*` features say more than one identity used it (alerts of shared identifiers only: the rows
+ *   grow with the campaigns, not with the traffic, and a one-off identifier could never "rise"), labelled masked
  *
  * A value is cut to 200 characters: a partner id or an AS name is input an attacker can make long.
  */
@@ -43,7 +44,20 @@ const NONE = '(none)';
 const MAX_VALUE = 200;
 const HOUR_MS = 3_600_000;
 const MAX_TIME_MS = Date.parse('9999-12-31T00:00:00Z');
-const IDENTIFIER_KINDS = ['deviceId', 'phone', 'bankAccount', 'ip'] as const;
+/** Identifier kinds kept, and the prefix of the features that count the identities using one (`device.identities.24h`). */
+const IDENTIFIER_KINDS = [
+  ['deviceId', 'device'],
+  ['phone', 'phone'],
+  ['bankAccount', 'bank'],
+  ['ip', 'ip'],
+] as const;
+
+/** True when a `<prefix>.identities.*` feature of the assessment says more than one identity used the identifier. */
+function shared(features: Assessment['features'], prefix: string): boolean {
+  const head = `${prefix}.identities.`;
+  for (const k in features) if (k.startsWith(head) && typeof features[k] === 'number' && (features[k] as number) > 1) return true;
+  return false;
+}
 
 /** At most MAX_VALUE characters, and no NUL (PostgreSQL's text refuses it: one such record would block the partition). */
 const cut = (v: string): string => v.slice(0, MAX_VALUE).replaceAll('\u0000', '\uFFFD');
@@ -99,9 +113,9 @@ export function cellsOf(a: Assessment): { dimension: RollupDimension; value: str
   if (e['device.headless'] === true) cells.push({ dimension: 'automation', value: 'headless', label: null });
   if (e['device.emulator'] === true) cells.push({ dimension: 'automation', value: 'emulator', label: null });
   if (a.alert) {
-    for (const kind of IDENTIFIER_KINDS) {
+    for (const [kind, prefix] of IDENTIFIER_KINDS) {
       const id = a.subject[kind];
-      if (id) cells.push({ dimension: 'identifier', value: cut(id.id), label: cut(`${kind} ${id.masked}`) });
+      if (id && shared(a.features, prefix)) cells.push({ dimension: 'identifier', value: cut(id.id), label: cut(`${kind} ${id.masked}`) });
     }
   }
   return cells;

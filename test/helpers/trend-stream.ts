@@ -64,7 +64,7 @@ function assessment(i: number, atMs: number, o: { partner: string; region: strin
       'device.os': i % 4 === 0 ? 'Windows' : 'Android',
       'device.bot': false,
     },
-    features: {},
+    features: { 'device.identities.24h': o.datacenter ? 5 : 1, 'phone.identities.7d': 1 },
     latency: { sinceRecordMs: 5, processingMs: 2, budgetMs: 100, withinBudget: true, windowP99Ms: 10 },
     source: { topic: 'loan.applications', partition: i % 3, offset: String(i) },
   };

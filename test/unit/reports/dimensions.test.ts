@@ -19,10 +19,18 @@ describe('rollup dimensions', () => {
     expect(cells.find((c) => c.dimension === 'asn')?.value).toBe('AS37963 Alibaba');
   });
 
-  it('keeps identifiers of alerted applications only, labelled by their masked value', () => {
+  it('keeps identifiers of alerted applications that more than one identity used, labelled by their masked value', () => {
     expect(cellsOf({ ...plain, alert: false }).some((c) => c.dimension === 'identifier')).toBe(false);
     const ids = cellsOf({ ...burst, alert: true }).filter((c) => c.dimension === 'identifier');
-    expect(ids.map((c) => c.label)).toEqual(['deviceId d*******', 'phone 139****' + burst.subject.phone?.masked.slice(-4), 'ip 47.92.*.*']);
+    expect(ids.map((c) => c.label)).toEqual(['deviceId d*******']); // device.identities.24h = 5; the phone has one identity
+    const unshared = { ...burst, alert: true, features: { 'device.identities.24h': 1 } };
+    expect(cellsOf(unshared).some((c) => c.dimension === 'identifier')).toBe(false);
+    const both = { ...burst, alert: true, features: { 'device.identities.24h': 2, 'ip.identities.1h': 7 } };
+    expect(
+      cellsOf(both)
+        .filter((c) => c.dimension === 'identifier')
+        .map((c) => c.label),
+    ).toEqual(['deviceId d*******', 'ip 47.92.*.*']);
   });
 
   it('classifies the network: tor, vpn, data centre (a list or a hosting ASN), residential, or the address class', () => {
