@@ -133,6 +133,22 @@ export function ringsSection(counts: Record<string, number>, rings: readonly Rin
   };
 }
 
+const QUERY_CONCURRENCY = 3;
+
+/** `fn` over `items` with at most `limit` running at once; results in the items' order. */
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 export async function buildReport(q: Queryable, opts: BuildOptions): Promise<Report> {
   const { period, window: w } = resolvePeriod(opts);
   const steps = 4 + REPORT_DIMENSIONS.length;
@@ -143,12 +159,17 @@ export async function buildReport(q: Queryable, opts: BuildOptions): Promise<Rep
   step('volumes');
   const breakdowns: Breakdown[] = [];
   const changeSections: ChangeSection[] = [];
-  for (const d of REPORT_DIMENSIONS) {
-    const { rows, distinct } = await valueRows(q, w, d.dimension);
+  // A few dimensions at a time: each query is one index range, and the biggest (the crosses) are CPU-bound in PostgreSQL.
+  const results = await mapConcurrently(REPORT_DIMENSIONS, QUERY_CONCURRENCY, async (d) => {
+    const r = await valueRows(q, w, d.dimension);
+    step(d.label);
+    return r;
+  });
+  REPORT_DIMENSIONS.forEach((d, i) => {
+    const { rows, distinct } = results[i] as Awaited<ReturnType<typeof valueRows>>;
     breakdowns.push(breakdown(d, rows, distinct, t));
     if (d.changes) changeSections.push(changes(d, rows, t));
-    step(d.label);
-  }
+  });
   const rings = ringsSection(await ringEventCounts(q, w), await ringAggregates(q, w));
   step('rings');
   const quality = await qualitySection(q, w);
