@@ -27,6 +27,10 @@ import { createKeyBuilder } from '../src/state/keys.js';
 import { createMemoryStateStore } from '../src/state/memory-state-store.js';
 import { createRedisStateStore } from '../src/state/redis-state-store.js';
 import { application } from '../test/helpers/traffic.js';
+import { decide } from '../src/pipeline/model-stage.js';
+import { compileModel, type CompiledModel } from '../src/model/scorecard.js';
+import type { ModelFile } from '../src/model/file.js';
+import type { Features } from '../src/rules/rule.js';
 import { machine, record, summarise } from './lib.js';
 
 const N = Number(process.argv[2] ?? 20_000);
@@ -59,6 +63,64 @@ function stage<T>(label: string, items: readonly T[], fn: (x: T) => unknown): nu
   const us = ((performance.now() - t0) * 1000) / items.length;
   console.log(`${label.padEnd(28)} ${us.toFixed(2).padStart(8)} µs/app`);
   return us;
+}
+
+/**
+ * A scorecard the size `lendguard train` writes (60 features, 8 bins, numeric and categorical, flags included) over
+ * the features these applications have: the model stage's cost depends on the features and bins, not the weights.
+ */
+function benchModel(names: readonly string[], version: string): CompiledModel {
+  const bin = (label: string, i: number) => ({ label, woe: (i - 3.5) / 3, points: (i - 3.5) * 5, share: 1 / 8 });
+  const features = names
+    .slice(0, 60)
+    .map((name, j): ModelFile['features'][number] =>
+      j % 4 === 3
+        ? {
+            name,
+            kind: 'categorical',
+            coefficient: 0.3,
+            missing: bin('missing', 0),
+            other: bin('other', 7),
+            bins: Array.from({ length: 6 }, (_, i) => ({ ...bin(`v${i}`, i), values: [`v${i}`, String(i)] })),
+          }
+        : {
+            name,
+            kind: 'numeric',
+            coefficient: 0.3,
+            missing: bin('missing', 0),
+            bins: Array.from({ length: 8 }, (_, i) => ({ ...bin(`≤ ${i}`, i), upper: i === 7 ? null : i })),
+          },
+    );
+  const file: ModelFile = {
+    format: 'lendguard.model.v1',
+    kind: 'scorecard',
+    version,
+    createdAt: '2026-12-02T00:00:00Z',
+    intercept: -3,
+    pointsPerDoubling: 20,
+    calibration: { a: 1, b: 0 },
+    thresholds: { medium: 0.1, high: 0.5, critical: 0.9 },
+    psiThreshold: 0.25,
+    explain: 5,
+    features,
+  };
+  return compileModel(file);
+}
+
+/** Per-call latency of the model stage (µs): p50, p99, max, over every application, after a warm-up. */
+function modelStage(label: string, features: readonly Features[], run: (f: Features) => unknown): { p50: number; p99: number; max: number; mean: number } {
+  for (const f of features.slice(0, 2000)) run(f);
+  const us: number[] = [];
+  for (const f of features) {
+    const t0 = process.hrtime.bigint();
+    run(f);
+    us.push(Number(process.hrtime.bigint() - t0) / 1000);
+  }
+  us.sort((a, b) => a - b);
+  const at = (q: number): number => us[Math.min(us.length - 1, Math.floor(q * us.length))] as number;
+  const r = { p50: at(0.5), p99: at(0.99), max: us[us.length - 1] as number, mean: us.reduce((a, b) => a + b, 0) / us.length };
+  console.log(`${label.padEnd(28)} p50 ${r.p50.toFixed(2)} µs, p99 ${r.p99.toFixed(2)} µs, mean ${r.mean.toFixed(2)} µs`);
+  return r;
 }
 
 async function pipeline(label: string, store: StateStore): Promise<{ usPerApp: number; batchMs: ReturnType<typeof summarise> }> {
@@ -108,6 +170,21 @@ async function main(): Promise<void> {
       (f) => evaluate(ruleSet, f),
     ),
   };
+  const featureSets = apps.map((a, i) => featuresFor(a, enriched[i] ?? {}, {}));
+  const names = [...new Set(featureSets.flatMap((f) => Object.keys(f)))].filter((k) => !k.endsWith('.masked'));
+  const flagNames = ruleSet.rules.slice(0, 20).map((r) => `flag.${r.id}`);
+  const active = benchModel([...flagNames, ...names], 'bench-a');
+  const candidate = benchModel([...names, ...flagNames], 'bench-b');
+  const decided = featureSets.map((f) => ({ f, rules: evaluate(ruleSet, f) }));
+  const byFeatures = new Map(decided.map((d) => [d.f, d.rules]));
+  const opts = { alertLevel: 'high' as const, skipTags: [] };
+  const model = {
+    features: active.features.length,
+    modelOnly: modelStage('model stage (60 features)', featureSets, (f) => decide({ model: () => active }, ruleSet, f, byFeatures.get(f) as never, opts)),
+    withShadow: modelStage('model stage + shadow model', featureSets, (f) =>
+      decide({ model: () => active, shadow: () => ({ model: candidate }) }, ruleSet, f, byFeatures.get(f) as never, opts),
+    ),
+  };
   console.log('');
   const redis = new Redis('redis://127.0.0.1:6379');
   const prefix = `bench:${randomBytes(4).toString('hex')}:`;
@@ -121,6 +198,7 @@ async function main(): Promise<void> {
     machine: machine(),
     settings: { applications: N, batch: BATCH, ipLists: lists !== NO_IP_LISTS },
     stagesUsPerApp: stages,
+    model,
     withRedis,
     withMemory,
   };
@@ -134,6 +212,8 @@ async function main(): Promise<void> {
     ...Object.entries(stages).map(([k, v]) => `| ${k} | ${v.toFixed(1)} |`),
     `| **whole pipeline, Redis state** | **${withRedis.usPerApp.toFixed(1)}** (batch p50 ${withRedis.batchMs.p50.toFixed(1)} ms, p99 ${withRedis.batchMs.p99.toFixed(1)} ms) |`,
     `| whole pipeline, memory state | ${withMemory.usPerApp.toFixed(1)} (batch p50 ${withMemory.batchMs.p50.toFixed(1)} ms, p99 ${withMemory.batchMs.p99.toFixed(1)} ms) |`,
+    '',
+    `Model stage (src/pipeline/model-stage.ts: scoring, explanation; per call, ${model.features} features of 8 bins): p50 ${model.modelOnly.p50.toFixed(2)} µs, p99 ${model.modelOnly.p99.toFixed(2)} µs, mean ${model.modelOnly.mean.toFixed(2)} µs; with a shadow model: p50 ${model.withShadow.p50.toFixed(2)} µs, p99 ${model.withShadow.p99.toFixed(2)} µs (target p99 ≤ 50 µs, issue 15).`,
     '',
   ].join('\n');
   record('pipeline', result, md);
