@@ -83,16 +83,16 @@ consoleUsers
 program
   .command('train')
   .description('train a scorecard model from labelled history: a replay file whose lines carry _truth (docs/model.md)')
-  .argument('<input.jsonl>', 'labelled applications, e.g. from lendguard generate --out')
+  .argument('<input.jsonl...>', 'labelled applications, e.g. from lendguard generate --out (several files: several days)')
   .requiredOption('--out <model.json>', 'where to write the model file')
   .option('--rules <file>', 'rules file whose flags the model reads (default: rules.file of the configuration)')
   .option('--precision <p>', 'the precision the alert threshold must reach on the calibration part', '0.9')
   .option('--test-share <share>', 'newest share of the rows held out for the training report', '0.3')
   .option('--max-features <n>', 'features kept at most, by information value', '60')
   .option('--description <text>', 'written into the model file')
-  .action(async (input: string, opts: TrainCliOptions) => {
+  .action(async (inputs: string[], opts: TrainCliOptions) => {
     const cfg = config();
-    process.exitCode = await runTrain(input, opts, cfg, createLogger(process.env.LENDGUARD_LOG_LEVEL ?? 'warn', process.stderr), print);
+    process.exitCode = await runTrain(inputs, opts, cfg, createLogger(process.env.LENDGUARD_LOG_LEVEL ?? 'warn', process.stderr), print);
   });
 
 program
@@ -161,6 +161,7 @@ program
   .option('--model <file>', 'a model file for the model stage (default: model.file of the configuration; docs/model.md)')
   .option('--compare-model <file>', 'shadow mode: a candidate model, compared with the active decision')
   .option('--compare-rules <file>', 'shadow mode: a candidate rules file, compared with the active decision')
+  .option('--all-features', 'count every velocity window, not only those the rules read (what train does)', false)
   .action(async (input: string, opts: ReplayCliOptions) => {
     process.exitCode = (await runReplayCommand(input, opts, config())).exitCode;
   });

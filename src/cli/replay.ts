@@ -33,6 +33,8 @@ export interface ReplayCliOptions {
   /** Shadow mode: a candidate model and/or rules file compared with the active ones. */
   compareModel?: string;
   compareRules?: string;
+  /** Count every velocity window, not only those the rules read (`lendguard train`; larger assessments). */
+  allFeatures?: boolean;
 }
 
 export interface ReplayCommandIo {
@@ -138,8 +140,9 @@ export async function runReplayCommand(
       { logger: io.logger, knownFeatures: knownFeatures(config.state.windows) },
     );
     const compare = stage.context?.shadow ? new CompareAccumulator() : undefined;
+    const model = opts.allFeatures ? { ...stage.context, countAllWindows: true } : stage.context;
     const summary = await replayLines(readLines(input), {
-      deps: createReplayDeps(config, { ruleSet, store: state.store, enrichContext, piiKey, ...(stage.context ? { model: stage.context } : {}) }),
+      deps: createReplayDeps(config, { ruleSet, store: state.store, enrichContext, piiKey, ...(model ? { model } : {}) }),
       ...(compare ? { compare } : {}),
       batchSize: parsed.batch,
       alertLevel: config.scoring.alertLevel,

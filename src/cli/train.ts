@@ -10,7 +10,7 @@ import type { Logger } from '../platform/logger.js';
 import { runReplayCommand } from './replay.js';
 
 /**
- * `train <input.jsonl>`: a scorecard from labelled history (docs/model.md). The input is a replay file whose lines
+ * `train <input.jsonl…>`: a scorecard from labelled history (docs/model.md). The input is a replay file whose lines
  * carry `_truth` (what `lendguard generate` writes): it is replayed through the processor's own pipeline (memory
  * state, the configured rules), each assessment joined with its line's truth, and the scorecard trained on the
  * assessments' features and flags (src/model/train/). Writes the model file (JSON, atomically) and prints the
@@ -98,29 +98,33 @@ export function describeTraining(model: ModelFile, out: string): string {
   return lines.join('\n');
 }
 
-export async function runTrain(input: string, opts: TrainCliOptions, config: Config, logger: Logger, print: (s: string) => void): Promise<number> {
+export async function runTrain(inputs: readonly string[], opts: TrainCliOptions, config: Config, logger: Logger, print: (s: string) => void): Promise<number> {
   const precision = num(opts.precision, '--precision', 0.5, 0.999, 0.9);
   const testShare = num(opts.testShare, '--test-share', 0.05, 0.8, 0.3);
   const maxFeatures = num(opts.maxFeatures, '--max-features', 1, 500, 60);
   const tty = process.stderr.isTTY;
   const dir = mkdtempSync(join(tmpdir(), 'lendguard-train-'));
   try {
-    const assessments = join(dir, 'assessments.jsonl');
-    if (tty) process.stderr.write('train: replaying the input through the pipeline…\n');
-    const replay = await runReplayCommand(input, { out: assessments, rules: opts.rules }, config, {
-      stdout: () => undefined,
-      stderr: (line) => (tty || !line.startsWith('replay: ') ? process.stderr.write(`${line}\n`) : undefined),
-      logger,
-    });
-    if (replay.exitCode !== 0) return replay.exitCode;
-    const rows = trainingRows(readFileSync(assessments, 'utf8'), truths(input));
+    const rows: TrainingRow[] = [];
+    for (const [i, input] of inputs.entries()) {
+      const assessments = join(dir, `assessments-${i}.jsonl`);
+      if (tty) process.stderr.write(`train: replaying ${input} through the pipeline (${i + 1}/${inputs.length})…\n`);
+      // Every velocity window is counted: each is a candidate feature, whether the rules read it or not.
+      const replay = await runReplayCommand(input, { out: assessments, rules: opts.rules, allFeatures: true }, config, {
+        stdout: () => undefined,
+        stderr: (line) => (tty || !line.startsWith('replay: ') ? process.stderr.write(`${line}\n`) : undefined),
+        logger,
+      });
+      if (replay.exitCode !== 0) return replay.exitCode;
+      rows.push(...trainingRows(readFileSync(assessments, 'utf8'), truths(input)));
+    }
     if (rows.length === 0)
-      throw new LendguardError('CONFIG_INVALID', `${input} has no lines with _truth: train needs labelled history (lendguard generate writes it)`);
+      throw new LendguardError('CONFIG_INVALID', `${inputs.join(', ')}: no lines with _truth: train needs labelled history (lendguard generate writes it)`);
     const model = trainScorecard(rows, {
       precision,
       testShare,
       maxFeatures,
-      description: opts.description ?? `trained on ${input}`,
+      description: opts.description ?? `trained on ${inputs.join(', ')}`,
       onProgress: tty ? (step, done, total) => process.stderr.write(`\r\x1b[Ktrain: ${step} (${done}/${total})`) : undefined,
     });
     if (tty) process.stderr.write('\n');

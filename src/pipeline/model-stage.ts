@@ -23,6 +23,8 @@ export interface ModelContext {
   shadow?: () => Candidate | undefined;
   /** each scoring by the active model (drift counts) */
   onScored?: (model: CompiledModel, input: ModelInput) => void;
+  /** count every velocity window, not only those the rules and models read (`lendguard train`: every feature is a candidate) */
+  countAllWindows?: boolean;
 }
 
 export interface RulesDecision {

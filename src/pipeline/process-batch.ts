@@ -109,7 +109,7 @@ export async function processBatch(records: readonly InputRecord[], deps: Pipeli
   const specs = degradation.shedding ? deps.velocitySpecs.filter((s) => !degradation.skipCounters.includes(s.name)) : deps.velocitySpecs;
   // Count only the windows the rules in force read: counting is most of the state work.
   const reads = deps.assess.model ? [...deps.assess.ruleSet().reads, ...modelReads(deps.assess.model)] : deps.assess.ruleSet().reads;
-  const masks = windowMasks(specs, new Set(reads));
+  const masks = deps.assess.model?.countAllWindows ? windowMasks(specs) : windowMasks(specs, new Set(reads));
   const accepted: Accepted[] = [];
   const result: BatchResult = { outputs: [], assessments: [], deadLettered: [], ringEvents: [], reportedRings: new Map() };
   const reject = (record: InputRecord, err: LendguardError): void => {
