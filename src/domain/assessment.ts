@@ -58,6 +58,8 @@ export interface ModelResult {
   rulesLevel: Level;
   /** the bins with the most risk points either way */
   contributions: { feature: string; bin: string; points: number; value: EvidenceValue }[];
+  /** every feature's bin index, one character per feature in the model file's order (drift in the trend report) */
+  bins: string;
 }
 
 /** Shadow mode: what the candidate model and/or rules decided; the assessment's decision stays the active one's. */

@@ -1,4 +1,4 @@
-import type { CompiledModel, ModelInput } from './scorecard.js';
+import { BIN_ALPHABET, type CompiledModel } from './scorecard.js';
 
 /**
  * Drift of the model's features (pure but for the clock passed in): each scoring adds one to its bin of each
@@ -37,7 +37,8 @@ export class DriftMonitor {
 
   constructor(private readonly minRows = 500) {}
 
-  count(model: CompiledModel, input: ModelInput, nowMs = Date.now()): void {
+  /** `bins`: the score's bin string (one character per feature, ModelScore.bins). */
+  count(model: CompiledModel, bins: string, nowMs = Date.now()): void {
     const day = Math.floor(nowMs / 86_400_000);
     if (model.version !== this.version || day !== this.day) {
       if (day !== this.day && model.version === this.version) this.lastDay = this.current();
@@ -47,10 +48,10 @@ export class DriftMonitor {
       this.counts = model.features.map((f) => new Array<number>(f.bins.length + 2).fill(0));
       this.rows = 0;
     }
-    const bins = model.bins(input);
-    for (let i = 0; i < bins.length; i++) {
+    for (let i = 0; i < bins.length && i < this.counts.length; i++) {
       const c = this.counts[i] as number[];
-      c[bins[i] as number] = (c[bins[i] as number] ?? 0) + 1;
+      const b = BIN_ALPHABET.indexOf(bins[i] as string);
+      c[b] = (c[b] ?? 0) + 1;
     }
     this.rows += 1;
   }

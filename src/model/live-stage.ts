@@ -61,7 +61,7 @@ export function createModelStage(config: Config, o: ModelStageOptions): ModelSta
       ? {
           ...(active ? { model: () => active.current() } : {}),
           ...(shadowModel || shadowRules ? { shadow: candidate } : {}),
-          ...(drift ? { onScored: (model, input) => drift.count(model, input) } : {}),
+          ...(drift ? { onScored: (model, bins) => drift.count(model, bins) } : {}),
         }
       : undefined;
   return {

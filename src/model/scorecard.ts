@@ -23,7 +23,12 @@ export interface ModelScore {
   score: number;
   level: Level;
   contributions: Contribution[];
+  /** each feature's bin index, one character per feature in the file's order (BIN_ALPHABET): drift counts */
+  bins: string;
 }
+
+/** One character per bin index (a feature has at most 50 bins + missing + other). */
+export const BIN_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 /** A feature's value by name: the assessment's features, and `flag.<CODE>` true when that rule fired. */
 export type ModelInput = (name: string) => EvidenceValue | undefined;
@@ -117,9 +122,12 @@ export function compileModel(file: ModelFile): CompiledModel {
     score(input) {
       let logit = file.intercept;
       const picked: Contribution[] = [];
+      let bins = '';
       for (const f of features) {
         const v = input(f.name);
-        const bin = f.bins[f.binOf(v)] as CompiledBin;
+        const index = f.binOf(v);
+        bins += BIN_ALPHABET[index] as string;
+        const bin = f.bins[index] as CompiledBin;
         logit += f.coefficient * bin.woe;
         if (bin.points !== 0) picked.push({ feature: f.name, bin: bin.label, points: bin.points, value: v ?? null });
       }
@@ -131,6 +139,7 @@ export function compileModel(file: ModelFile): CompiledModel {
         score: Math.round(100 * probability),
         level: levelOf(probability, file.thresholds),
         contributions: picked.slice(0, file.explain),
+        bins,
       };
     },
     bins: (input) => features.map((f) => f.binOf(input(f.name))),

@@ -5,7 +5,7 @@
  * active one) on the same features and writes its decision under `shadow`, changing nothing else.
  */
 import { levelRank, type Flag, type Level, type ModelResult, type ShadowResult } from '../domain/assessment.js';
-import type { CompiledModel, ModelInput } from '../model/scorecard.js';
+import type { CompiledModel } from '../model/scorecard.js';
 import { modelInput } from '../model/scorecard.js';
 import { evaluate } from '../rules/engine.js';
 import type { RuleSet } from '../rules/loader.js';
@@ -22,7 +22,7 @@ export interface ModelContext {
   /** the shadow candidate, if any */
   shadow?: () => Candidate | undefined;
   /** each scoring by the active model (drift counts) */
-  onScored?: (model: CompiledModel, input: ModelInput) => void;
+  onScored?: (model: CompiledModel, bins: string) => void;
   /** count every velocity window, not only those the rules and models read (`lendguard train`: every feature is a candidate) */
   countAllWindows?: boolean;
 }
@@ -42,14 +42,13 @@ export interface Decision {
 
 const codesOf = (flags: readonly Flag[]): Set<string> => new Set(flags.map((f) => f.code));
 
-function modelDecision(m: CompiledModel, features: Features, rules: RulesDecision): { score: number; level: Level; model: ModelResult; input: ModelInput } {
+function modelDecision(m: CompiledModel, features: Features, rules: RulesDecision): { score: number; level: Level; model: ModelResult } {
   const input = modelInput(features, codesOf(rules.flags));
   const s = m.score(input);
   return {
     score: s.score,
     level: s.level,
-    input,
-    model: { version: s.version, probability: s.probability, rulesScore: rules.score, rulesLevel: rules.level, contributions: s.contributions },
+    model: { version: s.version, probability: s.probability, rulesScore: rules.score, rulesLevel: rules.level, contributions: s.contributions, bins: s.bins },
   };
 }
 
@@ -85,7 +84,7 @@ export function decide(
 ): Decision {
   const model = ctx.model?.();
   const decided = model ? modelDecision(model, features, rules) : undefined;
-  if (model && decided) ctx.onScored?.(model, decided.input);
+  if (model && decided) ctx.onScored?.(model, decided.model.bins);
   const candidate = ctx.shadow?.();
   const out: Decision = { score: decided?.score ?? rules.score, level: decided?.level ?? rules.level };
   if (decided) out.model = decided.model;

@@ -83,6 +83,7 @@ function applicationAlert(prefix: string, i: number, startMs: number): Applicati
             rulesScore: 80,
             rulesLevel: 'high' as const,
             contributions: [{ feature: 'device.identities.24h', bin: '> 3', points: 86.6, value: 5 }],
+            bins: 'CAB',
           },
         }
       : {}),

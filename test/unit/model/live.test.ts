@@ -114,7 +114,7 @@ describe('drift', () => {
     const model = compileModel(parseModelFile(JSON.stringify(file('v1')), 'm'));
     const drift = new DriftMonitor(100);
     const day = Date.parse('2026-12-02T10:00:00Z');
-    for (let i = 0; i < 200; i++) drift.count(model, modelInput({ 'device.identities.24h': i % 2 === 0 ? 5 : 1 }, new Set()), day);
+    for (let i = 0; i < 200; i++) drift.count(model, model.score(modelInput({ 'device.identities.24h': i % 2 === 0 ? 5 : 1 }, new Set())).bins, day);
     const [f] = drift.report().features;
     expect(f?.feature).toBe('device.identities.24h');
     expect(f?.drifted).toBe(true); // 50/50 against 80/20
