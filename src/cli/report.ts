@@ -5,6 +5,7 @@ import type { Config } from '../platform/config.js';
 import { LendguardError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { buildReport } from '../reports/build.js';
+import { configuredModelNames } from '../reports/model-names.js';
 import type { Bucket, Report } from '../reports/report.js';
 import { REPORT_FORMATS, render, type ReportFormat } from '../reports/render/index.js';
 
@@ -70,6 +71,7 @@ export async function reportFromConfig(config: Config, logger: Logger, opts: Rep
       title: opts.title,
       consoleUrl: opts.consoleUrl ?? null,
       topics: [config.topics.assessments, config.topics.alerts],
+      models: configuredModelNames(config),
       onProgress: progress(),
     });
   } catch (err) {

@@ -4,6 +4,7 @@
  */
 import type { Queryable } from '../console/db.js';
 import { bucketStarts, resolvePeriod, type PeriodInput } from './period.js';
+import { modelSection, type ModelNames } from './model-section.js';
 import { qualitySection } from './quality.js';
 import {
   baselineTotals,
@@ -51,6 +52,8 @@ const SIZE_RANGES: readonly [string, number, number][] = [
 const rate = (part: number, whole: number): number => (whole > 0 ? part / whole : 0);
 
 export interface BuildOptions extends PeriodInput {
+  /** feature names of the model files in use (the drift table names features with them) */
+  models?: readonly ModelNames[];
   title?: string;
   consoleUrl?: string | null;
   /** the topics whose dead records count (assessments, alerts) */
@@ -151,7 +154,7 @@ async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (it
 
 export async function buildReport(q: Queryable, opts: BuildOptions): Promise<Report> {
   const { period, window: w } = resolvePeriod(opts);
-  const steps = 4 + REPORT_DIMENSIONS.length;
+  const steps = 5 + REPORT_DIMENSIONS.length;
   let done = 0;
   const step = (name: string): void => opts.onProgress?.(name, ++done, steps);
   const points = series(w, await bucketRows(q, w));
@@ -174,6 +177,8 @@ export async function buildReport(q: Queryable, opts: BuildOptions): Promise<Rep
   step('rings');
   const quality = await qualitySection(q, w);
   step('quality');
+  const model = modelSection((await valueRows(q, w, 'shadow')).rows, (await valueRows(q, w, 'modelBin')).rows, opts.models);
+  step('model');
   const dead = await deadRecords(q, w, opts.topics);
   step('dead records');
   return {
@@ -187,6 +192,7 @@ export async function buildReport(q: Queryable, opts: BuildOptions): Promise<Rep
     changes: changeSections,
     rings,
     quality,
+    model,
     deadRecords: dead,
     consoleUrl: opts.consoleUrl ?? null,
   };

@@ -14,12 +14,16 @@
  *   `<kind>.identities.*` features say more than one identity used it (alerts of shared identifiers only: the rows
  *   grow with the campaigns, not with the traffic, and a one-off identifier could never "rise"), labelled masked
  *
+ * - `shadow`: "active level→candidate level" of assessments with a shadow decision, labelled with the candidate
+ * - `modelBin`: "version#i#bin" for each feature i of the model that decided (its bin character), and "version#*"
+ *   once per assessment: the shares the report's drift compares
+ *
  * A value is cut to 200 characters: a partner id or an AS name is input an attacker can make long.
  */
 import type { Assessment, EvidenceValue, Level } from '../domain/assessment.js';
 import type { DimensionName } from './report.js';
 
-export type RollupDimension = 'all' | DimensionName;
+export type RollupDimension = 'all' | DimensionName | 'shadow' | 'modelBin';
 
 export interface RollupCounts {
   applications: number;
@@ -55,7 +59,7 @@ const IDENTIFIER_KINDS = [
 /** True when a `<prefix>.identities.*` feature of the assessment says more than one identity used the identifier. */
 function shared(features: Assessment['features'], prefix: string): boolean {
   const head = `${prefix}.identities.`;
-  for (const k in features) if (k.startsWith(head) && typeof features[k] === 'number' && (features[k] as number) > 1) return true;
+  for (const k in features) if (k.startsWith(head) && typeof features[k] === 'number' && (features[k]) > 1) return true;
   return false;
 }
 
@@ -112,6 +116,13 @@ export function cellsOf(a: Assessment): { dimension: RollupDimension; value: str
   if (e['device.bot'] === true) cells.push({ dimension: 'automation', value: 'bot', label: null });
   if (e['device.headless'] === true) cells.push({ dimension: 'automation', value: 'headless', label: null });
   if (e['device.emulator'] === true) cells.push({ dimension: 'automation', value: 'emulator', label: null });
+  if (a.shadow) cells.push({ dimension: 'shadow', value: `${a.level}→${a.shadow.level}`, label: cut(a.shadow.modelVersion ?? a.shadow.rulesVersion) });
+  if (a.model) {
+    const version = cut(a.model.version);
+    cells.push({ dimension: 'modelBin', value: `${version}#*`, label: null });
+    const bins = a.model.bins.slice(0, 500);
+    for (let i = 0; i < bins.length; i++) cells.push({ dimension: 'modelBin', value: `${version}#${i}#${bins[i] as string}`, label: null });
+  }
   if (a.alert) {
     for (const [kind, prefix] of IDENTIFIER_KINDS) {
       const id = a.subject[kind];

@@ -133,6 +133,21 @@ export interface QualitySection {
   timeToLabel: { count: number; p50Minutes: number | null; p90Minutes: number | null };
 }
 
+/** The model stage in the period (docs/model.md): shadow against active, and drift of the model's features. */
+export interface ModelSection {
+  /** assessments the model decided, by model version */
+  versions: { version: string; applications: number; alerts: number }[];
+  /** assessments with a shadow decision, by active → candidate level; `label` names the candidate */
+  shadow: { from: string; to: string; candidate: string; applications: number }[];
+  /** how many shadowed assessments changed level, and became or stopped being alerts */
+  shadowChanged: number;
+  /**
+   * Per feature of each model version seen in both periods: the PSI of its bin shares in the period against the
+   * previous period (names from the model file when the report has it, else "feature #i")
+   */
+  drift: { version: string; feature: string; psi: number; drifted: boolean }[];
+}
+
 export interface Report {
   title: string;
   generatedAt: string;
@@ -145,6 +160,7 @@ export interface Report {
   changes: ChangeSection[];
   rings: RingsSection;
   quality: QualitySection;
+  model: ModelSection;
   /** records of the assessment and alert topics that could not be counted (kept in dead_alerts), in the period's hours */
   deadRecords: number;
   /** the console's base URL when known (ring links become absolute) */

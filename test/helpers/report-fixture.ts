@@ -164,6 +164,19 @@ export function sampleReport(overrides: Partial<Report> = {}): Report {
       missedFraud: 17,
       timeToLabel: { count: 1_210, p50Minutes: 42.5, p90Minutes: 611 },
     },
+    model: {
+      versions: [{ version: 'sc-20261201-9e33384acf', applications: 80_575, alerts: 4_691 }],
+      shadow: [
+        { from: 'low', to: 'low', candidate: 'sc-20261202-d82dd59221', applications: 74_120 },
+        { from: 'high', to: 'critical', candidate: 'sc-20261202-d82dd59221', applications: 412 },
+        { from: 'low', to: 'high', candidate: 'sc-20261202-d82dd59221', applications: 87 },
+      ],
+      shadowChanged: 499,
+      drift: [
+        { version: 'sc-20261201-9e33384acf', feature: 'ip.identities.1h', psi: 0.41, drifted: true },
+        { version: 'sc-20261201-9e33384acf', feature: 'flag.IP_DATACENTER', psi: 0.03, drifted: false },
+      ],
+    },
     deadRecords: 3,
     consoleUrl: null,
   };
@@ -193,6 +206,7 @@ export function emptyReport(): Report {
       missedFraud: 0,
       timeToLabel: { count: 0, p50Minutes: null, p90Minutes: null },
     },
+    model: { versions: [], shadow: [], shadowChanged: 0, drift: [] },
     deadRecords: 0,
   };
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '../../platform/logger.js';
+import type { ModelNames } from '../../reports/model-section.js';
 import type { Db } from '../db.js';
 import type { ConsoleStore } from '../store/index.js';
 import type { Authenticator } from './auth/authenticate.js';
@@ -18,4 +19,6 @@ export interface ApiDeps {
   limits: { ringMaxNodes: number };
   /** the topics whose dead records the trend report counts (assessments, alerts) */
   reportTopics: readonly string[];
+  /** feature names of the configured model files, for the report's drift table */
+  reportModels: readonly ModelNames[];
 }

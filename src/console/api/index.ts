@@ -19,6 +19,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { caseRoutes } from './routes/cases.js';
 import { labelRoutes } from './routes/labels.js';
 import { reportRoutes } from './routes/reports.js';
+import { configuredModelNames } from '../../reports/model-names.js';
 import { streamRoutes } from './routes/stream.js';
 import { userRoutes } from './routes/users.js';
 import { AlertStreamHub } from './stream-hub.js';
@@ -113,6 +114,7 @@ export function createConsoleApi(config: Config, deps: ConsoleApiDeps): ConsoleA
     logger,
     limits: { ringMaxNodes: c.ringMaxNodes },
     reportTopics: [config.topics.assessments, config.topics.alerts],
+    reportModels: configuredModelNames(config),
   };
   const declarations: ApiRoute[] = [
     ...alertRoutes(apiDeps),

@@ -12,6 +12,8 @@
  *   log_ratio_low.
  * - rings: section=rings, metrics formed, grew, touched_known_fraud; dimension=size with key=the size range and
  *   metric rings; dimension=largest or fastest_growing with key=the ring id and metrics size, growth, known_fraud.
+ * - model: section=model, dimension version (applications, alerts), shadow (applications by "from→to candidate"),
+ *   drift (psi by "version feature")
  * - quality: section=quality, metrics alerts, labelled, labelled_share, fraud, legit, missed_fraud,
  *   time_to_label_count, time_to_label_p50_minutes, time_to_label_p90_minutes; dimension=level or rule with
  *   key=the level or rule code and metrics alerts, labelled, fraud, precision.
@@ -131,7 +133,19 @@ function quality(r: Report): Line[] {
   ];
 }
 
+const model = (r: Report): Line[] => [
+  ...r.model.versions.flatMap((v) => many({ section: 'model', dimension: 'version', key: v.version }, { applications: v.applications, alerts: v.alerts })),
+  ...r.model.shadow.map((s) => ({
+    section: 'model',
+    dimension: 'shadow',
+    key: `${s.from}→${s.to} ${s.candidate}`,
+    metric: 'applications',
+    value: s.applications,
+  })),
+  ...r.model.drift.map((d) => ({ section: 'model', dimension: 'drift', key: `${d.version} ${d.feature}`, metric: 'psi', value: d.psi })),
+];
+
 export function renderCsv(report: Report): string {
-  const lines = [totals, series, breakdowns, changes, rings, quality].flatMap((f) => f(report));
+  const lines = [totals, series, breakdowns, changes, rings, quality, model].flatMap((f) => f(report));
   return `${[CSV_HEADER.join(','), ...lines.map(line)].join('\n')}\n`;
 }

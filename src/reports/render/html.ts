@@ -10,6 +10,7 @@
 import type { Report } from '../report.js';
 import { LEVEL_COLORS, lineChart, stackedBarChart } from './charts.js';
 import { bucketLabel, count, dateTime, esc, pct } from './format.js';
+import { modelSectionHtml } from './model.js';
 import { breakdownsSection, changesSection, qualitySection, ringsSection } from './sections.js';
 import { CSS, SCRIPT } from './style.js';
 import { cards, figure, nothing } from './table.js';
@@ -142,6 +143,7 @@ export function renderHtml(report: Report): string {
     section('breakdowns', 'Breakdowns', breakdownsSection(report)),
     section('rings', 'Rings', ringsSection(report)),
     section('quality', 'Quality', qualitySection(report)),
+    section('model', 'Model and shadow', modelSectionHtml(report)),
     footer,
     '</main>',
     `<script type="application/json" id="report-data">${scriptJson(report)}</script>`,

@@ -72,3 +72,18 @@ describe('rollup dimensions', () => {
     for (let i = 1; i < cells.length; i++) expect((cells[i]?.hourMs ?? 0) >= (cells[i - 1]?.hourMs ?? 0)).toBe(true);
   });
 });
+
+describe('rollup dimensions of the model stage', () => {
+  it('counts shadow decisions by active → candidate level and the model bin of every feature', () => {
+    const a = {
+      ...plain,
+      level: 'high' as const,
+      model: { version: 'sc-1', probability: 0.7, rulesScore: 20, rulesLevel: 'low' as const, contributions: [], bins: 'CAB' },
+      shadow: { rulesVersion: 'r1', modelVersion: 'sc-0', score: 10, level: 'low' as const, alert: false, probability: 0.1 },
+    };
+    const cells = cellsOf(a);
+    expect(cells.filter((c) => c.dimension === 'shadow')).toEqual([{ dimension: 'shadow', value: 'high→low', label: 'sc-0' }]);
+    expect(cells.filter((c) => c.dimension === 'modelBin').map((c) => c.value)).toEqual(['sc-1#*', 'sc-1#0#C', 'sc-1#1#A', 'sc-1#2#B']);
+    expect(cellsOf(plain).some((c) => c.dimension === 'modelBin' || c.dimension === 'shadow')).toBe(false);
+  });
+});

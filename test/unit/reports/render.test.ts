@@ -57,7 +57,7 @@ describe('HTML report', () => {
 
   it('has every section, in order, and the header and footer facts', () => {
     const headings = [...html.matchAll(/<h2>([^<]*)<\/h2>/g)].map((m) => m[1]);
-    expect(headings).toEqual(['Summary', 'Volumes', 'What changed', 'Breakdowns', 'Rings', 'Quality']);
+    expect(headings).toEqual(['Summary', 'Volumes', 'What changed', 'Breakdowns', 'Rings', 'Quality', 'Model and shadow']);
     expect(html).toContain('<h1>Lendguard fraud trends</h1>');
     expect(html).toContain('the last 7 days');
     expect(html).toContain('2026-11-24 00:00 UTC');
@@ -275,7 +275,7 @@ describe('CSV report', () => {
   it('is one tidy table with LF line ends', () => {
     expect(csv.startsWith('section,dimension,key,bucket,metric,value\n')).toBe(true);
     expect(csv.endsWith('\n')).toBe(true);
-    expect(new Set(records.map((r) => r.section))).toEqual(new Set(['totals', 'series', 'breakdown', 'change', 'rings', 'quality']));
+    expect(new Set(records.map((r) => r.section))).toEqual(new Set(['totals', 'series', 'breakdown', 'change', 'rings', 'quality', 'model']));
   });
 
   it('carries the totals and the series numbers of the report, unformatted', () => {
@@ -306,6 +306,7 @@ describe('CSV report', () => {
     expect(value({ section: 'rings', dimension: 'largest', key: 'ring-7f3a', metric: 'size' })).toBe(31);
     expect(value({ section: 'rings', metric: 'formed' })).toBe(4);
     expect(value({ section: 'quality', metric: 'time_to_label_p50_minutes' })).toBe(42.5);
+    expect(value({ section: 'model', metric: 'psi', key: 'sc-20261201-9e33384acf ip.identities.1h' })).toBe(0.41);
     expect(records.find((r) => r.dimension === 'rule' && r.key === 'PHONE_VOIP' && r.metric === 'precision')?.value).toBe(''); // nothing labelled
   });
 

@@ -40,7 +40,13 @@ export function reportRoutes(deps: ApiDeps): ApiRoute[] {
       handle: async ({ res, query }) => {
         let report;
         try {
-          report = await buildReport(deps.db, { ...query, since: query.since ?? (query.from ? undefined : '7d'), topics: deps.reportTopics, consoleUrl: '/' });
+          report = await buildReport(deps.db, {
+            ...query,
+            since: query.since ?? (query.from ? undefined : '7d'),
+            topics: deps.reportTopics,
+            models: deps.reportModels,
+            consoleUrl: '/',
+          });
         } catch (err) {
           if (err instanceof LendguardError && err.code === 'CONFIG_INVALID')
             throw new ApiError('INVALID_REQUEST', err.message, [{ path: 'query', message: err.message }]);
