@@ -73,7 +73,7 @@ describe('HTML report in Chromium', () => {
     const regionRows = page.locator('table.region-table tbody tr');
     expect(await regionRows.count()).toBe(6);
     expect(await page.locator('table.region-table .heat-bar').first().isVisible()).toBe(true);
-    expect(await page.locator('h2').allTextContents()).toEqual(['Summary', 'Volumes', 'What changed', 'Breakdowns', 'Rings', 'Quality']);
+    expect(await page.locator('h2').allTextContents()).toEqual(['Summary', 'Volumes', 'What changed', 'Breakdowns', 'Rings', 'Quality', 'Model and shadow']);
 
     // hostile labels are text, not markup: nothing ran, no element came from them
     expect(await page.locator('main script, main img').count()).toBe(0);
