@@ -71,26 +71,24 @@ function stage<T>(label: string, items: readonly T[], fn: (x: T) => unknown): nu
  */
 function benchModel(names: readonly string[], version: string): CompiledModel {
   const bin = (label: string, i: number) => ({ label, woe: (i - 3.5) / 3, points: (i - 3.5) * 5, share: 1 / 8 });
-  const features = names
-    .slice(0, 60)
-    .map((name, j): ModelFile['features'][number] =>
-      j % 4 === 3
-        ? {
-            name,
-            kind: 'categorical',
-            coefficient: 0.3,
-            missing: bin('missing', 0),
-            other: bin('other', 7),
-            bins: Array.from({ length: 6 }, (_, i) => ({ ...bin(`v${i}`, i), values: [`v${i}`, String(i)] })),
-          }
-        : {
-            name,
-            kind: 'numeric',
-            coefficient: 0.3,
-            missing: bin('missing', 0),
-            bins: Array.from({ length: 8 }, (_, i) => ({ ...bin(`≤ ${i}`, i), upper: i === 7 ? null : i })),
-          },
-    );
+  const features = names.slice(0, 60).map((name, j): ModelFile['features'][number] =>
+    j % 4 === 3
+      ? {
+          name,
+          kind: 'categorical',
+          coefficient: 0.3,
+          missing: bin('missing', 0),
+          other: bin('other', 7),
+          bins: Array.from({ length: 6 }, (_, i) => ({ ...bin(`v${i}`, i), values: [`v${i}`, String(i)] })),
+        }
+      : {
+          name,
+          kind: 'numeric',
+          coefficient: 0.3,
+          missing: bin('missing', 0),
+          bins: Array.from({ length: 8 }, (_, i) => ({ ...bin(`≤ ${i}`, i), upper: i === 7 ? null : i })),
+        },
+  );
   const file: ModelFile = {
     format: 'lendguard.model.v1',
     kind: 'scorecard',

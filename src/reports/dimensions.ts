@@ -59,7 +59,7 @@ const IDENTIFIER_KINDS = [
 /** True when a `<prefix>.identities.*` feature of the assessment says more than one identity used the identifier. */
 function shared(features: Assessment['features'], prefix: string): boolean {
   const head = `${prefix}.identities.`;
-  for (const k in features) if (k.startsWith(head) && typeof features[k] === 'number' && (features[k]) > 1) return true;
+  for (const k in features) if (k.startsWith(head) && typeof features[k] === 'number' && features[k] > 1) return true;
   return false;
 }
 
