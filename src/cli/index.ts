@@ -89,6 +89,7 @@ program
   .option('--precision <p>', 'the precision the alert threshold must reach on the calibration part', '0.9')
   .option('--test-share <share>', 'newest share of the rows held out for the training report', '0.3')
   .option('--max-features <n>', 'features kept at most, by information value', '60')
+  .option('--lambda <l2>', 'L2 penalty on the coefficients (more: smoother, less fitted to the training days)', '1')
   .option('--description <text>', 'written into the model file')
   .action(async (inputs: string[], opts: TrainCliOptions) => {
     const cfg = config();

@@ -22,6 +22,7 @@ export interface TrainCliOptions {
   precision?: string;
   testShare?: string;
   maxFeatures?: string;
+  lambda?: string;
   description?: string;
 }
 
@@ -102,6 +103,7 @@ export async function runTrain(inputs: readonly string[], opts: TrainCliOptions,
   const precision = num(opts.precision, '--precision', 0.5, 0.999, 0.9);
   const testShare = num(opts.testShare, '--test-share', 0.05, 0.8, 0.3);
   const maxFeatures = num(opts.maxFeatures, '--max-features', 1, 500, 60);
+  const lambda = num(opts.lambda, '--lambda', 0, 10_000, 1);
   const tty = process.stderr.isTTY;
   const dir = mkdtempSync(join(tmpdir(), 'lendguard-train-'));
   try {
@@ -124,6 +126,7 @@ export async function runTrain(inputs: readonly string[], opts: TrainCliOptions,
       precision,
       testShare,
       maxFeatures,
+      lambda,
       description: opts.description ?? `trained on ${inputs.join(', ')}`,
       onProgress: tty ? (step, done, total) => process.stderr.write(`\r\x1b[Ktrain: ${step} (${done}/${total})`) : undefined,
     });
