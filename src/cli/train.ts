@@ -68,7 +68,7 @@ export function trainingRows(assessmentsJsonl: string, truth: ReadonlyMap<string
       atMs: Date.parse(a.eventTime),
       fraud: t.fraud,
       pattern: t.pattern,
-      rulesScore: a.score,
+      rulesScore: a.model?.rulesScore ?? a.score,
       values: { ...a.enrichment, ...a.features },
       flags: [...new Set(a.flags.map((f) => f.code))],
     });

@@ -41,7 +41,7 @@ export class DriftMonitor {
   count(model: CompiledModel, bins: string, nowMs = Date.now()): void {
     const day = Math.floor(nowMs / 86_400_000);
     if (model.version !== this.version || day !== this.day) {
-      if (day !== this.day && model.version === this.version) this.lastDay = this.current();
+      this.lastDay = model.version === this.version ? this.current() : []; // another model's features are not this one's
       this.version = model.version;
       this.day = day;
       this.model = model;

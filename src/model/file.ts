@@ -39,6 +39,7 @@ const featureBase = {
 };
 
 export const numericFeature = z
+  // A bin index is one character of the 64 of BIN_ALPHABET (src/model/scorecard.ts), missing and other included.
   .object({ ...featureBase, kind: z.literal('numeric'), bins: z.array(numericBin).min(1).max(50) })
   .strict()
   .superRefine((f, ctx) => {
@@ -54,7 +55,7 @@ export const numericFeature = z
   });
 
 export const categoricalFeature = z
-  .object({ ...featureBase, kind: z.literal('categorical'), bins: z.array(categoricalBin).min(1).max(200), other: fallbackBin })
+  .object({ ...featureBase, kind: z.literal('categorical'), bins: z.array(categoricalBin).min(1).max(62), other: fallbackBin })
   .strict()
   .superRefine((f, ctx) => {
     const seen = new Map<string, number>();

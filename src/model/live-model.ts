@@ -70,14 +70,21 @@ export function createLiveModel(opts: LiveModelOptions): LiveModel {
     reload,
     start() {
       if (!opts.hotReload || watcher) return;
-      watcher = watch(dirname(file), (_event, name) => {
-        if (name !== null && name !== basename(file)) return;
-        if (timer) clearTimeout(timer);
-        timer = setTimeout(reload, 250);
-        timer.unref();
-      });
+      try {
+        watcher = watch(dirname(file), (_event, name) => {
+          if (name !== null && name !== basename(file)) return;
+          if (timer) clearTimeout(timer);
+          timer = setTimeout(reload, 250);
+          timer.unref();
+        });
+      } catch (err) {
+        // ENOSPC / EMFILE (the inotify limits) must not stop the processor: it runs on without hot reload.
+        opts.logger.warn({ file, err: (err as Error).message }, `${role} file cannot be watched; hot reload is off`);
+        return;
+      }
       watcher.on('error', (err) => opts.logger.warn({ file, err: err.message }, `${role} file watch failed; hot reload is off`));
       watcher.unref();
+      reload(); // a change between the start-up read and the watch
     },
     stop() {
       watcher?.close();

@@ -337,6 +337,12 @@ export const configSchema = z
           })
           .prefault({}),
       })
+      // The alert ingest and the ring rollups both store offsets of topics.alerts under their group: one name for
+      // both would make each skip what the other stored.
+      .refine((c) => c.reports.groupId !== c.groupId && `${c.reports.groupId}-rings` !== c.groupId, {
+        path: ['reports', 'groupId'],
+        message: 'must differ from console.groupId (and <reports.groupId>-rings from it too): they keep separate offsets of topics.alerts',
+      })
       .prefault({}),
     log: z
       .object({

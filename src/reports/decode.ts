@@ -6,6 +6,7 @@ import { decodeJsonRecord, validateAlert, validateAssessment, type AlertRecord }
 import type { DeadAlertRow } from '../console/alert-row.js';
 import type { RingAlert } from '../domain/alert.js';
 import type { Assessment } from '../domain/assessment.js';
+import { storable } from './text.js';
 
 export interface RingEventRow {
   ringId: string;
@@ -30,7 +31,7 @@ export type RollupRecord =
 const INT_MAX = 2_147_483_647;
 const int = (n: number): number => Math.max(0, Math.min(INT_MAX, Math.trunc(n)));
 const time = (t: string, fallback: string): string => (Number.isFinite(Date.parse(t)) ? t : fallback);
-const noNul = (s: string): string => s.replaceAll('\u0000', '\uFFFD');
+const noNul = storable;
 
 export function ringEvent(a: RingAlert, source: AlertRecord['source']): RingEventRow {
   return {

@@ -14,7 +14,7 @@
  *   `<kind>.identities.*` features say more than one identity used it (alerts of shared identifiers only: the rows
  *   grow with the campaigns, not with the traffic, and a one-off identifier could never "rise"), labelled masked
  *
- * - `shadow`: "active level→candidate level" of assessments with a shadow decision, labelled with the candidate
+ * - `shadow`: "active level→candidate level candidate-version" of assessments with a shadow decision
  * - `modelBin`: "version#i#bin" for each feature i of the model that decided (its bin character), and "version#*"
  *   once per assessment: the shares the report's drift compares
  *
@@ -22,6 +22,7 @@
  */
 import type { Assessment, EvidenceValue, Level } from '../domain/assessment.js';
 import type { DimensionName } from './report.js';
+import { storable } from './text.js';
 
 export type RollupDimension = 'all' | DimensionName | 'shadow' | 'modelBin';
 
@@ -63,8 +64,11 @@ function shared(features: Assessment['features'], prefix: string): boolean {
   return false;
 }
 
-/** At most MAX_VALUE characters, and no NUL (PostgreSQL's text refuses it: one such record would block the partition). */
-const cut = (v: string): string => v.slice(0, MAX_VALUE).replaceAll('\u0000', '\uFFFD');
+/**
+ * At most MAX_VALUE characters, no NUL (PostgreSQL's text refuses it) and no lone surrogate (written as U+FFFD, two
+ * such values would be one key in PostgreSQL but two in a chunk, and the upsert would refuse the chunk).
+ */
+const cut = (v: string): string => storable(storable(v).slice(0, MAX_VALUE));
 const text = (v: EvidenceValue | undefined): string | null => (typeof v === 'string' && v.length > 0 ? cut(v) : null);
 
 /** tor, vpn, datacenter (a data-centre list or a hosting ASN), residential, or the address class when not public. */
@@ -116,7 +120,7 @@ export function cellsOf(a: Assessment): { dimension: RollupDimension; value: str
   if (e['device.bot'] === true) cells.push({ dimension: 'automation', value: 'bot', label: null });
   if (e['device.headless'] === true) cells.push({ dimension: 'automation', value: 'headless', label: null });
   if (e['device.emulator'] === true) cells.push({ dimension: 'automation', value: 'emulator', label: null });
-  if (a.shadow) cells.push({ dimension: 'shadow', value: `${a.level}→${a.shadow.level}`, label: cut(a.shadow.modelVersion ?? a.shadow.rulesVersion) });
+  if (a.shadow) cells.push({ dimension: 'shadow', value: cut(`${a.level}→${a.shadow.level} ${a.shadow.modelVersion ?? a.shadow.rulesVersion}`), label: null });
   if (a.model) {
     const version = cut(a.model.version);
     cells.push({ dimension: 'modelBin', value: `${version}#*`, label: null });

@@ -20,8 +20,10 @@ function shadowRows(rows: readonly ValueRow[]): Pick<ModelSection, 'shadow' | 's
   const shadow = rows
     .filter((r) => r.applications > 0)
     .map((r) => {
-      const [from = '?', to = '?'] = r.value.split('→');
-      return { from, to, candidate: r.label ?? '', applications: r.applications };
+      // "high→low <candidate version>"
+      const space = r.value.indexOf(' ');
+      const [from = '?', to = '?'] = (space === -1 ? r.value : r.value.slice(0, space)).split('→');
+      return { from, to, candidate: space === -1 ? (r.label ?? '') : r.value.slice(space + 1), applications: r.applications };
     })
     .sort((a, b) => b.applications - a.applications || (a.from + a.to < b.from + b.to ? -1 : 1));
   return { shadow, shadowChanged: shadow.filter((s) => s.from !== s.to).reduce((n, s) => n + s.applications, 0) };

@@ -39,6 +39,9 @@ export interface StoredRollup {
 
 const COUNTS = ['applications', 'alerts', 'low', 'medium', 'high', 'critical', 'degraded'] as const;
 
+/** Data errors, and 21000 (an upsert meeting one key twice: values equal in PostgreSQL but not in JS). */
+const refusedAsData = (err: unknown): boolean => isDataError(err) || (err as { code?: unknown } | null)?.code === '21000';
+
 export async function upsertCells(tx: Tx, cells: readonly RollupCell[]): Promise<void> {
   if (cells.length === 0) return;
   const cols = ['dimension', 'hour', 'value', 'label', ...COUNTS];
@@ -125,7 +128,7 @@ async function storeOneByOne(tx: Tx, records: readonly RollupChunkRecord[], c: R
       total.assessments += p.assessments;
       total.rings.push(...p.rings);
     } catch (err) {
-      if (!isDataError(err)) throw err;
+      if (!refusedAsData(err)) throw err;
       await tx.query('ROLLBACK TO SAVEPOINT one_record');
       const source = { topic: c.topic, partition: c.partition, offset: offset.toString() };
       const reason = `PostgreSQL refused the record's counts: ${(err as Error).message}`;
@@ -147,7 +150,7 @@ export async function storeRollupChunk(db: Db, c: RollupChunk): Promise<StoredRo
       await storeParts(tx, p);
       await tx.query('RELEASE SAVEPOINT chunk_rollup');
     } catch (err) {
-      if (!isDataError(err)) throw err;
+      if (!refusedAsData(err)) throw err;
       await tx.query('ROLLBACK TO SAVEPOINT chunk_rollup');
       p = await storeOneByOne(tx, pending, c);
     }

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { EvidenceValue } from '../../domain/assessment.js';
-import type { ModelFeature, ModelFile } from '../file.js';
+import { modelFileSchema, type ModelFeature, type ModelFile } from '../file.js';
 import { compileModel, modelInput } from '../scorecard.js';
 import { allBins, binCategorical, binIndex, binNumeric, DEFAULT_BIN_OPTIONS, informationValue, woe, type Binning, type Row } from './bins.js';
 import { fitLogistic, fitPlatt } from './logistic.js';
@@ -159,8 +159,9 @@ function finish(draft: ModelFile, p: Parts): ModelFile {
   const calibrated = compileModel({ ...draft, calibration });
   const probability = (r: TrainingRow): number => calibrated.score(modelInput(r.values, new Set(r.flags))).probability;
   const calScored: Scored[] = calibrationRows.map((r) => ({ score: probability(r), fraud: r.fraud }));
-  const high = thresholdForPrecision(calScored, p.precision)?.threshold ?? 0.5;
-  const critical = Math.min(0.99, Math.max(high, thresholdForPrecision(calScored, Math.min(0.99, p.precision + 0.07))?.threshold ?? 0.9));
+  // Inside (0, 1) as the file requires, and medium ≤ high ≤ critical, however saturated the probabilities are.
+  const high = Math.min(0.99, Math.max(0.001, thresholdForPrecision(calScored, p.precision)?.threshold ?? 0.5));
+  const critical = Math.max(high, Math.min(0.99, thresholdForPrecision(calScored, Math.min(0.99, p.precision + 0.07))?.threshold ?? 0.9));
   const thresholds = { medium: Math.max(0.001, Math.min(high, high / 4)), high, critical };
   p.progress('report', 1, 1);
   const testScored: Scored[] = p.test.map((r) => ({ score: probability(r), fraud: r.fraud }));
@@ -188,5 +189,6 @@ function finish(draft: ModelFile, p: Parts): ModelFile {
     .update(JSON.stringify({ ...body, createdAt: '' }))
     .digest('hex')
     .slice(0, 10);
-  return { ...body, version: `sc-${draft.createdAt.slice(0, 10).replaceAll('-', '')}-${hash}` };
+  // What train writes, the loader takes: validated here, not found out at the processor's start.
+  return modelFileSchema.parse({ ...body, version: `sc-${draft.createdAt.slice(0, 10).replaceAll('-', '')}-${hash}` });
 }

@@ -54,7 +54,10 @@ function volumes(r: Report): string {
   const x = r.series.map((p) => bucketLabel(p.at, r.period.bucket));
   const xLabel = `${r.period.bucket} (UTC)`;
   // the baseline period has as many buckets as the period
-  const perBucket = r.series.length > 0 ? t.baseline.alerts / r.series.length : 0;
+  // The baseline's alerts per bucket of the same length (a period that starts mid-day touches one calendar day more).
+  const bucketMs = r.period.bucket === 'hour' ? 3_600_000 : 86_400_000;
+  const periodMs = Date.parse(r.period.to) - Date.parse(r.period.from);
+  const perBucket = periodMs > 0 ? (t.baseline.alerts * bucketMs) / periodMs : 0;
   const pp = (t.alertRate - t.baseline.alertRate) * 100;
   const levels = [...LEVELS]
     .reverse()

@@ -107,6 +107,13 @@ describe('scorecard training', () => {
     expect(parsed.thresholds.medium).toBeLessThanOrEqual(parsed.thresholds.high);
   });
 
+  it('writes thresholds its own loader takes, however well the history separates (precision 0.999)', () => {
+    const rows = history(4000, 'saturated').map((r) => ({ ...r, values: { ...r.values, 'device.identities.24h': r.fraud ? 9 : 1 } }));
+    const model = trainScorecard(rows, { precision: 0.999 });
+    const t = parseModelFile(JSON.stringify(model), 'model.json').thresholds;
+    expect(t.medium <= t.high && t.high <= t.critical && t.critical < 1 && t.medium > 0).toBe(true);
+  });
+
   it('refuses history with too few of either class, saying what it has', () => {
     const rows = history(300, 'few').map((r) => ({ ...r, fraud: false }));
     expect(() => trainScorecard(rows)).toThrow(/at least 10 fraud and 10 legitimate rows \(has 0 and/);

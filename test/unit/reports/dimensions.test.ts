@@ -50,6 +50,12 @@ describe('rollup dimensions', () => {
     expect(partner).not.toContain('\u0000');
     expect(cells.find((c) => c.dimension === 'region')?.value).toBe('CN/(none)');
     expect(cells.find((c) => c.dimension === 'os')?.value).toBe('(none)');
+    // lone surrogates: PostgreSQL would store both as "p\uFFFD", one key, refused twice in one upsert
+    const one = cellsOf({ ...plain, partnerId: 'p\ud800' }).find((c) => c.dimension === 'partner')?.value;
+    const other = cellsOf({ ...plain, partnerId: 'p\udc01' }).find((c) => c.dimension === 'partner')?.value;
+    expect([one, other]).toEqual(['p\uFFFD', 'p\uFFFD']);
+    const cutPair = cellsOf({ ...plain, partnerId: `${'x'.repeat(199)}😀` }).find((c) => c.dimension === 'partner')?.value ?? '';
+    expect(cutPair).toBe(`${'x'.repeat(199)}\uFFFD`); // the cut split a pair: its half is replaced, not stored
   });
 
   it('buckets by the event hour, falling back to the assessment time, then the record time', () => {
@@ -82,7 +88,7 @@ describe('rollup dimensions of the model stage', () => {
       shadow: { rulesVersion: 'r1', modelVersion: 'sc-0', score: 10, level: 'low' as const, alert: false, probability: 0.1 },
     };
     const cells = cellsOf(a);
-    expect(cells.filter((c) => c.dimension === 'shadow')).toEqual([{ dimension: 'shadow', value: 'high→low', label: 'sc-0' }]);
+    expect(cells.filter((c) => c.dimension === 'shadow')).toEqual([{ dimension: 'shadow', value: 'high→low sc-0', label: null }]);
     expect(cells.filter((c) => c.dimension === 'modelBin').map((c) => c.value)).toEqual(['sc-1#*', 'sc-1#0#C', 'sc-1#1#A', 'sc-1#2#B']);
     expect(cellsOf(plain).some((c) => c.dimension === 'modelBin' || c.dimension === 'shadow')).toBe(false);
   });

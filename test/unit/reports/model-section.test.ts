@@ -22,7 +22,7 @@ describe('report model section', () => {
       row('sc-0#*', 0, 500),
       row('sc-0#0#A', 0, 500),
     ];
-    const shadow = [row('high→low', 12, 0, 'sc-0'), row('low→low', 900, 0, 'sc-0')];
+    const shadow = [row('high→low sc-0', 12, 0), row('low→low sc-0', 900, 0)];
     const m = modelSection(shadow, bins, [{ version: 'sc-1', features: ['ip.identities.1h', 'flag.IP_DATACENTER'], psiThreshold: 0.2 }]);
     expect(m.versions).toEqual([{ version: 'sc-1', applications: 1000, alerts: 100 }]);
     expect(m.shadow.map((s) => [s.from, s.to, s.candidate, s.applications])).toEqual([

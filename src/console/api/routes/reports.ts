@@ -45,7 +45,7 @@ export function reportRoutes(deps: ApiDeps): ApiRoute[] {
             since: query.since ?? (query.from ? undefined : '7d'),
             topics: deps.reportTopics,
             models: deps.reportModels,
-            consoleUrl: '/',
+            consoleUrl: null, // ring links stay relative (#/rings/…): the report is served from the console's origin
           });
         } catch (err) {
           if (err instanceof LendguardError && err.code === 'CONFIG_INVALID')
