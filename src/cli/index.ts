@@ -83,7 +83,8 @@ consoleUsers
 program
   .command('train')
   .description('train a scorecard model from labelled history: a replay file whose lines carry _truth (docs/model.md)')
-  .argument('<input.jsonl...>', 'labelled applications, e.g. from lendguard generate --out (several files: several days)')
+  .argument('[input.jsonl...]', 'labelled applications, e.g. from lendguard generate --out (several files: several days)')
+  .option('--from-kafka', 'instead: the labels of topics.labels joined with the assessments of topics.assessments', false)
   .requiredOption('--out <model.json>', 'where to write the model file')
   .option('--rules <file>', 'rules file whose flags the model reads (default: rules.file of the configuration)')
   .option('--precision <p>', 'the precision the alert threshold must reach on the calibration part', '0.9')

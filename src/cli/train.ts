@@ -8,6 +8,8 @@ import type { Config } from '../platform/config.js';
 import { LendguardError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { runReplayCommand } from './replay.js';
+import { readTopicToEnd } from '../kafka/tools.js';
+import { parseLabel } from '../replication/graph-replica.js';
 
 /**
  * `train <input.jsonl…>`: a scorecard from labelled history (docs/model.md). The input is a replay file whose lines
@@ -24,6 +26,8 @@ export interface TrainCliOptions {
   maxFeatures?: string;
   lambda?: string;
   description?: string;
+  /** read fraud.labels joined with fraud.assessments from Kafka instead of replay files */
+  fromKafka?: boolean;
 }
 
 const num = (v: string | undefined, name: string, lo: number, hi: number, fallback: number): number => {
@@ -99,7 +103,32 @@ export function describeTraining(model: ModelFile, out: string): string {
   return lines.join('\n');
 }
 
+/**
+ * Labelled history from Kafka: the latest label of each application (topics.labels, by `at`) joined with its
+ * assessment (topics.assessments), both read from their start to where they ended. Patterns are "labelled fraud"
+ * and "labelled legit" (labels carry no attack pattern).
+ */
+export async function rowsFromKafka(config: Config, logger: Logger, say: (s: string) => void): Promise<TrainingRow[]> {
+  const labels = new Map<string, { fraud: boolean; atMs: number }>();
+  let bad = 0;
+  const n = await readTopicToEnd(config, logger, config.topics.labels, (_key, value) => {
+    const l = parseLabel(value);
+    if (typeof l === 'string') bad++;
+    else if ((labels.get(l.applicationId)?.atMs ?? -Infinity) <= l.atMs) labels.set(l.applicationId, { fraud: l.label === 'fraud', atMs: l.atMs });
+  });
+  say(`train: ${n} label records of ${config.topics.labels} (${labels.size} applications${bad ? `, ${bad} not labels` : ''})`);
+  const truth = new Map([...labels].map(([id, l]) => [id, { fraud: l.fraud, pattern: l.fraud ? 'labelled fraud' : 'labelled legit' }]));
+  const lines: string[] = [];
+  const m = await readTopicToEnd(config, logger, config.topics.assessments, (key, value) => {
+    if (value && key !== null && truth.has(key)) lines.push(value.toString('utf8'));
+  });
+  say(`train: ${m} assessments of ${config.topics.assessments}, ${lines.length} of them labelled`);
+  return trainingRows(lines.join('\n'), truth);
+}
+
 export async function runTrain(inputs: readonly string[], opts: TrainCliOptions, config: Config, logger: Logger, print: (s: string) => void): Promise<number> {
+  if (opts.fromKafka === inputs.length > 0)
+    throw new LendguardError('CONFIG_INVALID', 'give labelled replay files, or --from-kafka (fraud.labels joined with fraud.assessments), one of the two');
   const precision = num(opts.precision, '--precision', 0.5, 0.999, 0.9);
   const testShare = num(opts.testShare, '--test-share', 0.05, 0.8, 0.3);
   const maxFeatures = num(opts.maxFeatures, '--max-features', 1, 500, 60);
@@ -107,7 +136,7 @@ export async function runTrain(inputs: readonly string[], opts: TrainCliOptions,
   const tty = process.stderr.isTTY;
   const dir = mkdtempSync(join(tmpdir(), 'lendguard-train-'));
   try {
-    const rows: TrainingRow[] = [];
+    const rows: TrainingRow[] = opts.fromKafka ? await rowsFromKafka(config, logger, (s) => process.stderr.write(`${s}\n`)) : [];
     for (const [i, input] of inputs.entries()) {
       const assessments = join(dir, `assessments-${i}.jsonl`);
       if (tty) process.stderr.write(`train: replaying ${input} through the pipeline (${i + 1}/${inputs.length})…\n`);
@@ -121,13 +150,18 @@ export async function runTrain(inputs: readonly string[], opts: TrainCliOptions,
       rows.push(...trainingRows(readFileSync(assessments, 'utf8'), truths(input)));
     }
     if (rows.length === 0)
-      throw new LendguardError('CONFIG_INVALID', `${inputs.join(', ')}: no lines with _truth: train needs labelled history (lendguard generate writes it)`);
+      throw new LendguardError(
+        'CONFIG_INVALID',
+        opts.fromKafka
+          ? `no labelled assessment in ${config.topics.assessments}: train needs labels in ${config.topics.labels} for assessed applications`
+          : `${inputs.join(', ')}: no lines with _truth: train needs labelled history (lendguard generate writes it)`,
+      );
     const model = trainScorecard(rows, {
       precision,
       testShare,
       maxFeatures,
       lambda,
-      description: opts.description ?? `trained on ${inputs.join(', ')}`,
+      description: opts.description ?? `trained on ${opts.fromKafka ? `${config.topics.labels} × ${config.topics.assessments}` : inputs.join(', ')}`,
       onProgress: tty ? (step, done, total) => process.stderr.write(`\r\x1b[Ktrain: ${step} (${done}/${total})`) : undefined,
     });
     if (tty) process.stderr.write('\n');

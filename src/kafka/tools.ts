@@ -66,6 +66,68 @@ export async function followTopic(
   }
 }
 
+/**
+ * Reads every committed record of `topic` from its start up to where it ended when the read began, calling `onRecord`
+ * for each (read_committed, a throwaway group that commits nothing). Done when every partition has reached its end
+ * offset as it was at the start (control records of transactions leave gaps, so a partition with nothing new for
+ * `idleMs` also counts as done). Resolves with the number of records read.
+ */
+export async function readTopicToEnd(
+  config: Config,
+  logger: Logger,
+  topic: string,
+  onRecord: (key: string | null, value: Buffer | null) => void,
+  opts: { idleMs?: number } = {},
+): Promise<number> {
+  const kafka = createKafka(config, logger, `${config.kafka.clientId}-read`);
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = new Map<number, bigint>();
+  try {
+    if (!(await admin.listTopics()).includes(topic)) throw new Error(`topic '${topic}' does not exist`);
+    for (const o of await admin.fetchTopicOffsets(topic)) if (BigInt(o.high) > BigInt(o.low)) ends.set(o.partition, BigInt(o.high));
+  } finally {
+    await admin.disconnect();
+  }
+  if (ends.size === 0) return 0;
+  const consumer = kafka.consumer({ groupId: `lendguard-read-${randomBytes(4).toString('hex')}`, readUncommitted: false, maxWaitTimeInMs: 200 });
+  const next = new Map<number, bigint>();
+  let read = 0;
+  let lastProgress = Date.now();
+  const idleMs = opts.idleMs ?? 10_000;
+  const done = (): boolean => [...ends].every(([p, end]) => (next.get(p) ?? 0n) >= end - 1n) || Date.now() - lastProgress > idleMs;
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const check = setInterval(() => {
+        if (!done()) return;
+        clearInterval(check);
+        resolve();
+      }, 200);
+      consumer
+        .run({
+          autoCommit: false,
+          eachMessage: async ({ partition, message }) => {
+            const offset = BigInt(message.offset);
+            if (offset >= (ends.get(partition) ?? 0n)) return;
+            onRecord(message.key ? message.key.toString('utf8') : null, message.value);
+            read++;
+            next.set(partition, offset + 1n);
+            lastProgress = Date.now();
+          },
+        })
+        .catch((err: unknown) => {
+          clearInterval(check);
+          reject(err instanceof Error ? err : new Error(String(err)));
+        });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return read;
+}
+
 /** Creates the configured topics that are missing (the demo does this before its processor starts). */
 export async function ensureConfiguredTopics(config: Config, logger: Logger): Promise<string[]> {
   const admin = createKafka(config, logger, `${config.kafka.clientId}-admin`).admin();
