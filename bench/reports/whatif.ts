@@ -8,8 +8,10 @@
  * - `work_mem = 64MB` for valueRows(identifier) (the aggregate and sort spill to disk at 4 MB)
  * - a daily rollup (`rollup_daily`, the hourly rows summed by UTC day, the same primary key) read by
  *   valueRows(partner | partnerNetwork | partnerRegion): what a daily table would cost periods beyond 2 days
- * - identifier rows kept only for values seen in 2 or more applications (`rollup_identifier_repeats`): what the
- *   identifier dimension would cost if a value entered the rollups at its second sighting
+ * - one dimension's rows in a table of their own (what a LIST partition by dimension gives): partner,
+ *   partnerNetwork, identifier
+ * - identifier rows kept only for values seen in 2 or more applications (`rollup_identifier_repeats`), against all of
+ *   them in a table of their own: what counting a value from its second sighting would add
  */
 import pg from 'pg';
 import type { Queryable } from '../../src/console/db.js';
@@ -32,6 +34,7 @@ export interface WhatIf {
 }
 
 const RUNS = 2;
+const f = (n: number | null): string => (n === null ? '?' : n.toLocaleString('en'));
 
 /** The queries of `q` reading `table` instead of rollup_hourly. */
 const reading = (q: Queryable, table: string): Queryable =>
@@ -111,31 +114,36 @@ export async function whatIf(d: {
         rows(reading(base, 'rollup_daily'), dim),
       );
 
-    d.log('what if: identifier rows only for values seen twice or more');
+    d.log('what if: a dimension in a table of its own (a LIST partition)');
+    const own = ['partner', 'partnerNetwork', 'identifier'] as const;
+    for (const dim of own) {
+      const t = await time(() => base.query(`CREATE TABLE rollup_own_${dim.toLowerCase()} AS SELECT * FROM rollup_hourly WHERE dimension = $1`, [dim]));
+      await base.query(`ALTER TABLE rollup_own_${dim.toLowerCase()} ADD PRIMARY KEY (dimension, hour, value)`);
+      await base.query(`ANALYZE rollup_own_${dim.toLowerCase()}`);
+      await compare(
+        'partition by dimension',
+        `valueRows(${dim})`,
+        `its ${f(t.value.rowCount)} rows in a table of their own`,
+        rows(base, dim),
+        rows(reading(base, `rollup_own_${dim.toLowerCase()}`), dim),
+      );
+    }
+
+    d.log('what if: identifier rows only for values seen in two or more applications');
     const repeats = await time(() =>
-      base.query(`CREATE TABLE rollup_identifier_repeats AS SELECT r.* FROM rollup_hourly r
-        WHERE r.dimension = 'identifier' AND r.value IN (SELECT value FROM rollup_hourly WHERE dimension = 'identifier' GROUP BY value HAVING sum(applications) >= 2)`),
+      base.query(`CREATE TABLE rollup_identifier_repeats AS SELECT r.* FROM rollup_own_identifier r
+        WHERE r.value IN (SELECT value FROM rollup_own_identifier GROUP BY value HAVING sum(applications) >= 2)`),
     );
     await base.query('ALTER TABLE rollup_identifier_repeats ADD PRIMARY KEY (dimension, hour, value)');
     await base.query('ANALYZE rollup_identifier_repeats');
-    const repeatRows = Number((await base.query<{ n: string }>('SELECT count(*) AS n FROM rollup_identifier_repeats')).rows[0]?.n ?? 0);
-    out.push({
-      since: d.since,
-      change: 'identifier repeats only',
-      query: 'CREATE TABLE rollup_identifier_repeats (values in 2 or more applications)',
-      beforeMs: null,
-      afterMs: repeats.ms,
-      rows: repeatRows,
-      note: 'rows kept (one-off here)',
-    });
     await compare(
-      'identifier repeats only',
+      'identifier repeats only (in a table of its own)',
       'valueRows(identifier)',
-      '`distinct` then counts repeats only',
-      rows(base, 'identifier'),
+      `${f(repeats.value.rowCount)} rows kept; before: all identifier rows in a table of their own`,
+      rows(reading(base, 'rollup_own_identifier'), 'identifier'),
       rows(reading(base, 'rollup_identifier_repeats'), 'identifier'),
     );
-    await base.query('DROP TABLE rollup_daily, rollup_identifier_repeats');
+    await base.query(`DROP TABLE rollup_daily, rollup_identifier_repeats, ${own.map((x) => `rollup_own_${x.toLowerCase()}`).join(', ')}`);
     return out;
   } finally {
     for (const p of [base, noJit, bigMem]) await p.end().catch(() => undefined);
