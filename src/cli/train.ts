@@ -73,7 +73,8 @@ export function trainingRows(assessmentsJsonl: string, truth: ReadonlyMap<string
       fraud: t.fraud,
       pattern: t.pattern,
       rulesScore: a.model?.rulesScore ?? a.score,
-      values: { ...a.enrichment, ...a.features },
+      // the rules' own decision is a feature too, as the model stage gives it (src/pipeline/model-stage.ts)
+      values: { ...a.enrichment, ...a.features, 'rules.score': a.model?.rulesScore ?? a.score, 'rules.flags': a.flags.length },
       flags: [...new Set(a.flags.map((f) => f.code))],
     });
   }

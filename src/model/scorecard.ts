@@ -146,7 +146,19 @@ export function compileModel(file: ModelFile): CompiledModel {
   };
 }
 
-/** The model's input from an assessment's features and its flags' codes. */
-export function modelInput(features: Readonly<Record<string, EvidenceValue | undefined>>, flagCodes: ReadonlySet<string>): ModelInput {
-  return (name) => (name.startsWith('flag.') ? flagCodes.has(name.slice(5)) : features[name]);
+/**
+ * The model's input from an assessment's features and its flags' codes; with `rules`, also the rules' own score
+ * (`rules.score`, 0–100, the analysts' weights summed) and the number of flags (`rules.flags`) as features.
+ */
+export function modelInput(
+  features: Readonly<Record<string, EvidenceValue | undefined>>,
+  flagCodes: ReadonlySet<string>,
+  rules?: { score: number; flags: number },
+): ModelInput {
+  return (name) => {
+    if (name.startsWith('flag.')) return flagCodes.has(name.slice(5));
+    if (rules && name === 'rules.score') return rules.score;
+    if (rules && name === 'rules.flags') return rules.flags;
+    return features[name];
+  };
 }

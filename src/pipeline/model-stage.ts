@@ -43,7 +43,7 @@ export interface Decision {
 const codesOf = (flags: readonly Flag[]): Set<string> => new Set(flags.map((f) => f.code));
 
 function modelDecision(m: CompiledModel, features: Features, rules: RulesDecision): { score: number; level: Level; model: ModelResult } {
-  const input = modelInput(features, codesOf(rules.flags));
+  const input = modelInput(features, codesOf(rules.flags), { score: rules.score, flags: rules.flags.length });
   const s = m.score(input);
   return {
     score: s.score,

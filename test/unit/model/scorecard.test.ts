@@ -115,6 +115,12 @@ describe('scorecard scoring', () => {
     ]);
   });
 
+  it('gives the rules own score and flag count as features when the stage passes them', () => {
+    const input = modelInput({ 'rules.score': 999 }, new Set(['X']), { score: 40, flags: 2 });
+    expect([input('rules.score'), input('rules.flags'), input('flag.X'), input('flag.Y')]).toEqual([40, 2, true, false]);
+    expect(modelInput({}, new Set())('rules.score')).toBeUndefined();
+  });
+
   it('puts missing values in the missing bin, unseen categories in other, anything numeric-looking where it falls', () => {
     expect(model.bins(modelInput({}, new Set()))).toEqual([3, 1, 0]);
     expect(model.bins(modelInput({ 'device.identities.24h': null, 'ip.country': 'ZZ' }, new Set()))).toEqual([3, 2, 0]);
