@@ -323,6 +323,13 @@ function findings(r: ReportsBenchResult, companions: Companions): string[] {
         '.',
     );
   }
+  const day = rep.periods.find((p) => p.since === '24h');
+  if (day?.report?.topChange && r.settings.days >= 4)
+    out.push(
+      `- Noise in "what changed": the last 24 h and the 24 h before them are two days of the same distribution (templates A and B: other seeds, no campaign), yet the ` +
+        `24h report's top change is \`${day.report.topChange}\`. With thousands of values a dimension, \`risers\` (src/reports/trends.ts: z > 2 and a positive 2-SE bound, per value) ` +
+        'lets some through by chance; a threshold that grows with the number of values compared (z > √(2 ln n), ≈ 4 for 5,000) or a minimum count would keep steady traffic quiet.',
+    );
   const prev = companions.previous;
   const prevLast = prev?.result.report?.periods.find((p) => p.since === last.since);
   if (prev && prevLast) {
