@@ -11,8 +11,8 @@
  * the size of the rise, made cautious by its uncertainty: the lower bound (2 standard errors) of the log of the
  * rate ratio, smoothed by half a count (a value absent from the baseline has a finite ratio). A new pattern of 50
  * ranks far above a big steady channel's small rise, which ranks above a doubling on 6 alerts only if that one is
- * not noise (its bound is below zero, so it does not rank). Values rank when they rose with z above `minZ` and a
- * positive bound. Next to the rank: the rates, the ratio, z and the two counts.
+ * not noise (its bound is below zero, so it does not rank). Values rank when they rose with z above `minZ` (by
+ * default higher the more values are compared: `zFor`) and a positive bound. Next to the rank: the rates, the ratio, z and the two counts.
  */
 export interface CountPair {
   key: string;
@@ -72,9 +72,18 @@ export function change(pair: CountPair, totals: Totals): Change {
   };
 }
 
+/**
+ * The z a value must pass when `m` values are compared at once: with thousands of partner × region values, a few
+ * pass z > 2 by chance alone on steady traffic. Bonferroni at 5 % in one tail, approximated by √(2 ln(m / 0.05)),
+ * never below 2: 2.45 for one value, 4.8 for 5,000.
+ */
+export function zFor(m: number): number {
+  return Math.max(2, Math.sqrt(2 * Math.log(Math.max(1, m) / 0.05)));
+}
+
 /** The values that rose, largest cautious rise first (then z, then the key), at most `limit`. */
 export function risers(pairs: readonly CountPair[], totals: Totals, opts: { limit?: number; minZ?: number } = {}): Change[] {
-  const minZ = opts.minZ ?? 2;
+  const minZ = opts.minZ ?? zFor(pairs.length);
   return pairs
     .map((p) => change(p, totals))
     .filter((c) => c.z > minZ && c.logRatioLow > 0)

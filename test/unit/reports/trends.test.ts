@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { change, risers, signedRootG } from '../../../src/reports/trends.js';
+import { change, risers, signedRootG, zFor } from '../../../src/reports/trends.js';
 
 describe('what changed: rises ranked by evidence, not by raw counts', () => {
   const totals = { current: 100_000, baseline: 100_000 };
@@ -49,5 +49,19 @@ describe('what changed: rises ranked by evidence, not by raw counts', () => {
   it('refuses negative or non-finite counts', () => {
     expect(() => change({ key: 'k', current: -1, baseline: 0 }, totals)).toThrow(RangeError);
     expect(() => change({ key: 'k', current: Number.NaN, baseline: 0 }, totals)).toThrow(RangeError);
+  });
+});
+
+describe('many values compared at once', () => {
+  it('asks more of z the more values are compared, so steady noise across thousands of values does not rank', () => {
+    expect(zFor(1)).toBeCloseTo(2.448, 2);
+    expect(zFor(5000)).toBeCloseTo(4.799, 2);
+    // 28 against 8 alerts (z ≈ 3.4) is a rise for one value, chance among 5,000
+    const noisy = { key: 'partner-070 × vpn', current: 28, baseline: 8 };
+    const steady = Array.from({ length: 4999 }, (_, i) => ({ key: `v${i}`, current: 10, baseline: 10 }));
+    const totals = { current: 1_000_000, baseline: 1_000_000 };
+    expect(risers([noisy], totals).map((c) => c.key)).toEqual(['partner-070 × vpn']);
+    expect(risers([noisy, ...steady], totals)).toEqual([]);
+    expect(risers([{ key: 'burst', current: 108, baseline: 0 }, ...steady], totals).map((c) => c.key)).toEqual(['burst']);
   });
 });
