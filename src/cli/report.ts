@@ -1,7 +1,8 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createPool, postgresError } from '../console/db.js';
 import type { Config } from '../platform/config.js';
+import { writeFileAtomically } from '../platform/atomic-write.js';
 import { LendguardError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { buildReport } from '../reports/build.js';
@@ -38,9 +39,7 @@ function checked(opts: ReportCliOptions): { format: ReportFormat; bucket: Bucket
 
 function writeAtomically(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+  writeFileAtomically(file, text);
 }
 
 function progress(): ((step: string, done: number, total: number) => void) | undefined {

@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Assessment } from '../domain/assessment.js';
 import type { ModelFile } from '../model/file.js';
 import { trainScorecard, type TrainingRow } from '../model/train/train.js';
 import type { Config } from '../platform/config.js';
+import { writeFileAtomically } from '../platform/atomic-write.js';
 import { LendguardError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { runReplayCommand } from './replay.js';
@@ -166,9 +167,7 @@ export async function runTrain(inputs: readonly string[], opts: TrainCliOptions,
       onProgress: tty ? (step, done, total) => process.stderr.write(`\r\x1b[Ktrain: ${step} (${done}/${total})`) : undefined,
     });
     if (tty) process.stderr.write('\n');
-    const tmp = `${opts.out}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(model, null, 2)}\n`);
-    renameSync(tmp, opts.out);
+    writeFileAtomically(opts.out, `${JSON.stringify(model, null, 2)}\n`);
     print(describeTraining(model, opts.out));
     return 0;
   } finally {

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import { writeFileAtomically } from '../../../platform/atomic-write.js';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { z } from 'zod';
 import { LendguardError } from '../../../platform/errors.js';
@@ -63,9 +64,7 @@ export function readUsersFile(file: string): StoredUser[] {
 
 export function writeUsersFile(file: string, users: readonly StoredUser[]): void {
   const text = extname(file).toLowerCase() === '.json' ? `${JSON.stringify(users, null, 2)}\n` : stringifyYaml(users);
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o600 });
-  renameSync(tmp, file);
+  writeFileAtomically(file, text, { mode: 0o600 });
 }
 
 /** Adds a user with a fresh token to the file (created if missing) and returns the token: shown once, never stored. */
