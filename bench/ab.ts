@@ -5,7 +5,12 @@
  *   npx tsx bench/ab.ts --records 30000 --rounds 2 base cc2:LENDGUARD_PARTITIONS_CONCURRENTLY=2
  *   npx tsx bench/ab.ts --latency 500 base r09:LENDGUARD_CONFIG=/tmp/recover-0.9.yaml
  *
- * Each variant is `name[:ENV=value,ENV=value]`; `pipe` is the bare kafkajs pipe. Variants run in
+ *   npx tsx bench/ab.ts before:BENCH_CHECKOUT=/tmp/lg-before base cluster:LENDGUARD_REDIS_URL=redis+cluster://127.0.0.1:17001
+ *
+ * Each variant is `name[:ENV=value,ENV=value]`; `pipe` is the bare kafkajs pipe. BENCH_CHECKOUT runs the
+ * processor of another checkout (a `git worktree` of an earlier commit, with node_modules linked in), so two
+ * commits compare in one run. The Redis column is the single Redis; "cluster Σ" sums the CPU of the three
+ * masters of `scripts/redis.sh cluster start`. Variants run in
  * turn, `--rounds` times (interleaved), and the table shows every round's steady rate and CPU time
  * per application of the processor, the broker and Redis. With `--latency RATE` each variant is
  * instead fed RATE applications/s (35 s warm-up, longer than the budget window; 30 s measured)
@@ -77,13 +82,17 @@ async function main(): Promise<void> {
     await run.cleanup(log);
   }
   const cpu = (r: ThroughputResult, name: string): string => String(r.cpu.find((c) => c.name === name)?.usPerApp ?? '–');
-  const lines = ['| variant | round | steady /s | CPU µs/app: process | broker | Redis |', '|---|---|---|---|---|---|'];
+  const clusterSum = (r: ThroughputResult): string => {
+    const shards = r.cpu.filter((c) => c.name.startsWith('cluster:'));
+    return shards.length ? `${shards.reduce((sum, c) => sum + c.usPerApp, 0)} (${shards.map((c) => c.usPerApp).join(' + ')})` : '–';
+  };
+  const lines = ['| variant | round | steady /s | CPU µs/app: process | broker | Redis | cluster Σ (per master) |', '|---|---|---|---|---|---|---|'];
   for (const { variant, round, r } of rows) {
     const env = Object.entries(variant.env)
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
     lines.push(
-      `| ${variant.name}${env ? ` (${env})` : ''} | ${round} | ${r.steadyRatePerSec.toLocaleString('en-US')} | ${cpu(r, r.kind)} | ${cpu(r, 'broker')} | ${cpu(r, 'redis')} |`,
+      `| ${variant.name}${env ? ` (${env})` : ''} | ${round} | ${r.steadyRatePerSec.toLocaleString('en-US')} | ${cpu(r, r.kind)} | ${cpu(r, 'broker')} | ${cpu(r, 'redis')} | ${clusterSum(r)} |`,
     );
   }
   process.stdout.write(`\n${lines.join('\n')}\n`);

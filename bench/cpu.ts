@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { REDIS_URL, REPO_ROOT } from './harness.js';
+import { REDIS_CLUSTER_PORTS, REDIS_URL, REPO_ROOT } from './harness.js';
 
 /**
  * CPU time per application, per process, over the steady part of a throughput run. The rate alone is
@@ -37,7 +37,7 @@ function cpuTicks(pid: number): number | undefined {
 }
 
 /** The broker's pid from scripts/kafka.sh's pid file, and Redis's from INFO. Missing ones are left out. */
-export async function servicePids(): Promise<{ name: string; pid: number }[]> {
+export async function servicePids(opts: { cluster?: boolean } = {}): Promise<{ name: string; pid: number }[]> {
   const out: { name: string; pid: number }[] = [];
   try {
     const pid = Number(readFileSync(join(REPO_ROOT, '.run/kafka/kafka.pid'), 'utf8').trim());
@@ -45,15 +45,24 @@ export async function servicePids(): Promise<{ name: string; pid: number }[]> {
   } catch {
     // broker not started by scripts/kafka.sh
   }
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    const pid = Number(/^process_id:(\d+)/m.exec(await redis.info('server'))?.[1]);
-    if (cpuTicks(pid) !== undefined) out.push({ name: 'redis', pid });
-  } catch {
-    // Redis on another host: not measurable here
-  } finally {
-    redis.disconnect();
+  const redisPid = async (url: string): Promise<number | undefined> => {
+    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    try {
+      await redis.connect();
+      const pid = Number(/^process_id:(\d+)/m.exec(await redis.info('server'))?.[1]);
+      return cpuTicks(pid) !== undefined ? pid : undefined;
+    } catch {
+      return undefined; // Redis on another host, or not running: not measurable here
+    } finally {
+      redis.disconnect();
+    }
+  };
+  const single = await redisPid(REDIS_URL);
+  if (single !== undefined) out.push({ name: 'redis', pid: single });
+  // The cluster's masters, each as `cluster:<port>` (bench/ab.ts sums them).
+  for (const port of opts.cluster ? REDIS_CLUSTER_PORTS : []) {
+    const pid = await redisPid(`redis://127.0.0.1:${port}`);
+    if (pid !== undefined) out.push({ name: `cluster:${port}`, pid });
   }
   return out;
 }

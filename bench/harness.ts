@@ -19,6 +19,9 @@ import { freePort } from '../test/helpers/processor.js';
 /** Benchmarks talk to this machine only. */
 export const BROKERS = ['127.0.0.1:9092'];
 export const REDIS_URL = 'redis://127.0.0.1:6379';
+/** The 3-master cluster of `scripts/redis.sh cluster start`. */
+export const REDIS_CLUSTER_PORTS = [17001, 17002, 17003];
+export const REDIS_CLUSTER_URL = `redis+cluster://${REDIS_CLUSTER_PORTS.map((p) => `127.0.0.1:${p}`).join(',')}`;
 export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const PARTITIONS = 6;
 
@@ -142,19 +145,30 @@ export class Run {
     }
   }
 
+  /** Deletes the prefix's keys on the single Redis and on each master of the local cluster (where it runs). */
   async dropRedisPrefix(prefix: string): Promise<number> {
-    const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
-    await redis.connect();
     let deleted = 0;
-    try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
-        cursor = next;
-        if (keys.length > 0) deleted += await redis.unlink(...keys);
-      } while (cursor !== '0');
-    } finally {
-      redis.disconnect();
+    for (const url of [REDIS_URL, ...REDIS_CLUSTER_PORTS.map((p) => `redis://127.0.0.1:${p}`)]) {
+      const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+      try {
+        await redis.connect();
+      } catch {
+        if (url === REDIS_URL) throw new Error(`cannot reach ${url} to drop ${prefix}*`);
+        continue; // no cluster here
+      }
+      try {
+        let cursor = '0';
+        do {
+          const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
+          cursor = next;
+          // One key per command: a cluster node refuses a multi-key UNLINK across slots.
+          const pipeline = redis.pipeline();
+          for (const key of keys) pipeline.unlink(key);
+          for (const [, n] of keys.length ? ((await pipeline.exec()) ?? []) : []) deleted += Number(n) || 0;
+        } while (cursor !== '0');
+      } finally {
+        redis.disconnect();
+      }
     }
     this.prefixes.delete(prefix);
     return deleted;
@@ -436,12 +450,17 @@ function cleanParentEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Spawns `node [nodeArgs] --import tsx <script> [args]` in the repository with `env`; HTTP port chosen here. */
+/**
+ * Spawns `node [nodeArgs] --import tsx <script> [args]` in the repository with `env`; HTTP port chosen here.
+ * `BENCH_CHECKOUT` in `env` runs the script of another checkout instead (an A/B of two commits in one run,
+ * bench/ab.ts); it is not passed on.
+ */
 export async function spawnChild(run: Run, script: string, args: string[], env: Record<string, string>, nodeArgs: string[] = []): Promise<Child> {
   const port = await freePort();
+  const { BENCH_CHECKOUT: checkout, ...rest } = env;
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], {
-    cwd: REPO_ROOT,
-    env: { ...cleanParentEnv(), ...env, LENDGUARD_HTTP_PORT: String(port) },
+    cwd: checkout ?? REPO_ROOT,
+    env: { ...cleanParentEnv(), ...rest, LENDGUARD_HTTP_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   run.track(child);

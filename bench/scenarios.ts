@@ -178,7 +178,7 @@ export async function throughput(ctx: Ctx, o: ThroughputOptions): Promise<Throug
     },
   };
   const named = children.map((c, i) => ({ name: o.instances > 1 ? `${o.kind} ${i + 1}` : o.kind, pid: c.pid }));
-  const cpu = new CpuMeter([...named, ...(await servicePids())], () => view.count);
+  const cpu = new CpuMeter([...named, ...(await servicePids({ cluster: env.LENDGUARD_REDIS_URL?.includes('+cluster://') }))], () => view.count);
   try {
     const total = o.input.count;
     await awaitCountOf(view, total, {

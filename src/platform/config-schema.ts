@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LEVELS } from '../domain/assessment.js';
+import { parseRedisUrl } from './redis-url.js';
 
 /**
  * The whole configuration, validated once at start-up. Defaults here are the documented defaults
@@ -70,18 +71,20 @@ export const configSchema = z
       .object({
         url: z
           .string()
-          .regex(/^rediss?:\/\//, 'the Redis URL starts with redis:// or rediss://')
-          .refine((u) => {
+          .superRefine((u, ctx) => {
             try {
-              const port = new URL(u).port;
-              return port === '' || (Number(port) >= 1 && Number(port) <= 65535);
-            } catch {
-              return false;
+              parseRedisUrl(u);
+            } catch (err) {
+              ctx.addIssue({ code: 'custom', message: (err as Error).message });
             }
-          }, 'not a valid URL, or its port is not 1–65535')
+          })
           .default('redis://127.0.0.1:6379'),
         keyPrefix: z.string().min(1).max(64).default('lg:'),
         commandTimeoutMs: z.number().int().positive().default(2000),
+      })
+      .refine((r) => !/^rediss?\+cluster:/.test(r.url) || !/[{}]/.test(r.keyPrefix), {
+        message: 'on Redis Cluster the key prefix must not contain { or }: a hash tag in it would put every key in one slot',
+        path: ['keyPrefix'],
       })
       .prefault({}),
     pii: z

@@ -4,7 +4,9 @@ import type { Config } from '../platform/config.js';
 import { LendguardError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { createKeyBuilder } from './keys.js';
-import { createRedis } from './redis-client.js';
+import type { Redis } from 'ioredis';
+import { redactedRedisUrl } from '../platform/redis-url.js';
+import { createRedis, isCluster } from './redis-client.js';
 import { assertRedisVersion, createRedisStateStore, type RedisStateOptions } from './redis-state-store.js';
 import { checkStateNotLost } from './state-guard.js';
 
@@ -27,19 +29,27 @@ export interface RedisBackend {
 const REDIS_AUTH_ERROR = /WRONGPASS|NOAUTH|invalid (username-)?password|NOPERM/i;
 
 /** The Redis URL without its password, for messages. */
-export function redactedUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable Redis URL)';
-  }
+export const redactedUrl = redactedRedisUrl;
+
+/** Deletes every key matching `pattern` on one Redis (one master of a cluster: one key per command, as slots differ). */
+async function dropOn(redis: Redis, pattern: string): Promise<number> {
+  let deleted = 0;
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    if (found.length > 0) {
+      const pipeline = redis.pipeline();
+      for (const key of found) pipeline.unlink(key);
+      for (const [, n] of (await pipeline.exec()) ?? []) deleted += typeof n === 'number' ? n : 0;
+    }
+  } while (cursor !== '0');
+  return deleted;
 }
 
 export function createRedisBackend(config: Config, opts: { prefix: string; logger?: Logger; marker?: RedisStateOptions['marker'] }): RedisBackend {
   const redis = createRedis(config);
-  const keys = createKeyBuilder(opts.prefix);
+  const keys = createKeyBuilder(opts.prefix, { hashTags: isCluster(redis) });
   let lastError: Error | undefined;
   redis.on('error', (err: Error) => {
     lastError = err;
@@ -64,14 +74,10 @@ export function createRedisBackend(config: Config, opts: { prefix: string; logge
     },
     checkNotLost: (committed, o) => checkStateNotLost(redis, keys.marker(), committed, o),
     async dropPrefix() {
-      let deleted = 0;
-      let cursor = '0';
       const pattern = `${opts.prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
-      do {
-        const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-        cursor = next;
-        if (found.length > 0) deleted += await redis.unlink(...found);
-      } while (cursor !== '0');
+      const nodes = isCluster(redis) ? redis.nodes('master') : [redis];
+      let deleted = 0;
+      for (const node of nodes) deleted += await dropOn(node, pattern);
       return deleted;
     },
     async close() {

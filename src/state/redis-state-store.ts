@@ -1,16 +1,19 @@
 import { readFileSync } from 'node:fs';
-import { ReplyError, type Redis } from 'ioredis';
+import { ReplyError } from 'ioredis';
 import type { Sighting } from '../features/sightings.js';
 import type { ApplicationState, ApplicationStateResult, StateRequest, StateStore } from '../pipeline/ports.js';
 import { LendguardError } from '../platform/errors.js';
 import type { KeyBuilder } from './keys.js';
+import { isCluster, type RedisClient } from './redis-client.js';
+import { refreshAfterRedirect, runRound, type Reply, type RoundCommand } from './round.js';
+import { keySlot } from './slot.js';
 
-const APPLICATION_LUA = readFileSync(new URL('./application.lua', import.meta.url), 'utf8');
+const ENTITY_LUA = readFileSync(new URL('./entity.lua', import.meta.url), 'utf8');
 
 type Command = (numberOfKeys: number, ...keysAndArgs: (string | number)[]) => unknown;
 
-/** Server replies that mean "not now" (loading, busy, out of memory, a replica during failover): retried. */
-const TRANSIENT_REPLY = /^(LOADING|BUSY|OOM|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|NOREPLICAS)\b/;
+/** Server replies that mean "not now" (loading, busy, out of memory, a replica during failover, slots that moved): retried. */
+const TRANSIENT_REPLY = /^(LOADING|BUSY|OOM|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|NOREPLICAS|MOVED|ASK)\b/;
 
 /**
  * What a failed state command means. A connection problem, a timeout or a transient reply: Redis is away,
@@ -77,38 +80,81 @@ function windowLists({ windowsMs, counterWindowsMs = {} }: StateRequest): Window
   };
 }
 
-/**
- * Redis adapter for the state port: one atomic script call per application (application.lua),
- * every call of a batch in one pipelined round trip. The script touches several keys, so on Redis
- * Cluster they would have to share a hash slot; this adapter targets a single Redis (or a
- * primary/replica pair).
- */
-export function createRedisStateStore(redis: Redis, keys: KeyBuilder, opts: RedisStateOptions): StateStore {
-  redis.defineCommand('lgApplyApplication', { lua: APPLICATION_LUA });
+/** The keys of one application that share a slot, and where their answers go back. */
+interface SlotGroup {
+  counters: number[];
+  sightings: number[];
+}
 
-  function args(app: ApplicationState, windows: WindowLists): (string | number)[] {
-    const targets = app.sighting ? app.sightingTargets : [];
-    return [
-      app.counters.length + targets.length + 1,
-      ...app.counters.map((c) => keys.velocity(c.spec, c.entity)),
+/** An application's counters and sighting keys grouped by hash slot (one group on a single Redis). */
+function slotGroups(app: ApplicationState, keys: KeyBuilder, slotOf: (key: string) => number): SlotGroup[] {
+  const groups = new Map<number, SlotGroup>();
+  const group = (key: string) => {
+    const slot = slotOf(key);
+    let g = groups.get(slot);
+    if (!g) groups.set(slot, (g = { counters: [], sightings: [] }));
+    return g;
+  };
+  app.counters.forEach((c, i) => group(keys.velocity(c.spec, c.entity)).counters.push(i));
+  if (app.sighting) app.sightingTargets.forEach((s, i) => group(keys.sighting(s.kind, s.entity)).sightings.push(i));
+  return [...groups.values()];
+}
+
+/**
+ * Redis adapter for the state port, on one Redis or on Redis Cluster through the same code. A batch takes two
+ * pipelined rounds:
+ *   1. per application, SET NX GET on its owner key: the first record to carry an application id owns it, and
+ *      a different record with that id is a duplicate that counts nothing (the lost-state marker rides along);
+ *   2. per application and hash slot, one atomic call of entity.lua over the application's keys in that slot.
+ *      On one Redis that is one call per application; on a cluster each entity's keys share a slot (a hash tag),
+ *      and calls go to their nodes in one pipeline per node, all at once.
+ * A batch retried after a failure in round 2 finds its own source in the owner keys and repeats round 2,
+ * which is idempotent (entity.lua): nothing is counted twice.
+ */
+export function createRedisStateStore(redis: RedisClient, keys: KeyBuilder, opts: RedisStateOptions): StateStore {
+  redis.defineCommand('lgApplyEntity', { lua: ENTITY_LUA });
+  const slotOf = isCluster(redis) ? keySlot : () => 0;
+
+  function entityCall(app: ApplicationState, g: SlotGroup, windows: WindowLists): RoundCommand {
+    const counters = g.counters.map((i) => app.counters[i] as ApplicationState['counters'][number]);
+    const targets = g.sightings.map((i) => app.sightingTargets[i] as ApplicationState['sightingTargets'][number]);
+    const windowKeys = counters.map((c) => keys.velocity(c.spec, c.entity));
+    const args: (string | number)[] = [
+      ...windowKeys,
       ...targets.map((s) => keys.sighting(s.kind, s.entity)),
-      keys.application(app.applicationId),
-      app.counters.length,
+      counters.length,
       app.atMs,
-      windows.ownerMs,
       ...windows.args,
-      ...app.counters.map((c) => c.member),
-      ...app.counters.map((c) => c.windowMask),
-      ...app.counters.map((c) => windows.indexOf(c.spec) + 1),
+      ...counters.map((c) => c.member),
+      ...counters.map((c) => c.windowMask),
+      ...counters.map((c) => windows.indexOf(c.spec) + 1),
       app.applicationId,
       app.sighting ? JSON.stringify(app.sighting) : '',
       opts.sightingTtlMs,
-      app.source,
     ];
+    const key = windowKeys[0] ?? keys.sighting((targets[0] as { kind: string }).kind, (targets[0] as { entity: string }).entity);
+    return { key, add: (p) => (p as unknown as { lgApplyEntity: Command }).lgApplyEntity(counters.length + targets.length, ...args) };
   }
 
-  async function checkMarker(results: [Error | null, unknown][], marker: NonNullable<RedisStateOptions['marker']>): Promise<[Error | null, unknown][]> {
-    const [[err, exists], ...rest] = results as [[Error | null, unknown], ...[Error | null, unknown][]];
+  /** Round 1: the marker check, then the owner of each application id (its source, or null when this record took it). */
+  async function owners(applications: readonly ApplicationState[], windows: WindowLists): Promise<(string | null)[]> {
+    const marker = opts.marker;
+    const commands: RoundCommand[] = applications.map((app) => {
+      const key = keys.application(app.applicationId);
+      return { key, add: (p) => p.call('SET', key, app.source, 'NX', 'PX', windows.ownerMs, 'GET') };
+    });
+    if (marker) commands.unshift({ key: keys.marker(), add: (p) => p.exists(keys.marker()) });
+    let replies = await runRound(redis, commands);
+    refreshAfterRedirect(redis, replies);
+    if (marker) replies = await checkMarker(replies, marker);
+    return replies.map(([err, owner]) => {
+      if (err) throw stateCommandError(err, 'Redis state update failed');
+      return typeof owner === 'string' ? owner : null;
+    });
+  }
+
+  async function checkMarker(replies: Reply[], marker: NonNullable<RedisStateOptions['marker']>): Promise<Reply[]> {
+    const [[err, exists], ...rest] = replies as [Reply, ...Reply[]];
     if (err) throw stateCommandError(err, 'Redis state check failed');
     if (exists === 0) {
       await marker.onLost();
@@ -126,34 +172,39 @@ export function createRedisStateStore(redis: Redis, keys: KeyBuilder, opts: Redi
       const { applications } = request;
       if (applications.length === 0) return [];
       const windows = windowLists(request);
-      const pipeline = redis.pipeline();
-      if (opts.marker) pipeline.exists(keys.marker());
-      const q = pipeline as unknown as { lgApplyApplication: Command };
-      for (const app of applications) {
-        const [numberOfKeys, ...rest] = args(app, windows);
-        q.lgApplyApplication(numberOfKeys as number, ...rest);
-      }
-      let results: [Error | null, unknown][] | null;
-      try {
-        results = await pipeline.exec();
-      } catch (err) {
-        throw new LendguardError('REDIS_UNAVAILABLE', `Redis pipeline failed: ${(err as Error).message}`, { cause: err });
-      }
-      if (!results) throw new LendguardError('REDIS_UNAVAILABLE', 'Redis pipeline returned no results');
-      if (opts.marker) results = await checkMarker(results, opts.marker);
-      return results.map(([err, value], i) => {
-        if (err) throw stateCommandError(err, 'Redis state update failed');
-        const [owner, ...flat] = value as unknown[];
-        if (typeof owner === 'string' && owner !== '') return { counts: [], previous: [], duplicateOf: owner };
-        const app = applications[i] as ApplicationState;
-        let at = 0;
-        const counts = app.counters.map((c) => {
-          const width = windows.lengths[windows.indexOf(c.spec)] as number;
-          at += width;
-          return flat.slice(at - width, at) as number[];
-        });
-        return { counts, previous: flat.slice(at).map(parseSighting) };
+      const owned = await owners(applications, windows);
+      const calls: { app: number; group: SlotGroup; command: RoundCommand }[] = [];
+      applications.forEach((app, i) => {
+        if (owned[i] !== null && owned[i] !== app.source) return; // a duplicate: counts nothing
+        for (const group of slotGroups(app, keys, slotOf)) calls.push({ app: i, group, command: entityCall(app, group, windows) });
       });
+      const replies = await runRound(
+        redis,
+        calls.map((c) => c.command),
+      );
+      refreshAfterRedirect(redis, replies);
+      const results: ApplicationStateResult[] = applications.map((app, i) => {
+        const owner = owned[i];
+        if (owner !== null && owner !== undefined && owner !== app.source) return { counts: [], previous: [], duplicateOf: owner };
+        return { counts: new Array<number[]>(app.counters.length), previous: app.sighting ? new Array<Sighting | null>(app.sightingTargets.length) : [] };
+      });
+      calls.forEach(({ app, group }, j) => {
+        const [err, value] = replies[j] as Reply;
+        if (err) throw stateCommandError(err, 'Redis state update failed');
+        scatter(results[app] as ApplicationStateResult, group, value as unknown[], applications[app] as ApplicationState, windows);
+      });
+      return results;
     },
   };
+}
+
+/** Puts one slot call's flat answer back in the application's counter and sighting order. */
+function scatter(result: ApplicationStateResult, group: SlotGroup, flat: unknown[], app: ApplicationState, windows: WindowLists): void {
+  let at = 0;
+  for (const i of group.counters) {
+    const width = windows.lengths[windows.indexOf((app.counters[i] as { spec: string }).spec)] as number;
+    result.counts[i] = flat.slice(at, at + width) as number[];
+    at += width;
+  }
+  for (const i of group.sightings) result.previous[i] = parseSighting(flat[at++]);
 }

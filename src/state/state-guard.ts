@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import { LendguardError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
+import type { RedisClient } from './redis-client.js';
 
 /**
  * Detects lost state at start-up. The sliding windows and the record of which application ids were seen live
@@ -13,7 +13,7 @@ import type { Logger } from '../platform/logger.js';
  * While the processor runs, the state store checks the same marker on every batch (`lostWhileRunning`).
  */
 export async function checkStateNotLost(
-  redis: Redis,
+  redis: RedisClient,
   markerKey: string,
   committedRecords: () => Promise<number>,
   opts: { onLost: 'warn' | 'refuse'; logger: Logger; nowMs: number },

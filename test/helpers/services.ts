@@ -29,6 +29,9 @@ export const KAFKA_BROKERS: string[] = (process.env.KAFKA_BROKERS ?? '127.0.0.1:
 /** Redis URL for tests: env REDIS_URL or redis://127.0.0.1:6379. */
 export const REDIS_URL: string = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/** The 3-master cluster of `scripts/redis.sh cluster start` (ports 17001–17003): env REDIS_CLUSTER_URL to use another. */
+export const REDIS_CLUSTER_URL: string = process.env.REDIS_CLUSTER_URL ?? 'redis+cluster://127.0.0.1:17001,127.0.0.1:17002,127.0.0.1:17003';
+
 /** `prefix` + 8 random lowercase hex chars; safe for Kafka topic names, group ids and Redis keys. */
 export function randomId(prefix: string): string {
   return `${prefix}${randomBytes(4).toString('hex')}`;

@@ -1,14 +1,17 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sighting } from '../../src/features/sightings.js';
 import type { ApplicationState, StateStore } from '../../src/pipeline/ports.js';
 import { createKeyBuilder } from '../../src/state/keys.js';
 import { createMemoryStateStore } from '../../src/state/memory-state-store.js';
 import { createRedisStateStore } from '../../src/state/redis-state-store.js';
-import { randomId, REDIS_URL } from '../helpers/services.js';
+import { parseRedisUrl } from '../../src/platform/redis-url.js';
+import { keySlot } from '../../src/state/slot.js';
+import { randomId, REDIS_CLUSTER_URL, REDIS_URL } from '../helpers/services.js';
 
 /**
- * One contract suite for the state port, run against real Redis and against the in-memory twin:
+ * One contract suite for the state port, run against real Redis, a real 3-master Redis Cluster (keys hash-tagged
+ * by entity, one script call per slot) and the in-memory twin:
  * window counts are exact at the edges, replays never count twice, distinct counts are distinct,
  * keys expire with their longest window, sightings swap idempotently.
  */
@@ -45,16 +48,25 @@ async function previous(s: StateStore, app: ApplicationState): Promise<Sighting 
 }
 
 const redis = new Redis(REDIS_URL, { lazyConnect: true });
+const seeds = parseRedisUrl(REDIS_CLUSTER_URL);
+const cluster = new Cluster(seeds.kind === 'cluster' ? seeds.nodes : [], { lazyConnect: true });
 const prefix = randomId('lgtest:');
-beforeAll(() => redis.connect());
+beforeAll(async () => {
+  await redis.connect();
+  await cluster.connect();
+});
 afterAll(async () => {
   const keys = await redis.keys(`${prefix}*`);
   if (keys.length) await redis.del(...keys);
   await redis.quit();
+  for (const node of cluster.nodes('master')) for (const key of await node.keys(`${prefix}*`)) await node.del(key);
+  await cluster.quit();
 });
 
+const clusterKeys = () => createKeyBuilder(`${prefix}${randomId('')}:`, { hashTags: true });
 const stores: [string, () => StateStore][] = [
   ['redis', () => createRedisStateStore(redis, createKeyBuilder(`${prefix}${randomId('')}:`), { sightingTtlMs: 60_000 })],
+  ['cluster', () => createRedisStateStore(cluster, clusterKeys(), { sightingTtlMs: 60_000 })],
   ['memory', () => createMemoryStateStore()],
 ];
 
@@ -230,5 +242,46 @@ describe('redis specifics', () => {
     expect(await ttl(keys.application('new'))).toBeLessThanOrEqual(H);
     expect(await ttl(keys.application('new'))).toBeGreaterThan(H - 60_000);
     await redis.del(keys.velocity('identity.partners', 'n'));
+  });
+});
+
+describe('redis cluster specifics', () => {
+  it('computes the slot Redis computes (CLUSTER KEYSLOT), hash tags and odd braces included', async () => {
+    const samples = [
+      '',
+      'a',
+      'foo',
+      '{user1000}.following',
+      'foo{}{bar}',
+      'foo{{bar}}zap',
+      'foo{bar}{zap}',
+      '{}x',
+      'x{',
+      '}{y}',
+      '身份证{号}',
+      'lg:v:identity.apps:{Zk3_9}',
+    ];
+    for (let i = 0; i < 200; i++) samples.push(randomId(`k${i}:`));
+    for (const key of samples) expect([key, keySlot(key)]).toEqual([key, await cluster.call('CLUSTER', 'KEYSLOT', key)]);
+  });
+
+  it('keeps one entity in one slot and spreads entities over every master', async () => {
+    const keys = clusterKeys();
+    const s = createRedisStateStore(cluster, keys, { sightingTtlMs: 60_000 });
+    const apps = Array.from({ length: 60 }, (_, i) => ({
+      ...seen(`dev${i}`, `spread${i}`, T + i),
+      counters: [
+        { spec: 'device.apps', entity: `dev${i}`, member: `spread${i}`, windowMask: 0b11 },
+        { spec: 'ip.apps', entity: 'shared-ip', member: `spread${i}`, windowMask: 0b11 },
+      ],
+    }));
+    const results = await s.apply({ windowsMs: WINDOWS, applications: apps });
+    expect(results.map((r) => r.counts[1]?.[1])).toEqual(apps.map((_, i) => i + 1)); // one hot key, in order across the batch
+    expect(keySlot(keys.velocity('device.apps', 'dev7'))).toBe(keySlot(keys.sighting('device', 'dev7')));
+    const perMaster = await Promise.all(
+      cluster.nodes('master').map(async (node) => (await node.keys(`${keys.marker().replace(/meta:initialised$/, '')}*`)).length),
+    );
+    expect(perMaster).toHaveLength(3);
+    for (const n of perMaster) expect(n).toBeGreaterThan(10);
   });
 });

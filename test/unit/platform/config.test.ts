@@ -110,6 +110,7 @@ describe('configuration holes a hostile probe found', () => {
   it('refuses ports out of range', () => {
     expect(fails({ env: { LENDGUARD_KAFKA_BROKERS: '127.0.0.1:99999' } })).toMatch(/a port is 1–65535/);
     expect(fails({ env: { LENDGUARD_REDIS_URL: 'redis://127.0.0.1:99999' } })).toMatch(/port is not 1–65535/);
+    expect(fails({ env: { LENDGUARD_REDIS_URL: 'redis+cluster://a:7000', LENDGUARD_REDIS_KEY_PREFIX: 'lg{x}:' } })).toMatch(/must not contain \{ or \}/);
     expect(fails({ env: { LENDGUARD_HTTP_PORT: '99999' } })).toMatch(/http\.port/);
   });
 });
