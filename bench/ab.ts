@@ -27,9 +27,12 @@ interface Variant {
 }
 
 function parseVariant(text: string): Variant {
-  const [name, envText] = text.split(':', 2) as [string, string | undefined];
+  const colon = text.indexOf(':');
+  const name = colon < 0 ? text : text.slice(0, colon);
+  const envText = colon < 0 ? '' : text.slice(colon + 1);
   const env: Record<string, string> = {};
-  for (const pair of envText ? envText.split(',') : []) {
+  // Pairs are split at a comma that starts another NAME=, so a value may hold commas (a cluster URL).
+  for (const pair of envText ? envText.split(/,(?=[A-Z][A-Z0-9_]*=)/) : []) {
     const i = pair.indexOf('=');
     if (i <= 0) throw new Error(`variant "${text}": expected ENV=value, got "${pair}"`);
     env[pair.slice(0, i)] = pair.slice(i + 1);

@@ -2,7 +2,7 @@ import type { Sighting } from '../features/sightings.js';
 import type { ApplicationState, ApplicationStateResult, StateRequest, StateStore } from '../pipeline/ports.js';
 
 /**
- * In-process twin of the Redis state store (same semantics as application.lua), for replay and
+ * In-process twin of the Redis state store (same semantics as owners.lua and apply.lua), for replay and
  * backtests without Redis. The port's contract suite runs against both. Each window set keeps its
  * members' times in a sorted array, so a count is two binary searches.
  */
@@ -52,7 +52,7 @@ export function createMemoryStateStore(): StateStore {
       set.members.splice(at, 0, member);
       set.byMember.set(member, t);
     }
-    // Trim what is older than the longest window seen from t (as application.lua), oldest first.
+    // Trim what is older than the longest window seen from t (as apply.lua), oldest first.
     const horizon = t - Math.max(...windowsMs);
     const expired = lowerBound(set.times, horizon);
     if (expired > 0) {

@@ -34,16 +34,11 @@ export async function runRound(redis: RedisClient, commands: readonly RoundComma
     for (const c of commands) c.add(pipeline);
     return exec(pipeline);
   }
-  const byNode = new Map<string, number[]>();
-  commands.forEach((c, i) => {
-    const node = redis.slots[keySlot(c.key)]?.join(',') ?? '';
-    const list = byNode.get(node);
-    if (list) list.push(i);
-    else byNode.set(node, [i]);
-  });
+  const node = nodeOf(redis);
   const out: Reply[] = new Array<Reply>(commands.length);
+  const indexes = commands.map((_, i) => i);
   await Promise.all(
-    [...byNode.values()].map(async (indexes) => {
+    chunksByNode(indexes, (i) => node((commands[i] as RoundCommand).key), Number.MAX_SAFE_INTEGER).map(async (indexes) => {
       const pipeline = redis.pipeline();
       for (const i of indexes) (commands[i] as RoundCommand).add(pipeline);
       const results = await exec(pipeline);
@@ -53,7 +48,30 @@ export async function runRound(redis: RedisClient, commands: readonly RoundComma
   return out;
 }
 
+/** The node group that serves a key, as runRound routes it: one group ('') on a single Redis. */
+export function nodeOf(redis: RedisClient): (key: string) => string {
+  if (!isCluster(redis)) return () => '';
+  return (key) => redis.slots[keySlot(key)]?.join(',') ?? '';
+}
+
+/** Items grouped by node (first-seen order kept within a node), cut into chunks of at most `size`. */
+export function chunksByNode<T>(items: readonly T[], node: (item: T) => string, size: number): T[][] {
+  const byNode = new Map<string, T[]>();
+  for (const item of items) {
+    const key = node(item);
+    const list = byNode.get(key);
+    if (list) list.push(item);
+    else byNode.set(key, [item]);
+  }
+  const chunks: T[][] = [];
+  for (const list of byNode.values()) for (let i = 0; i < list.length; i += size) chunks.push(list.slice(i, i + size));
+  return chunks;
+}
+
 /** After a MOVED or ASK reply (slots moved: a failover, a reshard), the slot map is read again before the retry. */
 export function refreshAfterRedirect(redis: RedisClient, replies: readonly Reply[]): void {
-  if (isCluster(redis) && replies.some(([err]) => err && /^(MOVED|ASK)\b/.test(err.message))) redis.refreshSlotsCache();
+  if (isCluster(redis) && replies.some(([err]) => err && SLOTS_MOVED.test(err.message))) redis.refreshSlotsCache();
 }
+
+/** Replies that mean the slot map the call was routed by is out of date. */
+export const SLOTS_MOVED = /^(MOVED|ASK)\b|non local key/;

@@ -106,6 +106,25 @@ describe.each(stores)('state store contract (%s)', (_name, make) => {
     ]);
   });
 
+  it('answers a batch larger than one script call in order, a hot key and a sighting per application included', async () => {
+    const s = make();
+    const apps = Array.from({ length: 250 }, (_, i) => ({
+      ...seen(`e${i % 7}`, `big${i}`, T + i * 1000),
+      counters: [
+        { spec: 'device.apps', entity: `e${i % 7}`, member: `big${i}`, windowMask: 0b11 },
+        { spec: 'ip.apps', entity: 'hot', member: `big${i}`, windowMask: 0b10 },
+      ],
+    }));
+    const results = await s.apply({ windowsMs: WINDOWS, applications: apps });
+    expect(results.map((r) => r.counts)).toEqual(
+      apps.map((_, i) => [
+        [Math.floor(i / 7) + 1, Math.floor(i / 7) + 1],
+        [-1, i + 1],
+      ]),
+    );
+    expect(results.map((r) => r.previous[0]?.app ?? null)).toEqual(apps.map((_, i) => (i < 7 ? null : `big${i - 7}`)));
+  });
+
   it('handles several counters and sightings of one application together', async () => {
     const s = make();
     const app: ApplicationState = {

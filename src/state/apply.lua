@@ -1,0 +1,109 @@
+#!lua flags=allow-cross-slot-keys
+--[[
+  The state updates of many applications in one call: sliding-window counters and the last-sighting swap
+  for impossible travel. Whether each application is new (its owner key) is settled before, by owners.lua.
+
+  KEYS[1]     the routing key: the first key of the first section. On Redis Cluster every key of a call is
+              on KEYS[1]'s node (redis-state-store.ts groups them so); the flag lets one call touch several
+              slots of that node. On one Redis, one call carries whole applications.
+  ARGV[1]     L, the number of window lists; then the L lists, each as its length W then its W window
+              lengths ms; then the sighting TTL ms; then sections, one per application (and node):
+                n, m          the number of window keys and of sighting keys
+                t             the application's event time ms
+                app           the application id
+                sighting      this sighting as JSON {"app","at","lat","lon","acc"} ('' when no location)
+                n window keys ({prefix}v:{spec}:{entity}; member -> event time ms)
+                n members     (application id, or a pseudonym for distinct counts)
+                n masks       per window key, a bit mask of its windows to count (bit i-1 = window i);
+                              the rules in force only read some windows, and counting is most of the work
+                n list index  per window key, its window list (1..L); the list's longest window is the key's
+                              retention (older members, seen from t, are trimmed; the key expires after it)
+                m sighting keys ({prefix}s:{kind}:{entity}; cur/prev sightings as JSON)
+
+  Returns one array per section: per window key, one count per window of its list (members with time in
+  (t - window, t], or -1 for a window not asked for), then per sighting key the sighting to compare with,
+  or '' for none.
+
+  Trimming is memory hygiene only (a count never includes members older than its window), so it is done
+  for one application in eight (by event time), not on every call: a hot key sheds its old members a few
+  calls later, an idle one expires whole.
+
+  Idempotent, so a retried batch counts nothing twice, even one that failed half-way (a slot that moved
+  mid-call): ZADD GT never lowers a member's time and re-adding a member at the same time changes nothing
+  (so a 30-day counter stays exact when the same application comes back after its owner key, kept 7
+  days, has expired); a replayed application that is a key's newest sighting gets that key's previous
+  one again. An older, out-of-order sighting is compared with the newest and does not replace it.
+]]
+local lists, retention = {}, {}
+local p = 2
+for l = 1, tonumber(ARGV[1]) do
+  local w = tonumber(ARGV[p])
+  local list, longest = {}, 0
+  for i = 1, w do
+    list[i] = tonumber(ARGV[p + i])
+    if list[i] > longest then longest = list[i] end
+  end
+  lists[l], retention[l] = list, longest
+  p = p + w + 1
+end
+local ttl = ARGV[p]
+p = p + 1
+
+local function windows(out, n, t, base)
+  local trim = math.floor(t / 1000) % 8 == 0
+  for k = 1, n do
+    local key = ARGV[base + k - 1]
+    local l = tonumber(ARGV[base + 3 * n + k - 1])
+    local list, keep = lists[l], retention[l]
+    redis.call('ZADD', key, 'GT', t, ARGV[base + n + k - 1])
+    if trim then
+      -- Relative to this event: an out-of-order (older) event trims less, never too much.
+      redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. (t - keep))
+    end
+    redis.call('PEXPIRE', key, keep)
+    local mask = tonumber(ARGV[base + 2 * n + k - 1])
+    for i = 1, #list do
+      if math.floor(mask / 2 ^ (i - 1)) % 2 == 1 then
+        out[#out + 1] = redis.call('ZCOUNT', key, '(' .. (t - list[i]), t)
+      else
+        out[#out + 1] = -1
+      end
+    end
+  end
+end
+
+local function sightings(out, m, t, app, sighting, base)
+  for k = 0, m - 1 do
+    local key = ARGV[base + k]
+    local answer = ''
+    local cur = redis.call('HGET', key, 'cur')
+    if not cur then
+      redis.call('HSET', key, 'cur', sighting)
+      redis.call('PEXPIRE', key, ttl)
+    else
+      local c = cjson.decode(cur)
+      if c.app == app then
+        answer = redis.call('HGET', key, 'prev') or ''
+      elseif tonumber(c.at) > t then
+        answer = cur
+      else
+        redis.call('HSET', key, 'prev', cur, 'cur', sighting)
+        redis.call('PEXPIRE', key, ttl)
+        answer = cur
+      end
+    end
+    out[#out + 1] = answer
+  end
+end
+
+local results = {}
+while p <= #ARGV do
+  local n, m, t = tonumber(ARGV[p]), tonumber(ARGV[p + 1]), tonumber(ARGV[p + 2])
+  local app, sighting = ARGV[p + 3], ARGV[p + 4]
+  local out = {}
+  windows(out, n, t, p + 5)
+  sightings(out, m, t, app, sighting, p + 5 + 4 * n)
+  results[#results + 1] = out
+  p = p + 5 + 4 * n + m
+end
+return results
