@@ -48,6 +48,7 @@ for l = 1, tonumber(ARGV[1]) do
 end
 local ttl = ARGV[p]
 p = p + 1
+local expiring = {}
 
 local function windows(out, n, t, base)
   local trim = math.floor(t / 1000) % 8 == 0
@@ -60,7 +61,12 @@ local function windows(out, n, t, base)
       -- Relative to this event: an out-of-order (older) event trims less, never too much.
       redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. (t - keep))
     end
-    redis.call('PEXPIRE', key, keep)
+    -- One PEXPIRE per key per call: Redis freezes the clock during a script (7.0), so a second one would
+    -- set the same expiry, and a hot key (a partner, a shared IP) is touched by many applications of a call.
+    if not expiring[key] then
+      redis.call('PEXPIRE', key, keep)
+      expiring[key] = true
+    end
     local mask = tonumber(ARGV[base + 2 * n + k - 1])
     for i = 1, #list do
       if math.floor(mask / 2 ^ (i - 1)) % 2 == 1 then
