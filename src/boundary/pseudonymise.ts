@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey } from 'node:crypto';
 import type { Application, IdentifierKind, Pseudonym, RawApplication } from '../domain/application.js';
 import { canonicalIp, classifyIp, maskIp } from '../enrich/ip.js';
 
@@ -86,10 +86,12 @@ export { maskIp };
 export type Pseudonymiser = (kind: IdentifierKind, raw: string) => Pseudonym;
 
 export function createPseudonymiser(key: string): Pseudonymiser {
+  // One key object for every HMAC: a string key is encoded and imported again on each call (about a quarter of an HMAC's cost).
+  const secret = createSecretKey(Buffer.from(key, 'utf8'));
   return (kind, raw) => {
     const value = normalise(kind, raw);
     // Contacts are phones: one namespace, so "my contact is your phone" links in the graph.
-    const digest = createHmac('sha256', key).update(`${PREFIX[kind]}:${value}`).digest('base64url').slice(0, 22);
+    const digest = createHmac('sha256', secret).update(`${PREFIX[kind]}:${value}`).digest('base64url').slice(0, 22);
     return { id: `${PREFIX[kind]}_${digest}`, masked: mask(kind, value) };
   };
 }
