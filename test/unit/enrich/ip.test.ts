@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { classifyIp } from '../../../src/enrich/ip.js';
+import fc from 'fast-check';
+import ipaddr from 'ipaddr.js';
+import { canonicalIp, classifyIp, maskIp } from '../../../src/enrich/ip.js';
 
 describe('classifyIp', () => {
   it.each([
@@ -23,5 +25,29 @@ describe('classifyIp', () => {
     ['::1', 6, 'loopback', '0:0:0:0::/64'],
   ])('%s', (ip, version, ipClass, subnet) => {
     expect(classifyIp(ip)).toEqual({ version, ipClass, subnet });
+  });
+});
+
+describe('canonicalIp and maskIp without the parser (plain IPv4, subnet keys)', () => {
+  const octet = fc.integer({ min: 0, max: 255 });
+  const plain = fc.tuple(octet, octet, octet, octet).map((o) => o.join('.'));
+
+  it('gives what ipaddr.js gives for every plain dotted quad', () => {
+    fc.assert(
+      fc.property(plain, (ip) => {
+        expect(canonicalIp(ip)).toBe(ipaddr.parse(ip).toString());
+        const o = ipaddr.IPv4.parse(ip).octets;
+        expect(maskIp(ip)).toBe(`${o[0]}.${o[1]}.${o[2]}.*`);
+      }),
+    );
+  });
+
+  it('still parses other spellings, and keeps subnet keys as they are', () => {
+    expect(canonicalIp(' 010.0.0.1 ')).toBe('8.0.0.1'); // octal, as ipaddr.js reads it
+    expect(canonicalIp('::FFFF:1.2.3.4')).toBe('1.2.3.4');
+    expect(canonicalIp('1.2.3.0/24')).toBe('1.2.3.0/24');
+    expect(canonicalIp('2001:DB8::/64')).toBe('2001:db8::/64');
+    expect(maskIp('1.2.3.0/24')).toBe('1.2.3.*');
+    expect(maskIp('2001:db8:1:2::/64')).toBe('2001:db8:1::/48');
   });
 });
