@@ -1,12 +1,13 @@
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sighting } from '../../src/features/sightings.js';
-import type { ApplicationState, StateStore } from '../../src/pipeline/ports.js';
+import type { ApplicationState, ApplicationStateResult, StateStore } from '../../src/pipeline/ports.js';
 import { createKeyBuilder } from '../../src/state/keys.js';
 import { createMemoryStateStore } from '../../src/state/memory-state-store.js';
 import { createRedisStateStore } from '../../src/state/redis-state-store.js';
 import { parseRedisUrl } from '../../src/platform/redis-url.js';
 import { keySlot } from '../../src/state/slot.js';
+import type { LendguardError } from '../../src/platform/errors.js';
 import { randomId, REDIS_CLUSTER_URL, REDIS_URL } from '../helpers/services.js';
 
 /**
@@ -303,4 +304,86 @@ describe('redis cluster specifics', () => {
     expect(perMaster).toHaveLength(3);
     for (const n of perMaster) expect(n).toBeGreaterThan(10);
   });
+
+  it('keeps counting exactly when a slot moves to another master mid-call: the failed call is retriable, the retry lands', async () => {
+    const keys = clusterKeys();
+    const s = createRedisStateStore(cluster, keys, { sightingTtlMs: 60_000 });
+    const key = keys.velocity('device.apps', 'moving');
+    const slot = keySlot(key);
+    const source = await masterOf(slot);
+    // Another entity on the same master, first in the call: the call is routed there, then meets the moved key.
+    let stay = 0;
+    while (keySlot(keys.velocity('device.apps', `stay${stay}`)) === slot || (await masterOf(keySlot(keys.velocity('device.apps', `stay${stay}`)))) !== source)
+      stay++;
+    const app = (member: string, at: number): ApplicationState => ({
+      applicationId: member,
+      source: `in/0/${member}`,
+      atMs: at,
+      counters: [
+        { spec: 'device.apps', entity: `stay${stay}`, member, windowMask: 0b11 },
+        { spec: 'device.apps', entity: 'moving', member, windowMask: 0b11 },
+      ],
+      sightingTargets: [],
+      sighting: null,
+    });
+    const request = (member: string, at: number) => ({ windowsMs: WINDOWS, applications: [app(member, at)] });
+    expect((await s.apply(request('m1', T)))[0]?.counts).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
+
+    const moved = await moveSlot(slot);
+    try {
+      let result: ApplicationStateResult[] | undefined;
+      const errors: string[] = [];
+      for (let i = 0; i < 20 && !result; i++) {
+        result = await s.apply(request('m2', T + 1)).catch(async (err: LendguardError) => {
+          errors.push(err.code);
+          await new Promise((r) => setTimeout(r, 200));
+          return undefined;
+        });
+      }
+      expect(errors.length).toBeGreaterThan(0); // the stale call really failed
+      expect(new Set(errors)).toEqual(new Set(['REDIS_UNAVAILABLE']));
+      const twice = [
+        [2, 2],
+        [2, 2],
+      ];
+      expect(result?.[0]?.counts).toEqual(twice); // the half-applied call counted nothing twice
+      expect((await s.apply(request('m2', T + 1)))[0]?.counts).toEqual(twice);
+      expect(await moved.target.exists(key)).toBe(1);
+    } finally {
+      await moveSlot(slot, source);
+    }
+  });
 });
+
+async function masterOf(slot: number): Promise<Redis> {
+  for (const m of cluster.nodes('master')) if (await ownsSlot(m, slot)) return m;
+  throw new Error(`no master owns slot ${slot}`);
+}
+
+/** Moves a slot (and its keys) to another master, as a reshard does; `to` picks the master. */
+async function moveSlot(slot: number, to?: Redis): Promise<{ source: Redis; target: Redis }> {
+  const masters = cluster.nodes('master');
+  const ids = new Map<Redis, string>();
+  for (const m of masters) ids.set(m, String(await m.call('CLUSTER', 'MYID')));
+  const source = await masterOf(slot);
+  const target = to ?? (masters.find((m) => m !== source));
+  const { host, port } = target.options;
+  await target.call('CLUSTER', 'SETSLOT', slot, 'IMPORTING', ids.get(source) as string);
+  await source.call('CLUSTER', 'SETSLOT', slot, 'MIGRATING', ids.get(target) as string);
+  for (;;) {
+    const inSlot = (await source.call('CLUSTER', 'GETKEYSINSLOT', slot, 100)) as string[];
+    if (inSlot.length === 0) break;
+    await source.call('MIGRATE', host as string, port as number, '', 0, 5000, 'KEYS', ...inSlot);
+  }
+  for (const m of masters) await m.call('CLUSTER', 'SETSLOT', slot, 'NODE', ids.get(target) as string);
+  return { source, target };
+}
+
+async function ownsSlot(node: Redis, slot: number): Promise<boolean> {
+  const id = String(await node.call('CLUSTER', 'MYID'));
+  const ranges = (await node.call('CLUSTER', 'SLOTS')) as [number, number, [string, number, string]][];
+  return ranges.some(([from, to, master]) => slot >= from && slot <= to && master[2] === id);
+}
