@@ -369,7 +369,7 @@ async function moveSlot(slot: number, to?: Redis): Promise<{ source: Redis; targ
   const ids = new Map<Redis, string>();
   for (const m of masters) ids.set(m, String(await m.call('CLUSTER', 'MYID')));
   const source = await masterOf(slot);
-  const target = to ?? (masters.find((m) => m !== source));
+  const target = to ?? masters.find((m) => m !== source);
   const { host, port } = target.options;
   await target.call('CLUSTER', 'SETSLOT', slot, 'IMPORTING', ids.get(source) as string);
   await source.call('CLUSTER', 'SETSLOT', slot, 'MIGRATING', ids.get(target) as string);
