@@ -370,6 +370,7 @@ async function moveSlot(slot: number, to?: Redis): Promise<{ source: Redis; targ
   for (const m of masters) ids.set(m, String(await m.call('CLUSTER', 'MYID')));
   const source = await masterOf(slot);
   const target = to ?? masters.find((m) => m !== source);
+  if (!target) throw new Error('the cluster has a single master: nowhere to move a slot');
   const { host, port } = target.options;
   await target.call('CLUSTER', 'SETSLOT', slot, 'IMPORTING', ids.get(source) as string);
   await source.call('CLUSTER', 'SETSLOT', slot, 'MIGRATING', ids.get(target) as string);
