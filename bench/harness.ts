@@ -51,6 +51,20 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
 // One benchmark run: random names, and everything to delete afterwards.
 
 /** The topic names of one processor (or pipe) set-up. */
+/** Deletes every key under `prefix` on one server, one key per command (a cluster node refuses a multi-key UNLINK across slots). */
+export async function unlinkPrefix(redis: Redis, prefix: string): Promise<number> {
+  let deleted = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
+    cursor = next;
+    const pipeline = redis.pipeline();
+    for (const key of keys) pipeline.unlink(key);
+    for (const [, n] of keys.length ? ((await pipeline.exec()) ?? []) : []) deleted += Number(n) || 0;
+  } while (cursor !== '0');
+  return deleted;
+}
+
 export interface Topics {
   applications: string;
   assessments: string;
@@ -157,15 +171,7 @@ export class Run {
         continue; // no cluster here
       }
       try {
-        let cursor = '0';
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
-          cursor = next;
-          // One key per command: a cluster node refuses a multi-key UNLINK across slots.
-          const pipeline = redis.pipeline();
-          for (const key of keys) pipeline.unlink(key);
-          for (const [, n] of keys.length ? ((await pipeline.exec()) ?? []) : []) deleted += Number(n) || 0;
-        } while (cursor !== '0');
+        deleted += await unlinkPrefix(redis, prefix);
       } finally {
         redis.disconnect();
       }

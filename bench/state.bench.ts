@@ -20,7 +20,7 @@ import { createKeyBuilder } from '../src/state/keys.js';
 import { createMemoryStateStore } from '../src/state/memory-state-store.js';
 import { createRedisStateStore } from '../src/state/redis-state-store.js';
 import { inProcessDeps } from './in-process.js';
-import { REDIS_CLUSTER_PORTS, REDIS_URL } from './harness.js';
+import { REDIS_CLUSTER_PORTS, REDIS_URL, unlinkPrefix } from './harness.js';
 import { machine, record } from './lib.js';
 
 const N = Number(process.argv[2] ?? 30_000);
@@ -127,17 +127,6 @@ async function measure(variant: string, round: number, store: StateStore, server
   return result;
 }
 
-async function dropPrefix(client: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
-    cursor = next;
-    const pipeline = client.pipeline();
-    for (const k of keys) pipeline.unlink(k);
-    if (keys.length) await pipeline.exec();
-  } while (cursor !== '0');
-}
-
 async function main(): Promise<void> {
   console.log(`capturing the state requests of ${N} generated applications (realistic profile, batches of ${BATCH}) …`);
   const requests = await captureRequests();
@@ -156,7 +145,7 @@ async function main(): Promise<void> {
     try {
       rows.push(await measure(variant, round, make(prefix), servers, requests));
     } finally {
-      for (const s of servers) await dropPrefix(s.client, prefix);
+      for (const s of servers) await unlinkPrefix(s.client, prefix);
     }
   };
   try {
