@@ -13,8 +13,9 @@
  * masters of `scripts/redis.sh cluster start`. Variants run in
  * turn, `--rounds` times (interleaved), and the table shows every round's steady rate and CPU time
  * per application of the processor, the broker and Redis. With `--latency RATE` each variant is
- * instead fed RATE applications/s (35 s warm-up, longer than the budget window; 30 s measured)
- * and the table shows end-to-end latency and the share of assessments marked degraded.
+ * instead fed RATE applications/s (`--warmup 35` s, longer than the budget window; `--measure 30` s)
+ * and the table shows end-to-end latency, where the processor's goes (queued before its batch,
+ * processing, commit until readable) and the share of assessments marked degraded.
  * Prints Markdown; writes nothing.
  */
 import { execFileSync } from 'node:child_process';
@@ -29,6 +30,7 @@ interface Variant {
 function parseVariant(text: string): Variant {
   const colon = text.indexOf(':');
   const name = colon < 0 ? text : text.slice(0, colon);
+  if (name.startsWith('-')) throw new Error(`unknown option "${text}" (options: --records, --rounds, --latency, --warmup, --measure)`);
   const envText = colon < 0 ? '' : text.slice(colon + 1);
   const env: Record<string, string> = {};
   // Pairs are split at a comma that starts another NAME=, so a value may hold commas (a cluster URL).
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
   const records = option(argv, '--records', 30_000);
   const rounds = option(argv, '--rounds', 1);
   const rate = argv.includes('--latency') ? option(argv, '--latency', 500) : undefined;
+  const timing = { warmupMs: option(argv, '--warmup', 35) * 1000, measureMs: option(argv, '--measure', 30) * 1000 };
   const variants = argv.map(parseVariant);
   if (variants.length === 0) throw new Error('name at least one variant, e.g. `base` or `cc2:LENDGUARD_PARTITIONS_CONCURRENTLY=2`');
   execFileSync('bash', ['scripts/services.sh', 'up'], { cwd: REPO_ROOT, stdio: 'inherit', timeout: 180_000 });
@@ -63,7 +66,7 @@ async function main(): Promise<void> {
   const rows: { variant: Variant; round: number; r: ThroughputResult }[] = [];
   if (rate !== undefined) {
     try {
-      await latencyRounds(run, log, variants, rounds, rate);
+      await latencyRounds(run, log, variants, rounds, rate, timing);
     } finally {
       await run.cleanup(log);
     }
@@ -101,23 +104,32 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${lines.join('\n')}\n`);
 }
 
-async function latencyRounds(run: Run, log: (line: string) => void, variants: Variant[], rounds: number, rate: number): Promise<void> {
+async function latencyRounds(
+  run: Run,
+  log: (line: string) => void,
+  variants: Variant[],
+  rounds: number,
+  rate: number,
+  timing: { warmupMs: number; measureMs: number },
+): Promise<void> {
   const rows: { variant: Variant; round: number; r: LatencyResult }[] = [];
   for (let round = 1; round <= rounds; round++) {
     for (const variant of variants) {
       const kind = variant.name === 'pipe' ? 'pipe' : 'processor';
-      const r = await latency(
-        { run, log },
-        { label: `ab-${variant.name}`, kind, rate, warmupMs: 35_000, measureMs: 30_000, maxBatchSize: 200, extraEnv: variant.env },
-      );
+      const r = await latency({ run, log }, { label: `ab-${variant.name}`, kind, rate, ...timing, maxBatchSize: 200, extraEnv: variant.env });
       rows.push({ variant, round, r });
     }
   }
-  const lines = [`| variant (${rate}/s) | round | e2e p50 / p95 / p99 / max ms | window p99 ms | degraded |`, '|---|---|---|---|---|'];
+  const lines = [
+    `| variant (${rate}/s) | round | e2e p50 / p95 / p99 / max ms | queued / processing / commit p50, p99 ms | window p99 ms | degraded |`,
+    '|---|---|---|---|---|---|',
+  ];
   for (const { variant, round, r } of rows) {
     const e = r.e2eMs;
-    const degraded = r.degradedShare === undefined ? '–' : `${Math.round(r.degradedShare * 100)} %`;
-    lines.push(`| ${variant.name} | ${round} | ${e.p50} / ${e.p95} / ${e.p99} / ${e.max} | ${r.processorWindowMs?.p99 ?? '–'} | ${degraded} |`);
+    const degraded = r.degradedShare === undefined ? '–' : `${(r.degradedShare * 100).toFixed(1)} %`;
+    const b = r.breakdownMs;
+    const parts = b ? `${b.queued.p50} / ${b.processing.p50} / ${b.commit.p50}, ${b.queued.p99} / ${b.processing.p99} / ${b.commit.p99}` : '–';
+    lines.push(`| ${variant.name} | ${round} | ${e.p50} / ${e.p95} / ${e.p99} / ${e.max} | ${parts} | ${r.processorWindowMs?.p99 ?? '–'} | ${degraded} |`);
   }
   process.stdout.write(`\n${lines.join('\n')}\n`);
 }

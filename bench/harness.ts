@@ -314,7 +314,7 @@ export async function pacedProduce(
 
 export interface CounterOptions {
   /** Called for each record as it becomes readable (latency measurement). */
-  onRecord?: (key: string | null, nowMs: number) => void;
+  onRecord?: (key: string | null, nowMs: number, value: Buffer | null) => void;
 }
 
 /** Counts the committed records of a topic as a downstream read_committed consumer sees them. */
@@ -353,7 +353,7 @@ export class OutputCounter {
         counter.lastAt = now;
         for (const m of batch.messages) {
           counter.bytes += m.value?.length ?? 0;
-          opts.onRecord?.(m.key ? m.key.toString('utf8') : null, now);
+          opts.onRecord?.(m.key ? m.key.toString('utf8') : null, now, m.value);
         }
         counter.progress.push([now, counter.count]);
       },
@@ -571,11 +571,12 @@ export class Scrape {
     return undefined;
   }
 
-  /** Cumulative histogram buckets of `name` as [upper bound (s), count]. */
-  buckets(name: string): [number, number][] {
+  /** Cumulative histogram buckets of `name` (of the series with `labels`) as [upper bound (s), count]. */
+  buckets(name: string, labels: Record<string, string> = {}): [number, number][] {
+    const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
     const out: [number, number][] = [];
     for (const [k, v] of this.values) {
-      const m = k.startsWith(`${name}_bucket{`) ? /le="([^"]+)"/.exec(k) : null;
+      const m = k.startsWith(`${name}_bucket{`) && want.every((w) => k.includes(w)) ? /le="([^"]+)"/.exec(k) : null;
       if (m) out.push([m[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(m[1]), v]);
     }
     return out.sort((a, b) => a[0] - b[0]);
@@ -586,9 +587,15 @@ export class Scrape {
  * Quantiles of the observations a histogram gained between two scrapes, as the upper bound of the
  * bucket they fall in (what Prometheus would report without interpolation), in ms.
  */
-export function histogramQuantilesMs(before: Scrape | undefined, after: Scrape, name: string, qs: readonly number[]): Record<string, number> {
-  const b = new Map(before?.buckets(name) ?? []);
-  const diff = after.buckets(name).map(([le, c]) => [le, c - (b.get(le) ?? 0)] as [number, number]);
+export function histogramQuantilesMs(
+  before: Scrape | undefined,
+  after: Scrape,
+  name: string,
+  qs: readonly number[],
+  labels: Record<string, string> = {},
+): Record<string, number> {
+  const b = new Map(before?.buckets(name, labels) ?? []);
+  const diff = after.buckets(name, labels).map(([le, c]) => [le, c - (b.get(le) ?? 0)] as [number, number]);
   const total = diff[diff.length - 1]?.[1] ?? 0;
   const out: Record<string, number> = { count: total };
   for (const q of qs) {

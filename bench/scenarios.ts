@@ -286,6 +286,35 @@ export interface LatencyResult {
   processorWindowMs?: Record<string, number>;
   processorHistogramMs?: Record<string, number>;
   degradedShare?: number;
+  /**
+   * Where the processor's latency goes, from each assessment's own `latency` fields (ms, p50 / p99):
+   * queued = record timestamp → its batch starts; processing = batch start → assessment built;
+   * commit = built → readable downstream (produce, offsets, transaction commit, the reader's fetch).
+   */
+  breakdownMs?: Record<'queued' | 'processing' | 'commit', { p50: number; p99: number }>;
+  /** The processor's lendguard_stage_seconds over the window (bucket upper bounds, ms): queued, state, handle, commit. */
+  stagesMs?: Record<string, Record<string, number>>;
+}
+
+/** The three parts of one sample, from an assessment's `latency` fields and its end-to-end time. */
+function breakdownOf(value: Buffer | null, e2eMs: number): [number, number, number] | undefined {
+  if (!value) return undefined;
+  try {
+    const l = (JSON.parse(value.toString('utf8')) as { latency?: { sinceRecordMs?: number; processingMs?: number } }).latency;
+    if (typeof l?.sinceRecordMs !== 'number' || typeof l.processingMs !== 'number') return undefined;
+    return [l.sinceRecordMs - l.processingMs, l.processingMs, e2eMs - l.sinceRecordMs];
+  } catch {
+    return undefined;
+  }
+}
+
+function summariseParts(parts: [number, number, number][]): LatencyResult['breakdownMs'] {
+  if (parts.length === 0) return undefined;
+  const of = (i: number) => {
+    const s = summarise(parts.map((p) => p[i] as number));
+    return { p50: s.p50, p99: s.p99 };
+  };
+  return { queued: of(0), processing: of(1), commit: of(2) };
 }
 
 export async function latency(ctx: Ctx, o: LatencyOptions): Promise<LatencyResult> {
@@ -296,16 +325,20 @@ export async function latency(ctx: Ctx, o: LatencyOptions): Promise<LatencyResul
   const env = processorEnv({ topics, groupId, redisPrefix: prefix, maxBatchSize: o.maxBatchSize, extra: o.extraEnv });
   const sent = new Map<string, number>();
   const samples: number[] = [];
+  const parts: [number, number, number][] = [];
   let windowFrom = Number.POSITIVE_INFINITY;
   let windowTo = Number.POSITIVE_INFINITY;
   let inWindow = 0;
   const counter = await OutputCounter.start(run, topics.assessments, {
-    onRecord: (key, now) => {
+    onRecord: (key, now, value) => {
       if (key === null) return;
       const t = sent.get(key);
       if (t === undefined) return;
       sent.delete(key);
-      if (t >= windowFrom && t < windowTo) samples.push(now - t);
+      if (t < windowFrom || t >= windowTo) return;
+      samples.push(now - t);
+      const part = o.kind === 'processor' ? breakdownOf(value, now - t) : undefined;
+      if (part) parts.push(part);
     },
   });
   const [child] = await startChildren(ctx, o.kind, 1, env);
@@ -372,22 +405,37 @@ export async function latency(ctx: Ctx, o: LatencyOptions): Promise<LatencyResul
     sentPerSec: round(sentPerSec),
     e2eMs: { n: e2e.n, mean: round(e2e.mean, 1), p50: e2e.p50, p95: e2e.p95, p99: e2e.p99, max: e2e.max },
     missing: Math.max(0, inWindow - samples.length),
+    ...(parts.length > 0 ? { breakdownMs: summariseParts(parts) } : {}),
   };
-  if (after) {
+  const end = after;
+  if (end) {
     result.processorWindowMs = {
-      p50: after.get('lendguard_latency_window_ms', { quantile: '0.5' }) ?? Number.NaN,
-      p95: after.get('lendguard_latency_window_ms', { quantile: '0.95' }) ?? Number.NaN,
-      p99: after.get('lendguard_latency_window_ms', { quantile: '0.99' }) ?? Number.NaN,
-      max: after.get('lendguard_latency_window_ms', { quantile: '1' }) ?? Number.NaN,
+      p50: end.get('lendguard_latency_window_ms', { quantile: '0.5' }) ?? Number.NaN,
+      p95: end.get('lendguard_latency_window_ms', { quantile: '0.95' }) ?? Number.NaN,
+      p99: end.get('lendguard_latency_window_ms', { quantile: '0.99' }) ?? Number.NaN,
+      max: end.get('lendguard_latency_window_ms', { quantile: '1' }) ?? Number.NaN,
     };
-    result.processorHistogramMs = histogramQuantilesMs(before, after, 'lendguard_assessment_latency_seconds', [0.5, 0.95, 0.99]);
-    const assessed = after.sum('lendguard_assessed_total') - (before?.sum('lendguard_assessed_total') ?? 0);
-    const degraded = after.sum('lendguard_degraded_total') - (before?.sum('lendguard_degraded_total') ?? 0);
+    result.processorHistogramMs = histogramQuantilesMs(before, end, 'lendguard_assessment_latency_seconds', [0.5, 0.95, 0.99]);
+    const assessed = end.sum('lendguard_assessed_total') - (before?.sum('lendguard_assessed_total') ?? 0);
+    const degraded = end.sum('lendguard_degraded_total') - (before?.sum('lendguard_degraded_total') ?? 0);
     result.degradedShare = assessed > 0 ? round(degraded / assessed, 3) : 0;
+    result.stagesMs = Object.fromEntries(
+      ['queued', 'state', 'handle', 'commit'].map((stage) => [stage, histogramQuantilesMs(before, end, 'lendguard_stage_seconds', [0.5, 0.99], { stage })]),
+    );
   }
   log(
     `  ${o.label}: offered ${o.rate}/s (sent ${result.sentPerSec}/s), e2e p50 ${e2e.p50} ms, p95 ${e2e.p95} ms, p99 ${e2e.p99} ms, max ${e2e.max} ms, n=${e2e.n}` +
-      `${result.missing ? `, MISSING ${result.missing}` : ''}${result.processorWindowMs ? `; processor window p99 ${result.processorWindowMs.p99} ms` : ''}`,
+      `${result.missing ? `, MISSING ${result.missing}` : ''}${result.processorWindowMs ? `; processor window p99 ${result.processorWindowMs.p99} ms` : ''}` +
+      (result.breakdownMs
+        ? `; ${Object.entries(result.breakdownMs)
+            .map(([k, v]) => `${k} p50/p99 ${v.p50}/${v.p99}`)
+            .join(', ')}`
+        : '') +
+      (result.stagesMs
+        ? `; stages ${Object.entries(result.stagesMs)
+            .map(([k, v]) => `${k} ≤${v.p50}/≤${v.p99}`)
+            .join(', ')}`
+        : ''),
   );
   return result;
 }

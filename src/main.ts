@@ -94,7 +94,7 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
   const graph = config.graph.enabled ? new GraphService(config.graph) : undefined;
   const replica = graph ? createReplica(config, { graph, messaging, metrics, logger, clock, processorId }) : undefined;
   const deps = buildPipeline(config, {
-    store: (opts.decorateStateStore ?? ((s: StateStore) => s))(redis.store),
+    store: timedStore((opts.decorateStateStore ?? ((s: StateStore) => s))(redis.store), metrics),
     ruleSet: () => rules.current(),
     enrichContext,
     piiKey,
@@ -240,4 +240,18 @@ function recordGraphMetrics(graph: GraphService, metrics: Metrics): void {
   metrics.graphApplications.set(stats.applications);
   metrics.graphRings.set({ pattern: 'ring' }, stats.rings);
   metrics.graphRings.set({ pattern: 'burst' }, stats.bursts);
+}
+
+/** The state round trips' time, as the `state` stage of lendguard_stage_seconds. */
+function timedStore(store: StateStore, metrics: Metrics): StateStore {
+  return {
+    async apply(request) {
+      const end = metrics.stageSeconds.startTimer({ stage: 'state' });
+      try {
+        return await store.apply(request);
+      } finally {
+        end();
+      }
+    },
+  };
 }

@@ -151,9 +151,14 @@ export class KafkaApplicationSource<R extends { outputs: readonly OutputRecord[]
         const pending = chunk.filter((m) => BigInt(m.offset) >= session.committedOffset);
         if (pending.length < chunk.length) metrics.skippedCommitted.inc(chunk.length - pending.length);
         if (pending.length === 0) return true;
+        const startedMs = Date.now();
+        for (const m of pending) metrics.stageSeconds.observe({ stage: 'queued' }, Math.max(0, startedMs - Number(m.timestamp)) / 1000);
         result = await handlers.handle(pending.map((m) => toInput(topic, partition, m)));
+        const handledMs = Date.now();
+        metrics.stageSeconds.observe({ stage: 'handle' }, (handledMs - startedMs) / 1000);
         const last = pending[pending.length - 1] as KafkaMessage;
         await session.commit(result.outputs, BigInt(last.offset) + 1n);
+        metrics.stageSeconds.observe({ stage: 'commit' }, (Date.now() - handledMs) / 1000);
         timer();
         metrics.transactions.inc({ result: 'committed' });
         handlers.onCommitted?.(result);

@@ -26,6 +26,7 @@ export function budgetHooks(latency: Config['latency'], metrics: Metrics, health
       const state = budget.state(clock.now());
       const w = state.window;
       metrics.shedding.set(state.shedding ? 1 : 0);
+      metrics.sheddingFutile.set(state.futile ? 1 : 0);
       for (const [q, v] of [
         ['0.5', w.p50],
         ['0.95', w.p95],
@@ -34,7 +35,7 @@ export function budgetHooks(latency: Config['latency'], metrics: Metrics, health
       ] as const)
         metrics.windowLatency.set({ quantile: q }, v);
       metrics.withinBudget.set(w.withinBudget);
-      health.details.latency = { budgetMs: latency.budgetMs, ...w, shedding: state.shedding };
+      health.details.latency = { budgetMs: latency.budgetMs, ...w, shedding: state.shedding, ...(state.futile ? { futile: state.futile } : {}) };
       return {
         shedding: state.shedding,
         reason: state.reason ? `${state.reason}: ${shedWhat}` : null,

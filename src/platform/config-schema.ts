@@ -207,6 +207,12 @@ export const configSchema = z
         recoverRatio: z.number().gt(0).max(1).default(0.8),
         /** No decision on fewer samples than this in the window. */
         minSamples: z.number().int().min(1).default(50),
+        /** Shedding runs this long, then a probe at full work as long; shedding goes on only if full work was slower (src/pipeline/budget.ts). */
+        trialSeconds: z.number().int().min(1).max(3600).default(5),
+        /** Full work holds this long after a futile try (doubled after each, up to an hour). */
+        holdSeconds: z.number().int().min(1).max(86_400).default(600),
+        /** Shedding that helped is probed against full work again after this long (doubled after each confirming probe, up to an hour). */
+        probeEverySeconds: z.number().int().min(1).max(86_400).default(120),
         /** What is skipped while over budget: counters by name and rules by tag. */
         shed: z
           .object({

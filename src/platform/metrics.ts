@@ -24,6 +24,13 @@ export function createMetrics() {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
+    stageSeconds: new Histogram({
+      name: 'lendguard_stage_seconds',
+      help: 'Where latency goes: queued (record timestamp to its batch starting, per record), state (the state round trips), handle (the whole batch before commit), commit (the transaction)',
+      labelNames: ['stage'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
     transactions: new Counter({ name: 'lendguard_transactions_total', help: 'Transactions by result', labelNames: ['result'], registers: [registry] }),
     retries: new Counter({ name: 'lendguard_retries_total', help: 'Batch retries by error code', labelNames: ['code'], registers: [registry] }),
     skippedCommitted: new Counter({
@@ -40,6 +47,11 @@ export function createMetrics() {
     }),
     withinBudget: new Gauge({ name: 'lendguard_latency_within_budget_ratio', help: 'Share of the window within the latency budget', registers: [registry] }),
     shedding: new Gauge({ name: 'lendguard_shedding', help: '1 while optional work is shed to meet the latency budget', registers: [registry] }),
+    sheddingFutile: new Gauge({
+      name: 'lendguard_shedding_futile',
+      help: '1 while over budget at full work because shedding was tried and did not lower p99 (the latency is outside the processor)',
+      registers: [registry],
+    }),
     degraded: new Counter({ name: 'lendguard_degraded_total', help: 'Assessments produced with optional work shed', registers: [registry] }),
     replicaBadRecords: new Counter({
       name: 'lendguard_replica_bad_records_total',

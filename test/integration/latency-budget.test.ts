@@ -95,4 +95,50 @@ describe('latency budget', () => {
       () => 'shedding again at the end',
     );
   });
+
+  it('stops shedding when shedding does not lower latency, and says why', { timeout: 120_000 }, async () => {
+    await processor?.close();
+    const setup = await testSetup({ partitions: 1, extraEnv: { LENDGUARD_LATENCY_BUDGET_MS: '250' } });
+    const latency = { ...setup.config.latency, windowSeconds: 3, minSamples: 5, trialSeconds: 2, holdSeconds: 600 };
+    // A slow stage that shedding cannot shorten: every batch waits 400 ms more, shedding or not.
+    const slow = (store: StateStore): StateStore => ({
+      async apply(request) {
+        await new Promise((r) => setTimeout(r, 400));
+        return store.apply(request);
+      },
+    });
+    processor = await startInProcess({ ...setup.config, latency }, { decorateStateStore: slow });
+    const p = processor;
+    const details = () => p.health.snapshot().details.latency as { shedding?: boolean; futile?: string; p99?: number } | undefined;
+    const apps = Array.from({ length: 600 }, (_, i) => application(setup.id, i));
+    let sent = 0;
+    const sendUntil = async (done: () => boolean, ms: number) => {
+      const until = Date.now() + ms;
+      while (!done() && Date.now() < until && sent < apps.length) {
+        await produceRaw(setup.topics.applications, apps.slice(sent, sent + 5).map(asMessage));
+        sent += 5;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    await sendUntil(() => details()?.shedding === true, 30_000);
+    expect(details()?.shedding).toBe(true);
+    // A trial of shedding, a probe at full work: no better, so full work holds, over budget, with the reason.
+    await sendUntil(() => details()?.futile !== undefined, 40_000);
+    expect(details()).toMatchObject({ shedding: false });
+    expect(details()?.futile).toMatch(/shedding did not lower p99 \(\d+ ms shedding, \d+ ms at full work\): full work for 600 s/);
+    expect(details()?.p99).toBeGreaterThan(250);
+    const heldFrom = sent;
+    await sendUntil(() => false, 2_000);
+    const total = sent;
+
+    const records = await collect(setup.topics.assessments, { count: total, readCommitted: true, timeoutMs: 60_000 });
+    expect([...countByKey(records).values()].every((n) => n === 1)).toBe(true);
+    const assessments = records.map((r) => JSON.parse(String(r.value)) as Assessment);
+    expect(assessments.some((a) => a.degraded)).toBe(true);
+    const held = new Set(apps.slice(heldFrom + 10, total).map((a) => a.applicationId));
+    const late = assessments.filter((a) => held.has(a.applicationId));
+    expect(late.length).toBeGreaterThan(0);
+    expect(late.every((a) => !a.degraded)).toBe(true); // full work while held, though over budget
+    expect((await p.metrics.registry.getSingleMetricAsString('lendguard_shedding_futile')).match(/^lendguard_shedding_futile 1$/m)).not.toBeNull();
+  });
 });
