@@ -7,11 +7,15 @@
               on KEYS[1]'s node (redis-state-store.ts groups them so); the flag lets one call touch several
               slots of that node. On one Redis, one call carries whole applications.
   ARGV[1]     L, the number of window lists; then the L lists, each as its length W then its W window
-              lengths ms; then the sighting TTL ms; then sections, one per application (and node):
+              lengths ms; then the sighting TTL ms; then how long an owner key is kept, ms; then sections,
+              one per application (and node):
                 n, m          the number of window keys and of sighting keys
                 t             the application's event time ms
                 app           the application id
                 sighting      this sighting as JSON {"app","at","lat","lon","acc"} ('' when no location)
+                owner         the owner key ({prefix}a:{applicationId}), or '' when owners.lua settled it before
+                              (on a cluster); on one Redis the duplicate check and the counting are one call
+                source        this record's source (topic/partition/offset), with the owner key
                 n window keys ({prefix}v:{spec}:{entity}; member -> event time ms)
                 n members     (application id, or a pseudonym for distinct counts)
                 n masks       per window key, a bit mask of its windows to count (bit i-1 = window i);
@@ -20,9 +24,10 @@
                               retention (older members, seen from t, are trimmed; the key expires after it)
                 m sighting keys ({prefix}s:{kind}:{entity}; cur/prev sightings as JSON)
 
-  Returns one array per section: per window key, one count per window of its list (members with time in
-  (t - window, t], or -1 for a window not asked for), then per sighting key the sighting to compare with,
-  or '' for none.
+  Returns one array per section: first the source that owned the application id before ('' when this
+  record took it, or when there is no owner key); for a duplicate (another source) nothing else, as nothing
+  is counted. Then per window key, one count per window of its list (members with time in (t - window, t],
+  or -1 for a window not asked for), then per sighting key the sighting to compare with, or '' for none.
 
   Trimming is memory hygiene only (a count never includes members older than its window), so it is done
   for one application in eight (by event time), not on every call: a hot key sheds its old members a few
@@ -46,8 +51,8 @@ for l = 1, tonumber(ARGV[1]) do
   lists[l], retention[l] = list, longest
   p = p + w + 1
 end
-local ttl = ARGV[p]
-p = p + 1
+local ttl, ownerMs = ARGV[p], ARGV[p + 1]
+p = p + 2
 local expiring = {}
 
 local function windows(out, n, t, base)
@@ -105,11 +110,15 @@ end
 local results = {}
 while p <= #ARGV do
   local n, m, t = tonumber(ARGV[p]), tonumber(ARGV[p + 1]), tonumber(ARGV[p + 2])
-  local app, sighting = ARGV[p + 3], ARGV[p + 4]
-  local out = {}
-  windows(out, n, t, p + 5)
-  sightings(out, m, t, app, sighting, p + 5 + 4 * n)
+  local app, sighting, owner, source = ARGV[p + 3], ARGV[p + 4], ARGV[p + 5], ARGV[p + 6]
+  local prior = ''
+  if owner ~= '' then prior = redis.call('SET', owner, source, 'NX', 'PX', ownerMs, 'GET') or '' end
+  local out = { prior }
+  if prior == '' or prior == source then
+    windows(out, n, t, p + 7)
+    sightings(out, m, t, app, sighting, p + 7 + 4 * n)
+  end
   results[#results + 1] = out
-  p = p + 5 + 4 * n + m
+  p = p + 7 + 4 * n + m
 end
 return results

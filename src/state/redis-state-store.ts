@@ -3,9 +3,9 @@ import { ReplyError } from 'ioredis';
 import type { ApplicationState, ApplicationStateResult, StateRequest, StateStore } from '../pipeline/ports.js';
 import { LendguardError } from '../platform/errors.js';
 import type { KeyBuilder } from './keys.js';
-import type { RedisClient } from './redis-client.js';
+import { isCluster, type RedisClient } from './redis-client.js';
 import { chunksByNode, nodeOf, refreshAfterRedirect, runRound, SLOTS_MOVED, type RoundCommand } from './round.js';
-import { emptyResult, scatter, sectionsOf, windowLists, type Section, type WindowLists } from './sections.js';
+import { duplicateOf, emptyResult, scatter, sectionsOf, windowLists, type Section, type WindowLists } from './sections.js';
 
 const OWNERS_LUA = readFileSync(new URL('./owners.lua', import.meta.url), 'utf8');
 const APPLY_LUA = readFileSync(new URL('./apply.lua', import.meta.url), 'utf8');
@@ -58,14 +58,16 @@ export interface RedisStateOptions {
 const CHUNK = 100;
 
 /**
- * Redis adapter for the state port, on one Redis or on Redis Cluster through the same code. A batch takes two
- * pipelined rounds of a few script calls each:
+ * Redis adapter for the state port, on one Redis or on Redis Cluster through the same code. On one Redis a batch
+ * is one pipelined round: each apply.lua call settles the owner keys of its applications and counts those that
+ * are not duplicates, atomically. On a cluster, where an application's owner key and its entities' keys are on
+ * different nodes, a batch takes two pipelined rounds of a few script calls each:
  *   1. owners.lua: per application, SET NX GET on its owner key. The first record to carry an application id
  *      owns it, and a different record with that id is a duplicate that counts nothing. The lost-state marker
  *      rides along.
  *   2. apply.lua: the windows and sightings of the applications that are not duplicates.
  * Every call carries up to CHUNK applications' keys of one node: on one Redis that is the whole batch in a
- * call or two; on a cluster, where each entity's keys share a slot (a hash tag), an application's keys are
+ * call or two (one round); on a cluster, where each entity's keys share a slot (a hash tag), an application's keys are
  * split by node and each node gets its calls, all nodes at once. A batch retried after a failure in round 2
  * (a slot that moved half-way included) finds its own source in the owner keys and repeats round 2, which is
  * idempotent: nothing is counted twice.
@@ -74,6 +76,7 @@ export function createRedisStateStore(redis: RedisClient, keys: KeyBuilder, opts
   redis.defineCommand('lgOwners', { lua: OWNERS_LUA, numberOfKeys: 1 });
   redis.defineCommand('lgApply', { lua: APPLY_LUA, numberOfKeys: 1 });
   const node = nodeOf(redis);
+  const oneNode = !isCluster(redis);
 
   async function round(commands: RoundCommand[], what: string): Promise<unknown[]> {
     const replies = await runRound(redis, commands);
@@ -92,13 +95,19 @@ export function createRedisStateStore(redis: RedisClient, keys: KeyBuilder, opts
       key: (chunk[0] as { key: string }).key,
       add: (p) => (p as unknown as Scripts).lgOwners((chunk[0] as { key: string }).key, ownerMs, ...chunk.flatMap((c) => [c.key, c.source])),
     }));
+    const replies = await roundWithMarker(commands);
+    const out = new Array<string>(applications.length);
+    chunks.forEach((chunk, j) => chunk.forEach((c, k) => (out[c.i] = (replies[j] as string[])[k] as string)));
+    return out;
+  }
+
+  /** A round that starts with the lost-state marker check (when configured); returns the other replies. */
+  async function roundWithMarker(commands: RoundCommand[]): Promise<unknown[]> {
     const marker = opts.marker;
     if (marker) commands.unshift({ key: keys.marker(), add: (p) => p.exists(keys.marker()) });
     const replies = await round(commands, 'Redis state update failed');
     if (marker) await checkMarker(replies.shift(), marker);
-    const out = new Array<string>(applications.length);
-    chunks.forEach((chunk, j) => chunk.forEach((c, k) => (out[c.i] = (replies[j] as string[])[k] as string)));
-    return out;
+    return replies;
   }
 
   async function checkMarker(exists: unknown, marker: NonNullable<RedisStateOptions['marker']>): Promise<void> {
@@ -111,20 +120,32 @@ export function createRedisStateStore(redis: RedisClient, keys: KeyBuilder, opts
     }
   }
 
-  /** Round 2: the sections of the applications that are not duplicates, in calls of one node each. */
-  async function applySections(sections: Section[], windows: WindowLists): Promise<unknown[][]> {
+  /** Round 2 (on one Redis the only round): the sections, in calls of one node each; the marker check rides along when asked. */
+  async function applySections(sections: Section[], windows: WindowLists, withMarker = false): Promise<unknown[][]> {
     const chunks = chunksByNode(sections, (s) => s.node, CHUNK);
-    const head = [...windows.args, opts.sightingTtlMs];
-    const replies = await round(
-      chunks.map((chunk) => ({
-        key: (chunk[0] as Section).key,
-        add: (p) => (p as unknown as Scripts).lgApply((chunk[0] as Section).key, ...head, ...chunk.flatMap((s) => s.args)),
-      })),
-      'Redis state update failed',
-    );
+    const head = [...windows.args, opts.sightingTtlMs, windows.ownerMs];
+    const commands: RoundCommand[] = chunks.map((chunk) => ({
+      key: (chunk[0] as Section).key,
+      add: (p) => (p as unknown as Scripts).lgApply((chunk[0] as Section).key, ...head, ...chunk.flatMap((s) => s.args)),
+    }));
+    const replies = withMarker ? await roundWithMarker(commands) : await round(commands, 'Redis state update failed');
     const answers = new Map<Section, unknown[]>();
     chunks.forEach((chunk, j) => chunk.forEach((s, k) => answers.set(s, (replies[j] as unknown[][])[k] as unknown[])));
     return sections.map((s) => answers.get(s) as unknown[]);
+  }
+
+  /** One Redis: one round, each application's owner check and counting in the same call. */
+  async function applyOneNode(applications: readonly ApplicationState[], windows: WindowLists): Promise<ApplicationStateResult[]> {
+    const sections = applications.map((app, i) => sectionsOf(app, i, keys, windows, node, true)[0] as Section);
+    const answers = await applySections(sections, windows, true);
+    return applications.map((app, i) => {
+      const answer = answers[i] as unknown[];
+      const owner = duplicateOf(answer, app);
+      if (owner !== undefined) return { counts: [], previous: [], duplicateOf: owner };
+      const result = emptyResult(app);
+      scatter(result, sections[i] as Section, answer, app, windows);
+      return result;
+    });
   }
 
   return {
@@ -132,6 +153,7 @@ export function createRedisStateStore(redis: RedisClient, keys: KeyBuilder, opts
       const { applications } = request;
       if (applications.length === 0) return [];
       const windows = windowLists(request);
+      if (oneNode) return applyOneNode(applications, windows);
       const owned = await owners(applications, windows.ownerMs);
       const duplicate = (i: number) => owned[i] !== '' && owned[i] !== (applications[i] as ApplicationState).source;
       const sections = applications.flatMap((app, i) => (duplicate(i) ? [] : sectionsOf(app, i, keys, windows, node)));

@@ -45,8 +45,19 @@ export interface Section {
   args: (string | number)[];
 }
 
-/** An application's sections, one per node its keys are on (one section on a single Redis). */
-export function sectionsOf(app: ApplicationState, index: number, keys: KeyBuilder, windows: WindowLists, nodeOf: (key: string) => string): Section[] {
+/**
+ * An application's sections, one per node its keys are on. On a single Redis (`owner` set) it is one section,
+ * even with no keys, and it carries the application's owner key: apply.lua settles the duplicate check and the
+ * counting in one call. On a cluster the owner key is on its own node, settled before by owners.lua.
+ */
+export function sectionsOf(
+  app: ApplicationState,
+  index: number,
+  keys: KeyBuilder,
+  windows: WindowLists,
+  nodeOf: (key: string) => string,
+  owner = false,
+): Section[] {
   const byNode = new Map<string, { counters: number[]; sightings: number[]; windowKeys: string[]; sightingKeys: string[] }>();
   const at = (key: string) => {
     const node = nodeOf(key);
@@ -69,12 +80,14 @@ export function sectionsOf(app: ApplicationState, index: number, keys: KeyBuilde
     });
   }
   const sighting = app.sighting ? JSON.stringify(app.sighting) : '';
+  const ownerKey = owner ? keys.application(app.applicationId) : '';
+  if (owner && byNode.size === 0) at(ownerKey);
   return [...byNode].map(([node, g]) => {
     const counters = g.counters.map((i) => app.counters[i] as ApplicationState['counters'][number]);
     return {
       app: index,
       node,
-      key: (g.windowKeys[0] ?? g.sightingKeys[0]) as string,
+      key: g.windowKeys[0] ?? g.sightingKeys[0] ?? ownerKey,
       counters: g.counters,
       sightings: g.sightings,
       args: [
@@ -83,6 +96,8 @@ export function sectionsOf(app: ApplicationState, index: number, keys: KeyBuilde
         app.atMs,
         app.applicationId,
         sighting,
+        ownerKey,
+        owner ? app.source : '',
         ...g.windowKeys,
         ...counters.map((c) => c.member),
         ...counters.map((c) => c.windowMask),
@@ -97,14 +112,23 @@ function parseSighting(value: unknown): Sighting | null {
   return typeof value === 'string' && value !== '' ? (JSON.parse(value) as Sighting) : null;
 }
 
+/** The source that owned a section's application id before it, when that is another record's: a duplicate. */
+export function duplicateOf(flat: readonly unknown[], app: ApplicationState): string | undefined {
+  const prior = flat[0];
+  return typeof prior === 'string' && prior !== '' && prior !== app.source ? prior : undefined;
+}
+
 /** An empty result for an application that is not a duplicate, to be filled by its sections. */
 export function emptyResult(app: ApplicationState): ApplicationStateResult {
   return { counts: new Array<number[]>(app.counters.length), previous: app.sighting ? new Array<Sighting | null>(app.sightingTargets.length) : [] };
 }
 
-/** Puts one section's flat answer back in the application's counter and sighting order. */
+/**
+ * Puts one section's answer back in the application's counter and sighting order. The answer starts with the
+ * source that owned the application id before ('' when this record took it, or no owner key was checked).
+ */
 export function scatter(result: ApplicationStateResult, section: Section, flat: readonly unknown[], app: ApplicationState, windows: WindowLists): void {
-  let at = 0;
+  let at = 1;
   for (const i of section.counters) {
     const width = windows.lengths[windows.indexOf((app.counters[i] as { spec: string }).spec)] as number;
     result.counts[i] = flat.slice(at, at + width) as number[];

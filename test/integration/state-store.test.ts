@@ -221,6 +221,38 @@ const multi = (app: string, partner: string, atMs: number): ApplicationState => 
 });
 
 describe('redis specifics', () => {
+  it('takes one round trip per batch on one Redis: owner keys, counting and the lost-state marker in one pipeline', async () => {
+    const client = new Redis(REDIS_URL);
+    let pipelines = 0;
+    const pipeline = client.pipeline.bind(client);
+    client.pipeline = (...args: Parameters<typeof pipeline>) => {
+      pipelines += 1;
+      return pipeline(...args);
+    };
+    try {
+      const keyPrefix = `${prefix}${randomId('')}:`;
+      let lost = 0;
+      const s = createRedisStateStore(client, createKeyBuilder(keyPrefix), {
+        sightingTtlMs: 60_000,
+        marker: { onLost: () => void (lost += 1), nowMs: () => T },
+      });
+      const batch = Array.from({ length: 250 }, (_, i) => add(`d${i % 7}`, `m${i}`, T + i));
+      const resent = { ...(batch[3] as ApplicationState), source: 'in/1/other' };
+      const results = await s.apply({ windowsMs: WINDOWS, applications: [...batch, resent] });
+      expect(pipelines).toBe(1);
+      expect(lost).toBe(1); // a fresh prefix has no marker yet: reported once, then written
+      expect(results[250]?.duplicateOf).toBe(batch[3]?.source);
+      expect(results[249]?.counts[0]).toEqual([36, 36]); // d4: members 4, 11, …, 249
+      pipelines = 0;
+      const again = await s.apply({ windowsMs: WINDOWS, applications: batch });
+      expect(pipelines).toBe(1);
+      expect(lost).toBe(1);
+      expect(again.map((r) => r.counts[0])).toEqual(results.slice(0, 250).map((r) => r.counts[0])); // a replay counts nothing twice
+    } finally {
+      client.disconnect();
+    }
+  });
+
   it('sets every key to expire after its longest window, and the data really expires', async () => {
     const keyPrefix = `${prefix}${randomId('')}:`;
     const s = createRedisStateStore(redis, createKeyBuilder(keyPrefix), { sightingTtlMs: 2000 });

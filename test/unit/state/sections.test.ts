@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApplicationState } from '../../../src/pipeline/ports.js';
 import { createKeyBuilder } from '../../../src/state/keys.js';
 import { chunksByNode } from '../../../src/state/round.js';
-import { emptyResult, scatter, sectionsOf, windowLists } from '../../../src/state/sections.js';
+import { duplicateOf, emptyResult, scatter, sectionsOf, windowLists } from '../../../src/state/sections.js';
 import { hashedPart, keySlot } from '../../../src/state/slot.js';
 
 const app: ApplicationState = {
@@ -27,11 +27,11 @@ describe('state script sections', () => {
     const keys = createKeyBuilder('lg:');
     const [only, ...rest] = sectionsOf(app, 0, keys, windows, () => '');
     expect(rest).toEqual([]);
-    expect(only?.args.slice(0, 5)).toEqual([3, 2, 1000, 'a1', JSON.stringify(app.sighting)]);
-    expect(only?.args.slice(5, 8)).toEqual(['lg:v:device.apps:d1', 'lg:v:identity.partners:n1', 'lg:v:ip.apps:i1']);
+    expect(only?.args.slice(0, 7)).toEqual([3, 2, 1000, 'a1', JSON.stringify(app.sighting), '', '']);
+    expect(only?.args.slice(7, 10)).toEqual(['lg:v:device.apps:d1', 'lg:v:identity.partners:n1', 'lg:v:ip.apps:i1']);
     expect(only?.args.slice(-2)).toEqual(['lg:s:device:d1', 'lg:s:identity:n1']);
     const result = emptyResult(app);
-    scatter(result, only!, [1, -1, 1, 2, 3, 4, 5, '', JSON.stringify({ app: 'a0', at: 1 })], app, windows);
+    scatter(result, only!, ['', 1, -1, 1, 2, 3, 4, 5, '', JSON.stringify({ app: 'a0', at: 1 })], app, windows);
     expect(result).toEqual({
       counts: [
         [1, -1],
@@ -53,8 +53,8 @@ describe('state script sections', () => {
     expect(sections[1]?.key).toBe('lg:v:identity.partners:{n1}');
     expect(keySlot('lg:v:identity.partners:{n1}')).toBe(keySlot('lg:s:identity:{n1}'));
     const result = emptyResult(app);
-    scatter(result, sections[1]!, [7, 8, 9, ''], app, windows);
-    scatter(result, sections[0]!, [1, -1, 2, 3, ''], app, windows);
+    scatter(result, sections[1]!, ['', 7, 8, 9, ''], app, windows);
+    scatter(result, sections[0]!, ['', 1, -1, 2, 3, ''], app, windows);
     expect(result).toEqual({
       counts: [
         [1, -1],
@@ -63,6 +63,20 @@ describe('state script sections', () => {
       ],
       previous: [null, null],
     });
+  });
+
+  it('carries the owner key on a single Redis, in one section even without keys, and reads a duplicate', () => {
+    const keys = createKeyBuilder('lg:');
+    const [only] = sectionsOf(app, 0, keys, windows, () => '', true);
+    expect(only?.args.slice(5, 7)).toEqual(['lg:a:a1', 'in/0/1']);
+    const bare: ApplicationState = { ...app, counters: [], sightingTargets: [], sighting: null };
+    const sections = sectionsOf(bare, 3, keys, windows, () => '', true);
+    expect(sections).toHaveLength(1);
+    expect(sections[0]).toMatchObject({ app: 3, key: 'lg:a:a1', counters: [], sightings: [] });
+    expect(sections[0]?.args).toEqual([0, 0, 1000, 'a1', '', 'lg:a:a1', 'in/0/1']);
+    expect(duplicateOf(['in/0/0'], app)).toBe('in/0/0');
+    expect(duplicateOf(['in/0/1', 1], app)).toBeUndefined(); // its own source: a retry, counted as itself
+    expect(duplicateOf(['', 1], app)).toBeUndefined();
   });
 
   it('groups by node in first-seen order and cuts chunks', () => {
