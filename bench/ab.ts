@@ -63,12 +63,13 @@ async function main(): Promise<void> {
   const run = new Run();
   const started = Date.now();
   const log = (line: string): void => void process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+  const cleanup = run.cleanupOnSignals(log); // an interrupted comparison leaves no processor running
   const rows: { variant: Variant; round: number; r: ThroughputResult }[] = [];
   if (rate !== undefined) {
     try {
       await latencyRounds(run, log, variants, rounds, rate, timing);
     } finally {
-      await run.cleanup(log);
+      await cleanup();
     }
     return;
   }
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await run.cleanup(log);
+    await cleanup();
   }
   const cpu = (r: ThroughputResult, name: string): string => String(r.cpu.find((c) => c.name === name)?.usPerApp ?? '–');
   const clusterSum = (r: ThroughputResult): string => {

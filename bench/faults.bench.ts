@@ -23,7 +23,9 @@ async function main(): Promise<void> {
   const run = new Run();
   const redis = await privateRedis({ aof: true });
   await redis.start();
+  run.onCleanup(() => redis.stop()); // also on SIGINT/SIGTERM
   const log = (line: string): void => console.log(line);
+  const cleanup = run.cleanupOnSignals(log);
   const t0 = Date.now();
   const events: string[] = [];
   const note = (what: string): void => {
@@ -116,7 +118,7 @@ ${events.map((e) => `- ${e}`).join('\n')}
     if (lost > 0 || duplicated > 0) process.exitCode = 1;
   } finally {
     await redis.stop();
-    await run.cleanup(log);
+    await cleanup();
   }
 }
 

@@ -180,6 +180,22 @@ export class Run {
     return deleted;
   }
 
+  /**
+   * SIGINT or SIGTERM cleans up (children killed, topics, groups and keys deleted) and exits 130, so an
+   * interrupted bench leaves no processors running. Returns the clean-up, which runs once however it is called.
+   */
+  cleanupOnSignals(log: (line: string) => void): () => Promise<void> {
+    let cleaning: Promise<void> | undefined;
+    const cleanup = (): Promise<void> => (cleaning ??= this.cleanup(log));
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(sig, () => {
+        log(`${sig}: cleaning up`);
+        void cleanup().finally(() => process.exit(130));
+      });
+    }
+    return cleanup;
+  }
+
   /** Kills what is still running and deletes every topic, group and Redis prefix of the run. */
   async cleanup(log: (line: string) => void): Promise<void> {
     for (const close of [...this.closers]) await close().catch(() => undefined);

@@ -78,14 +78,7 @@ const log = (line: string): void => {
 const run = new Run();
 const ctx: Ctx = { run, log };
 
-let cleaning: Promise<void> | undefined;
-const cleanup = (): Promise<void> => (cleaning ??= run.cleanup(log));
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(sig, () => {
-    log(`${sig}: cleaning up`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
+const cleanup = run.cleanupOnSignals(log);
 // A hard stop, whatever happens: the suite never runs unbounded.
 const hardStop = setTimeout(() => {
   log(`hard time limit of ${P.hardLimitMin} min reached: cleaning up and exiting`);

@@ -35,6 +35,7 @@ interface Sample {
 async function main(): Promise<void> {
   const run = new Run();
   const log = (line: string): void => console.log(line);
+  const cleanup = run.cleanupOnSignals(log);
   try {
     const topics = await run.processorTopics('soak');
     const env = processorEnv({
@@ -131,7 +132,7 @@ RSS slope after the warm-up: ${result.rssSlopeMiBPerHour} MiB/h. Every sample is
       process.exitCode = 1;
     }
   } finally {
-    await run.cleanup(log);
+    await cleanup();
   }
 }
 

@@ -4,7 +4,8 @@ import { LatencyWindow, type WindowSnapshot } from '../platform/latency-window.j
  * The latency budget as a running feature: latencies of produced assessments go into a sliding
  * window; when the window's p99 is over budget the processor sheds optional work, and it returns
  * to full work by itself once p99 is back under `recoverRatio` × budget (hysteresis, so it does
- * not flap). Decisions need at least `minSamples` in the window. Time is passed in.
+ * not flap). Decisions need at least `minSamples` in the window, and shedding starts no sooner than one
+ * window after the first latency (start-up is not the steady state). Time is passed in.
  *
  * Shedding must pay for the detection it gives up, so it is tested against full work in time:
  * after `trialSeconds` of shedding comes a probe of `trialSeconds` at full work, and the p99 of each
@@ -55,12 +56,14 @@ export class LatencyBudget {
   private hold = { untilMs: 0, p99: 0, reason: '' };
   private futileTries = 0;
   private helpfulProbes = 0;
+  private firstMs: number | undefined;
 
   constructor(private readonly opts: BudgetOptions) {
     this.window = new LatencyWindow(opts.windowSeconds, opts.budgetMs);
   }
 
   record(latenciesMs: readonly number[], nowMs: number): void {
+    if (latenciesMs.length > 0) this.firstMs ??= nowMs;
     for (const ms of latenciesMs) {
       this.window.record(ms, nowMs);
       this.phase.samples?.record(ms, nowMs);
@@ -78,7 +81,10 @@ export class LatencyBudget {
     } else if (this.mode === 'hold' && (nowMs >= this.hold.untilMs || w.p99 > this.hold.p99 * RETRY)) {
       this.enter('full', nowMs);
     }
-    if (this.mode === 'full' && enough && w.p99 > budgetMs) {
+    // Not before one whole window of latencies: the first seconds (producers fenced, connections opened) say
+    // nothing about the work, and a shedding test judged on them would be misled.
+    const settled = this.firstMs !== undefined && nowMs - this.firstMs >= windowSeconds * 1000;
+    if (this.mode === 'full' && settled && enough && w.p99 > budgetMs) {
       this.reason = `p99 ${w.p99} ms over the ${budgetMs} ms budget in the last ${windowSeconds} s`;
       this.enter('shed', nowMs, this.trial());
     } else if (this.mode === 'shed' || this.mode === 'probe') {

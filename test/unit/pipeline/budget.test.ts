@@ -5,10 +5,16 @@ const T = 1_800_000_000_000;
 const opts = { budgetMs: 100, windowSeconds: 10, recoverRatio: 0.8, minSamples: 20 };
 /** Without the full-work probe, for the hysteresis alone. */
 const noProbe = { ...opts, trialSeconds: 3600 };
+/** A budget that has been running for one window before T (shedding does not start sooner). */
+function started(o: typeof opts & { trialSeconds?: number; holdSeconds?: number }): LatencyBudget {
+  const b = new LatencyBudget(o);
+  b.record([1], T - o.windowSeconds * 1000);
+  return b;
+}
 
 describe('LatencyBudget', () => {
   it('starts shedding when the window p99 goes over budget, and recovers by itself with hysteresis', () => {
-    const b = new LatencyBudget(noProbe);
+    const b = started(noProbe);
     b.record(Array(50).fill(30), T);
     expect(b.state(T).shedding).toBe(false);
 
@@ -27,7 +33,7 @@ describe('LatencyBudget', () => {
   });
 
   it('does not recover while p99 sits between 80% and 100% of the budget', () => {
-    const b = new LatencyBudget(noProbe);
+    const b = started(noProbe);
     b.record(Array(30).fill(300), T);
     expect(b.state(T).shedding).toBe(true);
     b.record(Array(3000).fill(90), T + 10_500);
@@ -36,8 +42,16 @@ describe('LatencyBudget', () => {
     expect(b.state(T + 21_000).shedding).toBe(false);
   });
 
-  it('does not decide on too few samples', () => {
+  it('does not shed in the first window after start-up, whatever p99 says', () => {
     const b = new LatencyBudget(opts);
+    b.record(Array(50).fill(900), T); // fencing producers, opening connections
+    expect(b.state(T + 9000).shedding).toBe(false);
+    b.record(Array(50).fill(900), T + 10_000);
+    expect(b.state(T + 10_000).shedding).toBe(true);
+  });
+
+  it('does not decide on too few samples', () => {
+    const b = started(opts);
     b.record(Array(5).fill(1000), T);
     expect(b.state(T).shedding).toBe(false);
   });
@@ -56,7 +70,7 @@ describe('LatencyBudget', () => {
     const flat = () => 130;
 
     it('resumes full work when full work is no slower: the latency is outside the processor', () => {
-      const b = new LatencyBudget(trial);
+      const b = started(trial);
       expect(feed(b, flat, 0, 4).shedding).toBe(true); // shedding from 0 s, probed at full work from 5 s
       expect(feed(b, flat, 5, 9).shedding).toBe(false);
       const judged = feed(b, flat, 10, 10);
@@ -69,7 +83,7 @@ describe('LatencyBudget', () => {
     });
 
     it('keeps shedding when full work is slower, and when latency keeps rising (falling behind)', () => {
-      const helps = new LatencyBudget(trial);
+      const helps = started(trial);
       const shedHelps = (_s: number, shedding: boolean) => (shedding ? 110 : 200);
       expect(feed(helps, shedHelps, 0, 7).shedding).toBe(false); // the probe at full work, 5 s to 10 s
       expect(feed(helps, shedHelps, 8, 129)).toMatchObject({ shedding: true, futile: null });
@@ -78,12 +92,12 @@ describe('LatencyBudget', () => {
       expect(feed(helps, shedHelps, 135, 374).shedding).toBe(true);
       expect(feed(helps, shedHelps, 375, 379).shedding).toBe(false);
       expect(feed(helps, shedHelps, 380, 400).shedding).toBe(true);
-      const behind = new LatencyBudget(trial);
+      const behind = started(trial);
       expect(feed(behind, (s) => 150 + 20 * s, 0, 40)).toMatchObject({ shedding: true, futile: null });
     });
 
     it('tries again during a hold once p99 rises half as high again', () => {
-      const b = new LatencyBudget(trial);
+      const b = started(trial);
       expect(feed(b, flat, 0, 10).futile).not.toBeNull();
       expect(feed(b, () => 300, 11, 11, 200)).toMatchObject({ shedding: true, futile: null });
     });
