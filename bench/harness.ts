@@ -198,11 +198,12 @@ export class Run {
 
   /** Kills what is still running and deletes every topic, group and Redis prefix of the run. */
   async cleanup(log: (line: string) => void): Promise<void> {
-    for (const close of [...this.closers]) await close().catch(() => undefined);
-    this.closers.clear();
+    // Children first: on a signal the launcher (npm, tsx) may end this process before the clean-up is done.
     for (const child of [...this.children]) {
       child.kill('SIGKILL');
     }
+    for (const close of [...this.closers]) await close().catch(() => undefined);
+    this.closers.clear();
     const admin = this.kafka.admin();
     try {
       await admin.connect();
