@@ -117,8 +117,7 @@ ${events.map((e) => `- ${e}`).join('\n')}
     record('faults', result, md);
     if (lost > 0 || duplicated > 0) process.exitCode = 1;
   } finally {
-    await redis.stop();
-    await cleanup();
+    await cleanup(); // stops the private Redis too (a closer)
   }
 }
 

@@ -46,6 +46,9 @@ const MAX_HOLD_S = 3600;
 
 type Mode = 'full' | 'shed' | 'probe' | 'hold';
 
+/** `seconds` doubled `times` times, at most an hour (no jitter: one process decides alone). */
+const doubled = (seconds: number, times: number): number => Math.min(MAX_HOLD_S, seconds * 2 ** times);
+
 export class LatencyBudget {
   private readonly window: LatencyWindow;
   private mode: Mode = 'full';
@@ -118,11 +121,11 @@ export class LatencyBudget {
     if (s.p99 >= this.shedP99 * HELPS) {
       // A probe costs latency when shedding helps, so each one that confirms it doubles the wait for the next.
       this.futileTries = 0;
-      this.enter('shed', nowMs, Math.min(MAX_HOLD_S, (this.opts.probeEverySeconds ?? 120) * 2 ** this.helpfulProbes));
+      this.enter('shed', nowMs, doubled(this.opts.probeEverySeconds ?? 120, this.helpfulProbes));
       this.helpfulProbes += 1;
       return;
     }
-    const holdS = Math.min(MAX_HOLD_S, (this.opts.holdSeconds ?? 600) * 2 ** this.futileTries);
+    const holdS = doubled(this.opts.holdSeconds ?? 600, this.futileTries);
     this.futileTries += 1;
     const reason = `shedding did not lower p99 (${this.shedP99} ms shedding, ${s.p99} ms at full work): full work for ${holdS} s unless p99 passes ${Math.round(s.p99 * RETRY)} ms`;
     this.hold = { untilMs: nowMs + holdS * 1000, p99: s.p99, reason };

@@ -140,7 +140,7 @@ export function createRedisStateStore(redis: RedisClient, keys: KeyBuilder, opts
     const answers = await applySections(sections, windows, true);
     return applications.map((app, i) => {
       const answer = answers[i] as unknown[];
-      const owner = duplicateOf(answer, app);
+      const owner = duplicateOf(answer[0], app);
       if (owner !== undefined) return { counts: [], previous: [], duplicateOf: owner };
       const result = emptyResult(app);
       scatter(result, sections[i] as Section, answer, app, windows);
@@ -155,7 +155,7 @@ export function createRedisStateStore(redis: RedisClient, keys: KeyBuilder, opts
       const windows = windowLists(request);
       if (oneNode) return applyOneNode(applications, windows);
       const owned = await owners(applications, windows.ownerMs);
-      const duplicate = (i: number) => owned[i] !== '' && owned[i] !== (applications[i] as ApplicationState).source;
+      const duplicate = (i: number) => duplicateOf(owned[i], applications[i] as ApplicationState) !== undefined;
       const sections = applications.flatMap((app, i) => (duplicate(i) ? [] : sectionsOf(app, i, keys, windows, node)));
       const answers = await applySections(sections, windows);
       const results = applications.map((app, i): ApplicationStateResult =>

@@ -112,9 +112,11 @@ function parseSighting(value: unknown): Sighting | null {
   return typeof value === 'string' && value !== '' ? (JSON.parse(value) as Sighting) : null;
 }
 
-/** The source that owned a section's application id before it, when that is another record's: a duplicate. */
-export function duplicateOf(flat: readonly unknown[], app: ApplicationState): string | undefined {
-  const prior = flat[0];
+/**
+ * The source that owned the application id before this record (an owner key's previous value: '' when this record
+ * took it), when that is another record's: a duplicate. The same record again is a retry, counted as itself.
+ */
+export function duplicateOf(prior: unknown, app: ApplicationState): string | undefined {
   return typeof prior === 'string' && prior !== '' && prior !== app.source ? prior : undefined;
 }
 

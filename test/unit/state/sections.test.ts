@@ -74,9 +74,9 @@ describe('state script sections', () => {
     expect(sections).toHaveLength(1);
     expect(sections[0]).toMatchObject({ app: 3, key: 'lg:a:a1', counters: [], sightings: [] });
     expect(sections[0]?.args).toEqual([0, 0, 1000, 'a1', '', 'lg:a:a1', 'in/0/1']);
-    expect(duplicateOf(['in/0/0'], app)).toBe('in/0/0');
-    expect(duplicateOf(['in/0/1', 1], app)).toBeUndefined(); // its own source: a retry, counted as itself
-    expect(duplicateOf(['', 1], app)).toBeUndefined();
+    expect(duplicateOf('in/0/0', app)).toBe('in/0/0');
+    expect(duplicateOf('in/0/1', app)).toBeUndefined(); // its own source: a retry, counted as itself
+    expect(duplicateOf('', app)).toBeUndefined();
   });
 
   it('groups by node in first-seen order and cuts chunks', () => {
