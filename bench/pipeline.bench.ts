@@ -65,13 +65,32 @@ function stage<T>(label: string, items: readonly T[], fn: (x: T) => unknown): nu
   return us;
 }
 
+/** A tree of `depth` over random features: each split sends half the bins left. */
+function benchTree(features: ModelFile['features'], depth: number, seed: number): NonNullable<ModelFile['boost']>['trees'][number] {
+  const nodes: NonNullable<ModelFile['boost']>['trees'][number]['nodes'] = [];
+  let k = seed;
+  const grow = (d: number): void => {
+    const self = nodes.push({ value: ((k % 7) - 3) / 30 }) - 1;
+    if (d === 0) return;
+    const f = features[(k = (k * 31 + 7) % 9973) % features.length] as ModelFile['features'][number];
+    const yes = nodes.length;
+    grow(d - 1);
+    const no = nodes.length;
+    grow(d - 1);
+    nodes[self] = { value: nodes[self]?.value as number, split: { feature: f.name, left: f.bins.map((_, i) => i).filter((i) => i % 2 === 0), yes, no } };
+  };
+  grow(depth);
+  return { nodes };
+}
+
 /**
- * A scorecard the size `lendguard train` writes (60 features, 8 bins, numeric and categorical, flags included) over
- * the features these applications have: the model stage's cost depends on the features and bins, not the weights.
+ * A model the size `lendguard train` writes: `count` features (8 bins, numeric and categorical, flags included)
+ * over the features these applications have, and `trees` boosted trees of depth 3 (0: the scorecard alone). The
+ * model stage's cost depends on the features, bins and trees, not the weights.
  */
-function benchModel(names: readonly string[], version: string): CompiledModel {
+function benchModel(names: readonly string[], version: string, count: number, trees: number): CompiledModel {
   const bin = (label: string, i: number) => ({ label, woe: (i - 3.5) / 3, points: (i - 3.5) * 5, share: 1 / 8 });
-  const features = names.slice(0, 60).map((name, j): ModelFile['features'][number] =>
+  const features = names.slice(0, count).map((name, j): ModelFile['features'][number] =>
     j % 4 === 3
       ? {
           name,
@@ -101,23 +120,38 @@ function benchModel(names: readonly string[], version: string): CompiledModel {
     psiThreshold: 0.25,
     explain: 5,
     features,
+    ...(trees > 0 ? { boost: { learningRate: 0.05, trees: Array.from({ length: trees }, (_, t) => benchTree(features, 3, t + 1)) } } : {}),
   };
   return compileModel(file);
 }
 
-/** Per-call latency of the model stage (µs): p50, p99, max, over every application, after a warm-up. */
-function modelStage(label: string, features: readonly Features[], run: (f: Features) => unknown): { p50: number; p99: number; max: number; mean: number } {
+/**
+ * Per-call latency of the model stage (µs): p50, p99, max, over every application, after a warm-up. Three passes:
+ * the figures are the pass with the median p99 (a 2-core box shared with Redis has pauses that are not ours), and
+ * every pass's p99 is kept.
+ */
+function modelStage(
+  label: string,
+  features: readonly Features[],
+  run: (f: Features) => unknown,
+): { p50: number; p99: number; max: number; mean: number; p99s: number[] } {
   for (const f of features.slice(0, 2000)) run(f);
-  const us: number[] = [];
-  for (const f of features) {
-    const t0 = process.hrtime.bigint();
-    run(f);
-    us.push(Number(process.hrtime.bigint() - t0) / 1000);
-  }
-  us.sort((a, b) => a - b);
-  const at = (q: number): number => us[Math.min(us.length - 1, Math.floor(q * us.length))] as number;
-  const r = { p50: at(0.5), p99: at(0.99), max: us[us.length - 1] as number, mean: us.reduce((a, b) => a + b, 0) / us.length };
-  console.log(`${label.padEnd(28)} p50 ${r.p50.toFixed(2)} µs, p99 ${r.p99.toFixed(2)} µs, mean ${r.mean.toFixed(2)} µs`);
+  const pass = () => {
+    const us: number[] = [];
+    for (const f of features) {
+      const t0 = process.hrtime.bigint();
+      run(f);
+      us.push(Number(process.hrtime.bigint() - t0) / 1000);
+    }
+    us.sort((a, b) => a - b);
+    const at = (q: number): number => us[Math.min(us.length - 1, Math.floor(q * us.length))] as number;
+    return { p50: at(0.5), p99: at(0.99), max: us[us.length - 1] as number, mean: us.reduce((a, b) => a + b, 0) / us.length };
+  };
+  const passes = [pass(), pass(), pass()].sort((a, b) => a.p99 - b.p99);
+  const r = { ...(passes[1] as ReturnType<typeof pass>), p99s: passes.map((p) => p.p99) };
+  console.log(
+    `${label.padEnd(28)} p50 ${r.p50.toFixed(2)} µs, p99 ${r.p99.toFixed(2)} µs (passes ${r.p99s.map((p) => p.toFixed(1)).join(', ')}), mean ${r.mean.toFixed(2)} µs`,
+  );
   return r;
 }
 
@@ -171,14 +205,22 @@ async function main(): Promise<void> {
   const featureSets = apps.map((a, i) => featuresFor(a, enriched[i] ?? {}, {}));
   const names = [...new Set(featureSets.flatMap((f) => Object.keys(f)))].filter((k) => !k.endsWith('.masked'));
   const flagNames = ruleSet.rules.slice(0, 20).map((r) => `flag.${r.id}`);
-  const active = benchModel([...flagNames, ...names], 'bench-a');
-  const candidate = benchModel([...names, ...flagNames], 'bench-b');
+  const scorecard = benchModel([...flagNames, ...names], 'bench-a', 60, 0);
+  const active = benchModel([...flagNames, ...names], 'bench-b', 150, 300);
+  const candidate = benchModel([...names, ...flagNames], 'bench-c', 150, 300);
   const decided = featureSets.map((f) => ({ f, rules: evaluate(ruleSet, f) }));
   const byFeatures = new Map(decided.map((d) => [d.f, d.rules]));
   const opts = { alertLevel: 'high' as const, skipTags: [] };
   const model = {
+    scorecardFeatures: scorecard.features.length,
     features: active.features.length,
-    modelOnly: modelStage('model stage (60 features)', featureSets, (f) => decide({ model: () => active }, ruleSet, f, byFeatures.get(f) as never, opts)),
+    trees: active.file.boost?.trees.length ?? 0,
+    scorecardOnly: modelStage(`model stage (${scorecard.features.length} features)`, featureSets, (f) =>
+      decide({ model: () => scorecard }, ruleSet, f, byFeatures.get(f) as never, opts),
+    ),
+    modelOnly: modelStage(`model stage (${active.features.length} features, 300 trees)`, featureSets, (f) =>
+      decide({ model: () => active }, ruleSet, f, byFeatures.get(f) as never, opts),
+    ),
     withShadow: modelStage('model stage + shadow model', featureSets, (f) =>
       decide({ model: () => active, shadow: () => ({ model: candidate }) }, ruleSet, f, byFeatures.get(f) as never, opts),
     ),
@@ -211,7 +253,17 @@ async function main(): Promise<void> {
     `| **whole pipeline, Redis state** | **${withRedis.usPerApp.toFixed(1)}** (batch p50 ${withRedis.batchMs.p50.toFixed(1)} ms, p99 ${withRedis.batchMs.p99.toFixed(1)} ms) |`,
     `| whole pipeline, memory state | ${withMemory.usPerApp.toFixed(1)} (batch p50 ${withMemory.batchMs.p50.toFixed(1)} ms, p99 ${withMemory.batchMs.p99.toFixed(1)} ms) |`,
     '',
-    `Model stage (src/pipeline/model-stage.ts: scoring, explanation; per call, ${model.features} features of 8 bins): p50 ${model.modelOnly.p50.toFixed(2)} µs, p99 ${model.modelOnly.p99.toFixed(2)} µs, mean ${model.modelOnly.mean.toFixed(2)} µs; with a shadow model: p50 ${model.withShadow.p50.toFixed(2)} µs, p99 ${model.withShadow.p99.toFixed(2)} µs (target p99 ≤ 50 µs, issue 15).`,
+    `Model stage (src/pipeline/model-stage.ts: scoring, explanation; per call, features of 8 bins, trees of depth 3; target p99 ≤ 50 µs, issue 15):`,
+    '',
+    '| model | p50 µs | p99 µs (median pass) | p99 of the 3 passes | mean µs |',
+    '|---|---:|---:|---|---:|',
+    ...(
+      [
+        [`scorecard, ${model.scorecardFeatures} features`, model.scorecardOnly],
+        [`boosted: ${model.features} features, ${model.trees} trees`, model.modelOnly],
+        ['boosted, with a boosted shadow model', model.withShadow],
+      ] as const
+    ).map(([what, m]) => `| ${what} | ${m.p50.toFixed(2)} | ${m.p99.toFixed(2)} | ${m.p99s.map((p) => p.toFixed(1)).join(', ')} | ${m.mean.toFixed(2)} |`),
     '',
   ].join('\n');
   record('pipeline', result, md);

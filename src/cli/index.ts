@@ -89,8 +89,10 @@ program
   .option('--rules <file>', 'rules file whose flags the model reads (default: rules.file of the configuration)')
   .option('--precision <p>', 'the precision the alert threshold must reach on the calibration part', '0.9')
   .option('--test-share <share>', 'newest share of the rows held out for the training report', '0.3')
-  .option('--max-features <n>', 'features kept at most, by information value', '60')
+  .option('--max-features <n>', 'features kept at most, by information value', '150')
   .option('--lambda <l2>', 'L2 penalty on the coefficients (more: smoother, less fitted to the training days)', '1')
+  .option('--trees <n>', 'boosted trees at most on the scorecard (interactions; stopped early on the calibration part); 0: the scorecard alone', '600')
+  .option('--depth <d>', 'depth of each boosted tree (1–8)', '3')
   .option('--description <text>', 'written into the model file')
   .action(async (inputs: string[], opts: TrainCliOptions) => {
     const cfg = config();

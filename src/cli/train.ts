@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Assessment } from '../domain/assessment.js';
 import type { ModelFile } from '../model/file.js';
+import { DEFAULT_BOOST } from '../model/train/boost.js';
 import { trainScorecard, type TrainingRow } from '../model/train/train.js';
 import type { Config } from '../platform/config.js';
 import { writeFileAtomically } from '../platform/atomic-write.js';
@@ -26,6 +27,8 @@ export interface TrainCliOptions {
   testShare?: string;
   maxFeatures?: string;
   lambda?: string;
+  trees?: string;
+  depth?: string;
   description?: string;
   /** read fraud.labels joined with fraud.assessments from Kafka instead of replay files */
   fromKafka?: boolean;
@@ -88,6 +91,7 @@ export function describeTraining(model: ModelFile, out: string): string {
   const t = model.training as Record<string, never> & {
     rows: { fit: number; calibration: number; test: number };
     auc: { model: number; rules: number };
+    boost?: { trees: number; depth: number; validLoss: { before: number; after: number } };
     ks: { model: number; rules: number };
     atThreshold: { precision: number; recall: number; alerted: number };
     perPattern: { pattern: string; rows: number; fraud: number; alertedShare: number }[];
@@ -95,6 +99,9 @@ export function describeTraining(model: ModelFile, out: string): string {
   const lines = [
     `model ${model.version} → ${out}: ${model.features.length} features`,
     `rows: ${t.rows.fit} to fit, ${t.rows.calibration} to calibrate, ${t.rows.test} held out (the newest)`,
+    t.boost
+      ? `boosted: ${t.boost.trees} trees of depth ${t.boost.depth} on the scorecard's logit (calibration log loss ${t.boost.validLoss.before.toFixed(4)} → ${t.boost.validLoss.after.toFixed(4)})`
+      : 'boosted: no trees (the scorecard alone)',
     `held out: AUC ${t.auc.model.toFixed(4)} (rules ${t.auc.rules.toFixed(4)}), KS ${t.ks.model.toFixed(3)} (rules ${t.ks.rules.toFixed(3)})`,
     `alert threshold p ≥ ${model.thresholds.high.toPrecision(3)}: precision ${pct(t.atThreshold.precision)}, recall ${pct(t.atThreshold.recall)} (${t.atThreshold.alerted} alerted)`,
     'per pattern (held out): alerted share',
@@ -133,8 +140,10 @@ export async function runTrain(inputs: readonly string[], opts: TrainCliOptions,
     throw new LendguardError('CONFIG_INVALID', 'give labelled replay files, or --from-kafka (fraud.labels joined with fraud.assessments), one of the two');
   const precision = num(opts.precision, '--precision', 0.5, 0.999, 0.9);
   const testShare = num(opts.testShare, '--test-share', 0.05, 0.8, 0.3);
-  const maxFeatures = num(opts.maxFeatures, '--max-features', 1, 500, 60);
+  const maxFeatures = num(opts.maxFeatures, '--max-features', 1, 500, 150);
   const lambda = num(opts.lambda, '--lambda', 0, 10_000, 1);
+  const maxTrees = Math.round(num(opts.trees, '--trees', 0, 5000, DEFAULT_BOOST.maxTrees));
+  const depth = Math.round(num(opts.depth, '--depth', 1, 8, DEFAULT_BOOST.depth));
   const tty = process.stderr.isTTY;
   const dir = mkdtempSync(join(tmpdir(), 'lendguard-train-'));
   try {
@@ -163,6 +172,7 @@ export async function runTrain(inputs: readonly string[], opts: TrainCliOptions,
       testShare,
       maxFeatures,
       lambda,
+      boost: { maxTrees, depth },
       description: opts.description ?? `trained on ${opts.fromKafka ? `${config.topics.labels} × ${config.topics.assessments}` : inputs.join(', ')}`,
       onProgress: tty ? (step, done, total) => process.stderr.write(`\r\x1b[Ktrain: ${step} (${done}/${total})`) : undefined,
     });

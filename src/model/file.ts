@@ -2,8 +2,10 @@
  * The model file (JSON, `lendguard.model.v1`): a scorecard, that is logistic regression over binned features, with
  * the weight of evidence (WoE) of each bin, the points it adds, and its share of the training rows (the reference
  * for drift). The probability of fraud is σ(a · (intercept + Σ coefficient × woe) + b), calibrated by (a, b); the
- * level comes from thresholds on that probability. Validated here (pure) with errors that name the field and say
- * what to fix; `lendguard train` writes it (src/model/train/).
+ * level comes from thresholds on that probability. Optionally boosted: gradient-boosted trees over the same
+ * features' bins add to that logit what the additive scorecard cannot see, the interactions between features
+ * (src/model/trees.ts). Validated here (pure) with errors that name the field and say what to fix; `lendguard
+ * train` writes it (src/model/train/).
  */
 import { z } from 'zod';
 
@@ -73,6 +75,63 @@ const thresholds = z
   .strict()
   .refine((t) => t.medium <= t.high && t.high <= t.critical, 'thresholds go medium ≤ high ≤ critical (probabilities of fraud)');
 
+/**
+ * A tree node: a leaf (`value` only) or a split. A split sends a row whose bin index of `feature` is in `left` to
+ * node `yes`, any other to node `no`. Bin indices are the feature's bins in order, then missing, then (categorical)
+ * other. `value` is what the tree adds to the logit when it stops at this node (a leaf's output; at a split, the
+ * node's mean, which explanations use).
+ */
+const treeNode = z
+  .object({
+    value: finite,
+    split: z
+      .object({
+        feature: z.string().min(1).max(200),
+        left: z.array(z.number().int().min(0).max(63)).min(1).max(64),
+        yes: z.number().int().min(1),
+        no: z.number().int().min(1),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const boost = z
+  .object({
+    /** what training shrank each tree by (informational: the values are already scaled) */
+    learningRate: z.number().positive().max(1),
+    trees: z
+      .array(z.object({ nodes: z.array(treeNode).min(1).max(1023) }).strict())
+      .min(1)
+      .max(5000),
+  })
+  .strict();
+
+type Issue = { path: PropertyKey[]; message: string };
+
+/** A tree's splits name features of the file, bins that exist, and children after them (so a walk ends). */
+function treeIssues(file: { features: { name: string; kind: string; bins: unknown[] }[]; boost?: z.infer<typeof boost> }): Issue[] {
+  const width = new Map(file.features.map((f) => [f.name, { w: f.bins.length + (f.kind === 'categorical' ? 2 : 1), other: f.kind === 'categorical' }]));
+  const issues: Issue[] = [];
+  file.boost?.trees.forEach((t, ti) =>
+    t.nodes.forEach((n, ni) => {
+      if (!n.split) return;
+      const path = ['boost', 'trees', ti, 'nodes', ni, 'split'];
+      const f = width.get(n.split.feature);
+      if (f === undefined) issues.push({ path: [...path, 'feature'], message: `${n.split.feature} is not a feature of this file` });
+      else if (n.split.left.some((b) => b >= f.w))
+        issues.push({
+          path: [...path, 'left'],
+          message: `${n.split.feature} has bin indices 0–${f.w - 1} (its bins, then missing${f.other ? ', then other' : ''})`,
+        });
+      for (const child of ['yes', 'no'] as const)
+        if (n.split[child] <= ni || n.split[child] >= t.nodes.length)
+          issues.push({ path: [...path, child], message: `must be a later node of this tree (${ni + 1}–${t.nodes.length - 1})` });
+    }),
+  );
+  return issues;
+}
+
 export const modelFileSchema = z
   .object({
     format: z.literal('lendguard.model.v1'),
@@ -103,10 +162,13 @@ export const modelFileSchema = z
           names.add(f.name);
         });
       }),
+    /** gradient-boosted trees whose outputs add to the scorecard's logit (absent: the scorecard alone) */
+    boost: boost.optional(),
     /** what `lendguard train` measured (AUC, KS, calibration, per pattern); kept as written, not read by scoring */
     training: z.record(z.string(), z.unknown()).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((f, ctx) => treeIssues(f).forEach((i) => ctx.addIssue({ code: 'custom', ...i })));
 
 export type ModelFile = z.infer<typeof modelFileSchema>;
 export type ModelFileInput = z.input<typeof modelFileSchema>;

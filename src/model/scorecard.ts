@@ -2,11 +2,14 @@
  * Scoring with a model file (pure): each feature's value falls in one bin (numeric ranges (previous upper, upper],
  * categorical value lists, a missing bin, and for categorical features an "other" bin for values not seen in
  * training); the logit is intercept + Σ coefficient × woe; the probability σ(a · logit + b); the level from the
- * thresholds. The explanation is the bins with the most points either way (feature, bin, points, value). Compiled
- * once per model file: a lookup per feature, no allocation but the result (bench/pipeline.bench.ts: model stage).
+ * thresholds; boosted trees, when the file has them, add to the logit (src/model/trees.ts). The explanation is the
+ * features with the most points either way (feature, bin, points, value): a bin's scorecard points plus, with
+ * trees, the feature's share of the trees' sum in the same points. Compiled once per model file: a lookup per
+ * feature and a walk per tree (bench/pipeline.bench.ts: model stage).
  */
 import type { EvidenceValue, Level } from '../domain/assessment.js';
 import type { ModelFeature, ModelFile } from './file.js';
+import { compileTrees } from './trees.js';
 
 export interface Contribution {
   feature: string;
@@ -112,34 +115,75 @@ export function levelOf(p: number, t: ModelFile['thresholds']): Level {
   return 'low';
 }
 
+/** The `k` indices of the largest |points| (ties: the feature name first), best first, without sorting them all. */
+function topByPoints(points: Float64Array, names: readonly string[], k: number): number[] {
+  const top: number[] = [];
+  if (k <= 0) return top;
+  const better = (i: number, j: number): boolean =>
+    Math.abs(points[i] as number) > Math.abs(points[j] as number) ||
+    (Math.abs(points[i] as number) === Math.abs(points[j] as number) && (names[i] as string) < (names[j] as string));
+  for (let i = 0; i < points.length; i++) {
+    if (points[i] === 0) continue;
+    if (top.length === k && !better(i, top[k - 1] as number)) continue;
+    let at = top.length === k ? k - 1 : top.length;
+    while (at > 0 && better(i, top[at - 1] as number)) {
+      top[at] = top[at - 1] as number;
+      at--;
+    }
+    top[at] = i;
+  }
+  return top;
+}
+
 export function compileModel(file: ModelFile): CompiledModel {
   const features = file.features.map(compileFeature);
+  const names = features.map((f) => f.name);
+  const trees = compileTrees(file);
   const { a, b } = file.calibration;
+  const factor = file.pointsPerDoubling / Math.LN2;
+  const alphabet = [...BIN_ALPHABET].map((c) => c.charCodeAt(0));
+  // Scratch for one call (scoring is synchronous): each feature's bin index, its share of the trees' sum, its
+  // points, its bin's character for the drift string, and its value.
+  const index = new Int32Array(features.length);
+  const shares = new Float64Array(features.length);
+  const points = new Float64Array(features.length);
+  const chars = new Uint16Array(features.length);
+  const values = new Array<EvidenceValue | undefined>(features.length);
   return {
     file,
     version: file.version,
     features,
     score(input) {
       let logit = file.intercept;
-      const picked: Contribution[] = [];
-      let bins = '';
-      for (const f of features) {
+      for (let i = 0; i < features.length; i++) {
+        const f = features[i] as CompiledFeature;
         const v = input(f.name);
-        const index = f.binOf(v);
-        bins += BIN_ALPHABET[index] as string;
-        const bin = f.bins[index] as CompiledBin;
-        logit += f.coefficient * bin.woe;
-        if (bin.points !== 0) picked.push({ feature: f.name, bin: bin.label, points: bin.points, value: v ?? null });
+        values[i] = v;
+        const bin = f.binOf(v);
+        index[i] = bin;
+        chars[i] = alphabet[bin] as number;
+        logit += f.coefficient * (f.bins[bin] as CompiledBin).woe;
+        points[i] = (f.bins[bin] as CompiledBin).points;
+      }
+      if (trees.count > 0) {
+        shares.fill(0);
+        logit += trees.add(index, shares);
+        for (let i = 0; i < features.length; i++) points[i] = Math.round(10 * ((points[i] as number) + factor * (shares[i] as number))) / 10;
       }
       const probability = sigmoid(a * logit + b);
-      picked.sort((x, y) => Math.abs(y.points) - Math.abs(x.points) || (x.feature < y.feature ? -1 : 1));
+      const contributions = topByPoints(points, names, file.explain).map((i) => ({
+        feature: names[i] as string,
+        bin: ((features[i] as CompiledFeature).bins[index[i] as number] as CompiledBin).label,
+        points: points[i] as number,
+        value: values[i] ?? null,
+      }));
       return {
         version: file.version,
         probability,
         score: Math.round(100 * probability),
         level: levelOf(probability, file.thresholds),
-        contributions: picked.slice(0, file.explain),
-        bins,
+        contributions,
+        bins: String.fromCharCode.apply(null, chars as unknown as number[]),
       };
     },
     bins: (input) => features.map((f) => f.binOf(input(f.name))),

@@ -3,14 +3,17 @@
  * calibrates and sets the thresholds, the newest is held out for the report); every candidate feature is binned and
  * ranked by information value; the best are fitted by L2 logistic regression on their WoE; Platt scaling calibrates
  * the probability; the alert threshold is the lowest probability that reaches the asked precision on the
- * calibration part. The report: AUC and KS of the model and of the rules' score on the held-out part, a calibration
- * table, precision and recall there, recall per pattern, and the points per bin.
+ * calibration part. Boosted trees (boost.ts) then learn, from the scorecard's logit on, the interactions an additive
+ * model misses, stopped by the calibration part's log loss. The report: AUC and KS of the model and of the rules'
+ * score on the held-out part, a calibration table, precision and recall there, recall per pattern, and the points
+ * per bin.
  */
 import { createHash } from 'node:crypto';
 import type { EvidenceValue } from '../../domain/assessment.js';
 import { modelFileSchema, type ModelFeature, type ModelFile } from '../file.js';
 import { compileModel, modelInput } from '../scorecard.js';
 import { allBins, binCategorical, binIndex, binNumeric, DEFAULT_BIN_OPTIONS, informationValue, woe, type Binning, type Row } from './bins.js';
+import { boost, DEFAULT_BOOST, type BoostData, type BoostOptions } from './boost.js';
 import { fitLogistic, fitPlatt } from './logistic.js';
 import { atThreshold, auc, calibrationTable, ks, thresholdForPrecision, type Scored } from './metrics.js';
 
@@ -34,6 +37,8 @@ export interface TrainOptions {
   maxFeatures?: number;
   minIv?: number;
   lambda?: number;
+  /** boosted trees on the scorecard's residual (src/model/train/boost.ts); maxTrees 0 = the scorecard alone */
+  boost?: Partial<BoostOptions>;
   nowMs?: number;
   description?: string;
   onProgress?: (step: string, done: number, total: number) => void;
@@ -108,7 +113,7 @@ export function trainScorecard(all: readonly TrainingRow[], opts: TrainOptions =
   const chosen = binned
     .filter((x) => x.iv >= (opts.minIv ?? 0.02))
     .sort((a, b) => b.iv - a.iv || (a.b.name < b.b.name ? -1 : 1))
-    .slice(0, opts.maxFeatures ?? 60);
+    .slice(0, opts.maxFeatures ?? 150);
   const k = chosen.length;
   const x = new Float64Array(fitRows.length * k);
   const y = Uint8Array.from(fitRows.map((r) => (r.fraud ? 1 : 0)));
@@ -121,6 +126,16 @@ export function trainScorecard(all: readonly TrainingRow[], opts: TrainOptions =
   const fitted = fitLogistic(x, y, k, { lambda: opts.lambda ?? 1, onIteration: (it) => progress('fitting', it, 25) });
   const factor = 20 / Math.LN2;
   const features = chosen.map(({ b, iv }, j) => toFeature(b, fitted.coefficients[j] ?? 0, factor, iv));
+  const bo = { ...DEFAULT_BOOST, ...opts.boost, onTree: (t: number) => progress('boosting', t, bo.maxTrees) };
+  const boosted =
+    bo.maxTrees > 0 && cal.length >= 50
+      ? boost(
+          boostData(fitRows, chosen, fitted, woes),
+          boostData(cal.map(asRow), chosen, fitted, woes),
+          chosen.map(({ b }) => ({ name: b.name, numeric: b.kind === 'numeric', width: allBins(b).length })),
+          bo,
+        )
+      : null;
   const draft: ModelFile = {
     format: 'lendguard.model.v1',
     kind: 'scorecard',
@@ -134,8 +149,30 @@ export function trainScorecard(all: readonly TrainingRow[], opts: TrainOptions =
     psiThreshold: 0.25,
     explain: 5,
     features,
+    ...(boosted && boosted.trees.length > 0 ? { boost: { learningRate: bo.learningRate, trees: boosted.trees } } : {}),
   };
-  return finish(draft, { fit, cal, test, precision: opts.precision ?? 0.9, fitted, progress });
+  const boostReport = boosted && { trees: boosted.trees.length, depth: bo.depth, learningRate: bo.learningRate, validLoss: boosted.validLoss };
+  return finish(draft, { fit, cal, test, precision: opts.precision ?? 0.9, fitted, boost: boostReport ?? undefined, progress });
+}
+
+/** The rows' bin indices and the scorecard's logit, which the trees start from. */
+function boostData(
+  rows: readonly Row[],
+  chosen: readonly { b: Binning }[],
+  fitted: { intercept: number; coefficients: number[] },
+  woes: readonly number[][],
+): BoostData {
+  const k = chosen.length;
+  const bins = new Uint8Array(rows.length * k);
+  const base = new Float64Array(rows.length).fill(fitted.intercept);
+  rows.forEach((r, i) =>
+    chosen.forEach(({ b }, j) => {
+      const bin = binIndex(b, r.values(b.name));
+      bins[i * k + j] = bin;
+      base[i] = (base[i] as number) + (fitted.coefficients[j] ?? 0) * (woes[j]?.[bin] ?? 0);
+    }),
+  );
+  return { bins, base, y: Uint8Array.from(rows, (r) => (r.fraud ? 1 : 0)) };
 }
 
 interface Parts {
@@ -144,6 +181,7 @@ interface Parts {
   test: readonly TrainingRow[];
   precision: number;
   fitted: ReturnType<typeof fitLogistic>;
+  boost?: { trees: number; depth: number; learningRate: number; validLoss: { before: number; after: number } };
   progress: (step: string, done: number, total: number) => void;
 }
 
@@ -173,6 +211,7 @@ function finish(draft: ModelFile, p: Parts): ModelFile {
     heldOutFrom: p.test[0] ? new Date(p.test[0].atMs).toISOString() : null,
     converged: p.fitted.converged,
     iterations: p.fitted.iterations,
+    ...(p.boost ? { boost: p.boost } : {}),
     auc: { model: auc(testScored), rules: auc(rulesScored) },
     ks: { model: ks(testScored), rules: ks(rulesScored) },
     precisionTarget: p.precision,
