@@ -49,6 +49,15 @@ const model = (version: string, coefficient: number): ModelFileInput => ({
   ],
 });
 
+/** m-2 is boosted: one tree adds 0.5 to the logit where DEVICE_MANY_IDENTITIES fired, and −0.5 elsewhere. */
+const boosted = (m: ModelFileInput): ModelFileInput => ({
+  ...m,
+  boost: {
+    learningRate: 0.1,
+    trees: [{ nodes: [{ value: 0, split: { feature: 'flag.DEVICE_MANY_IDENTITIES', left: [1], yes: 1, no: 2 } }, { value: 0.5 }, { value: -0.5 }] }],
+  },
+});
+
 /** Applications 0–39; every fifth shares a device with the next four (five identities on one device). */
 const app = (prefix: string, i: number) =>
   application(prefix, i, (a) => (a.device.deviceId = i % 10 < 5 ? `farm-${prefix}-${Math.floor(i / 10)}` : a.device.deviceId));
@@ -90,7 +99,7 @@ describe('model stage and shadow mode in a running processor', () => {
     expect(farm?.model?.rulesLevel).toBeDefined();
 
     // Swapped by rename while running: m-2 is stricter.
-    writeFileSync(join(dir, 'next.json'), JSON.stringify(model('m-2', 2)));
+    writeFileSync(join(dir, 'next.json'), JSON.stringify(boosted(model('m-2', 2))));
     renameSync(join(dir, 'next.json'), file);
     await waitFor(
       () => modelVersion() === 'm-2',
@@ -113,11 +122,13 @@ describe('model stage and shadow mode in a running processor', () => {
     const second = [...all.values()].filter((x) => !first.has(x.applicationId));
     expect(second).toHaveLength(20);
     for (const x of second) expect(x.model?.version).toBe('m-2');
+    // −3 + 2 × 3 + 2 × 1 = 5, and the tree's 0.5 for the fired flag
+    expect(all.get(app(setup.id, 24).applicationId)?.model?.probability).toBeCloseTo(1 / (1 + Math.exp(-5.5)), 12);
     const metrics = (await httpGet(a.httpPort() as number, '/metrics')).body;
     expect(metrics).toMatch(/lendguard_model_reloads_total\{what="model",result="applied"\} 1/);
 
     // Shadow: a second processor on the same stream (own group, own state, own output), m-2 active, m-1 candidate.
-    writeFileSync(file, JSON.stringify(model('m-2', 2)));
+    writeFileSync(file, JSON.stringify(boosted(model('m-2', 2))));
     const shadowOut = `${setup.id}.shadow-assessments`;
     await createTopics([{ topic: shadowOut, partitions: 1 }]);
     const b = await startInProcess(
