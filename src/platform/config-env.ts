@@ -61,6 +61,7 @@ export const ENV_VARS: readonly EnvVar[] = [
   v('LENDGUARD_LATENCY_WINDOW_SECONDS', 'latency.windowSeconds', 'int', 'sliding window the budget is judged over'),
   v('LENDGUARD_LATENCY_TRIAL_SECONDS', 'latency.trialSeconds', 'int', 'shedding trial, then a full-work probe, each this long'),
   v('LENDGUARD_LATENCY_HOLD_SECONDS', 'latency.holdSeconds', 'int', 'full work holds this long after shedding did not help'),
+  v('LENDGUARD_LATENCY_PROBE_EVERY_SECONDS', 'latency.probeEverySeconds', 'int', 'shedding that helped is probed at full work again after this long'),
   v('LENDGUARD_MAX_BATCH_SIZE', 'processing.maxBatchSize', 'int', 'records per transaction at most'),
   v('LENDGUARD_PARTITIONS_CONCURRENTLY', 'processing.partitionsConsumedConcurrently', 'int', 'partitions of a fetch processed in parallel'),
   v('LENDGUARD_MAX_WAIT_TIME_MS', 'processing.maxWaitTimeMs', 'int', 'longest fetch wait when there is nothing to read'),
