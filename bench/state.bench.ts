@@ -85,6 +85,8 @@ interface Result {
   perServer: number[];
   /** Redis commands per application (script calls and the commands scripts ran), from commandstats. */
   commandsPerApp: Record<string, number>;
+  /** Redis's time in each command per application (µs, commandstats; a script's includes its commands') */
+  usecPerApp: Record<string, number>;
   scriptUsecPerApp: number;
 }
 
@@ -103,12 +105,14 @@ async function measure(variant: string, round: number, store: StateStore, server
   const perServer = servers.map((s, i) => ((cpuTicks(s.pid) - (ticks0[i] as number)) * 1e4) / applications);
   const after = await Promise.all(servers.map(commandCalls));
   const commandsPerApp: Record<string, number> = {};
+  const usecPerApp: Record<string, number> = {};
   let scriptUsec = 0;
   after.forEach((stats, i) => {
     for (const [name, v] of stats) {
       const was = before[i]?.get(name) ?? { calls: 0, usec: 0 };
       if (v.calls === was.calls || name === 'info' || name === 'cluster') continue;
       commandsPerApp[name] = (commandsPerApp[name] ?? 0) + (v.calls - was.calls) / applications;
+      usecPerApp[name] = (usecPerApp[name] ?? 0) + (v.usec - was.usec) / applications;
       if (name === 'evalsha' || name === 'eval') scriptUsec += v.usec - was.usec;
     }
   });
@@ -121,6 +125,7 @@ async function measure(variant: string, round: number, store: StateStore, server
     redisCpuUsPerApp: Math.round(perServer.reduce((a, b) => a + b, 0)),
     perServer: perServer.map(Math.round),
     commandsPerApp: Object.fromEntries(Object.entries(commandsPerApp).map(([k, v]) => [k, Math.round(v * 100) / 100])),
+    usecPerApp: Object.fromEntries(Object.entries(usecPerApp).map(([k, v]) => [k, Math.round(v * 10) / 10])),
     scriptUsecPerApp: Math.round(scriptUsec / applications),
   };
   console.log(JSON.stringify(result));
@@ -169,13 +174,13 @@ async function main(): Promise<void> {
     `Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}; Redis 7.0 (one server, and three cluster masters on loopback, no replicas, no persistence), all on this box.`,
     `\`npx tsx bench/state.bench.ts ${N} ${BATCH} ${ROUNDS}\`: the state requests of ${N.toLocaleString('en-US')} generated applications (realistic profile, 5 % attacks, batches of ${BATCH}), captured from the real pipeline, applied to each store in turn, ${ROUNDS} rounds.`,
     '',
-    '| store | round | client CPU µs/app | wall µs/app | Redis CPU µs/app (per server) | script calls /app | Redis commands /app (in scripts) | script time µs/app (commandstats) |',
+    '| store | round | client CPU µs/app | wall µs/app | Redis CPU µs/app (per server) | script calls /app | Redis commands /app (in scripts; their µs/app) | script time µs/app (commandstats) |',
     '|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => {
       const calls = (r.commandsPerApp.evalsha ?? 0) + (r.commandsPerApp.eval ?? 0);
       const inner = Object.entries(r.commandsPerApp)
         .filter(([k]) => k !== 'evalsha' && k !== 'eval' && k !== 'exists')
-        .map(([k, v]) => `${k} ${v}`)
+        .map(([k, v]) => `${k} ${v} (${r.usecPerApp[k] ?? '?'} µs)`)
         .join(', ');
       return `| ${r.variant} | ${r.round} | ${r.clientCpuUsPerApp} | ${r.wallUsPerApp} | **${r.redisCpuUsPerApp}** (${r.perServer.join(' + ')}) | ${Math.round(calls * 1000) / 1000} | ${inner} | ${r.scriptUsecPerApp} |`;
     }),
