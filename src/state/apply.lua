@@ -39,7 +39,7 @@
   days, has expired); a replayed application that is a key's newest sighting gets that key's previous
   one again. An older, out-of-order sighting is compared with the newest and does not replace it.
 ]]
-local lists, retention = {}, {}
+local lists, retention, keepArg = {}, {}, {}
 local p = 2
 for l = 1, tonumber(ARGV[1]) do
   local w = tonumber(ARGV[p])
@@ -48,34 +48,46 @@ for l = 1, tonumber(ARGV[1]) do
     list[i] = tonumber(ARGV[p + i])
     if list[i] > longest then longest = list[i] end
   end
-  lists[l], retention[l] = list, longest
+  lists[l], retention[l], keepArg[l] = list, longest, tostring(longest)
   p = p + w + 1
 end
 local ttl, ownerMs = ARGV[p], ARGV[p + 1]
 p = p + 2
 local expiring = {}
 
-local function windows(out, n, t, base)
+-- Numbers are turned into strings once per application and window list, not per key: Redis takes every
+-- argument as a string, and Lua's number formatting is a large part of a script's own time (not its commands').
+local function windows(out, n, t, tArg, base)
   local trim = math.floor(t / 1000) % 8 == 0
+  local lower, trimBelow = {}, {}
   for k = 1, n do
     local key = ARGV[base + k - 1]
     local l = tonumber(ARGV[base + 3 * n + k - 1])
-    local list, keep = lists[l], retention[l]
-    redis.call('ZADD', key, 'GT', t, ARGV[base + n + k - 1])
+    local list = lists[l]
+    redis.call('ZADD', key, 'GT', tArg, ARGV[base + n + k - 1])
     if trim then
       -- Relative to this event: an out-of-order (older) event trims less, never too much.
-      redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. (t - keep))
+      trimBelow[l] = trimBelow[l] or ('(' .. (t - retention[l]))
+      redis.call('ZREMRANGEBYSCORE', key, '-inf', trimBelow[l])
     end
     -- One PEXPIRE per key per call: Redis freezes the clock during a script (7.0), so a second one would
     -- set the same expiry, and a hot key (a partner, a shared IP) is touched by many applications of a call.
     if not expiring[key] then
-      redis.call('PEXPIRE', key, keep)
+      redis.call('PEXPIRE', key, keepArg[l])
       expiring[key] = true
+    end
+    local from = lower[l]
+    if not from then
+      from = {}
+      for i = 1, #list do from[i] = '(' .. (t - list[i]) end
+      lower[l] = from
     end
     local mask = tonumber(ARGV[base + 2 * n + k - 1])
     for i = 1, #list do
-      if math.floor(mask / 2 ^ (i - 1)) % 2 == 1 then
-        out[#out + 1] = redis.call('ZCOUNT', key, '(' .. (t - list[i]), t)
+      local bit = mask % 2
+      mask = (mask - bit) / 2
+      if bit == 1 then
+        out[#out + 1] = redis.call('ZCOUNT', key, from[i], tArg)
       else
         out[#out + 1] = -1
       end
@@ -109,13 +121,14 @@ end
 
 local results = {}
 while p <= #ARGV do
-  local n, m, t = tonumber(ARGV[p]), tonumber(ARGV[p + 1]), tonumber(ARGV[p + 2])
+  local n, m, tArg = tonumber(ARGV[p]), tonumber(ARGV[p + 1]), ARGV[p + 2]
+  local t = tonumber(tArg)
   local app, sighting, owner, source = ARGV[p + 3], ARGV[p + 4], ARGV[p + 5], ARGV[p + 6]
   local prior = ''
   if owner ~= '' then prior = redis.call('SET', owner, source, 'NX', 'PX', ownerMs, 'GET') or '' end
   local out = { prior }
   if prior == '' or prior == source then
-    windows(out, n, t, p + 7)
+    windows(out, n, t, tArg, p + 7)
     sightings(out, m, t, app, sighting, p + 7 + 4 * n)
   end
   results[#results + 1] = out
