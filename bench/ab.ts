@@ -15,8 +15,9 @@
  * per application of the processor, the broker and Redis. With `--latency RATE` each variant is
  * instead fed RATE applications/s (`--warmup 35` s, longer than the budget window; `--measure 30` s)
  * and the table shows end-to-end latency, where the processor's goes (queued before its batch,
- * processing, commit until readable) and the share of assessments marked degraded.
- * Prints Markdown; writes nothing.
+ * processing, commit until readable) and the share of assessments marked degraded. `--cpu-prof DIR` profiles
+ * each processor run (node --cpu-prof into DIR) and prints the profile's summary after its row.
+ * Prints Markdown; writes nothing but the profiles.
  */
 import { execFileSync } from 'node:child_process';
 import { preload, REPO_ROOT, Run } from './harness.js';
@@ -30,7 +31,7 @@ interface Variant {
 function parseVariant(text: string): Variant {
   const colon = text.indexOf(':');
   const name = colon < 0 ? text : text.slice(0, colon);
-  if (name.startsWith('-')) throw new Error(`unknown option "${text}" (options: --records, --rounds, --latency, --warmup, --measure)`);
+  if (name.startsWith('-')) throw new Error(`unknown option "${text}" (options: --records, --rounds, --latency, --warmup, --measure, --cpu-prof)`);
   const envText = colon < 0 ? '' : text.slice(colon + 1);
   const env: Record<string, string> = {};
   // Pairs are split at a comma that starts another NAME=, so a value may hold commas (a cluster URL).
@@ -57,6 +58,9 @@ async function main(): Promise<void> {
   const rounds = option(argv, '--rounds', 1);
   const rate = argv.includes('--latency') ? option(argv, '--latency', 500) : undefined;
   const timing = { warmupMs: option(argv, '--warmup', 35) * 1000, measureMs: option(argv, '--measure', 30) * 1000 };
+  const at = argv.indexOf('--cpu-prof');
+  const cpuProfDir = at < 0 ? undefined : argv.splice(at, 2)[1];
+  if (at >= 0 && !cpuProfDir) throw new Error('--cpu-prof needs a directory');
   const variants = argv.map(parseVariant);
   if (variants.length === 0) throw new Error('name at least one variant, e.g. `base` or `cc2:LENDGUARD_PARTITIONS_CONCURRENTLY=2`');
   execFileSync('bash', ['scripts/services.sh', 'up'], { cwd: REPO_ROOT, stdio: 'inherit', timeout: 180_000 });
@@ -81,7 +85,8 @@ async function main(): Promise<void> {
     for (let round = 1; round <= rounds; round++) {
       for (const variant of variants) {
         const kind = variant.name === 'pipe' ? 'pipe' : 'processor';
-        const r = await throughput({ run, log }, { label: `ab-${variant.name}`, kind, instances: 1, input, maxBatchSize: 200, extraEnv: variant.env });
+        const prof = kind === 'processor' && cpuProfDir ? { cpuProfDir } : {};
+        const r = await throughput({ run, log }, { label: `ab-${variant.name}`, kind, instances: 1, input, maxBatchSize: 200, extraEnv: variant.env, ...prof });
         rows.push({ variant, round, r });
       }
     }
@@ -103,6 +108,24 @@ async function main(): Promise<void> {
     );
   }
   process.stdout.write(`\n${lines.join('\n')}\n`);
+  for (const { variant, round, r } of rows.filter((x) => x.r.profile))
+    process.stdout.write(`\n${variant.name}, round ${round}: ${r.profileFile}\n${profileText(r)}\n`);
+}
+
+/** The profile's areas and top functions by self time. */
+function profileText(r: ThroughputResult): string {
+  const p = r.profile as NonNullable<ThroughputResult['profile']>;
+  const pct = (x: { pct: number }): string => `${x.pct.toFixed(1)} %`;
+  return [
+    `busy ${(p.busyMs / 1000).toFixed(1)} s of ${(p.durationMs / 1000).toFixed(1)} s; areas: ${p.areas
+      .slice(0, 12)
+      .map((a) => `${a.area} ${pct(a)}`)
+      .join(', ')}`,
+    'self time:',
+    ...p.topSelf.slice(0, 25).map((e) => `  ${pct(e).padStart(7)}  ${e.name}  (${e.where})`),
+    'inclusive, our functions:',
+    ...p.topInclusiveOurs.slice(0, 15).map((e) => `  ${pct(e).padStart(7)}  ${e.name}  (${e.where})`),
+  ].join('\n');
 }
 
 async function latencyRounds(
