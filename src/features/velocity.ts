@@ -167,6 +167,14 @@ export function countersFor(app: Application, specs: readonly VelocitySpec[], ma
  * spec (contacts) give the largest count. A `firstSeen` spec also gives its bool (count 1 over its
  * longest window). `specs` is `specsByName(…)`, built once per batch.
  */
+/** Each spec's feature names, one per window (`device.identities.1h`): built once per spec, not per application. */
+const featureNames = new WeakMap<VelocitySpec, readonly string[]>();
+function namesOf(spec: VelocitySpec): readonly string[] {
+  let names = featureNames.get(spec);
+  if (!names) featureNames.set(spec, (names = spec.windows.map((w) => `${spec.name}.${w.label}`)));
+  return names;
+}
+
 export function velocityFeatures(
   updates: readonly CounterUpdate[],
   counts: readonly (readonly number[])[],
@@ -176,15 +184,17 @@ export function velocityFeatures(
   updates.forEach((u, i) => {
     const row = counts[i] ?? [];
     const spec = specs.get(u.spec);
-    const windows = spec?.windows ?? [];
-    windows.forEach((w, j) => {
+    if (!spec) return;
+    const names = namesOf(spec);
+    for (let j = 0; j < names.length; j++) {
       const count = row[j] ?? -1;
-      if (count < 0) return; // not counted: no rule reads it
-      const name = `${u.spec}.${w.label}`;
-      features[name] = Math.max((features[name] as number | undefined) ?? 0, count);
-    });
-    const last = row[windows.length - 1] ?? -1;
-    if (spec?.firstSeen && last >= 0) features[spec.firstSeen] = last === 1;
+      if (count < 0) continue; // not counted: no rule reads it
+      const name = names[j] as string;
+      const was = features[name];
+      features[name] = typeof was === 'number' && was > count ? was : count;
+    }
+    const last = row[names.length - 1] ?? -1;
+    if (spec.firstSeen && last >= 0) features[spec.firstSeen] = last === 1;
   });
   return features;
 }

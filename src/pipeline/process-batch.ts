@@ -202,11 +202,12 @@ function scoreAll(
     }
     let assessment: Assessment;
     try {
-      const features = {
-        ...velocityFeatures(a.state.counters, counts, specs),
-        ...travelFeatures(a.state.sighting, a.state.sightingTargets, previous, deps.travel),
-        ...graphFeatures(findings, ring),
-      };
+      // One object, filled in place: spreading a hundred features into a new one per application showed in profiles.
+      const features = Object.assign(
+        velocityFeatures(a.state.counters, counts, specs),
+        travelFeatures(a.state.sighting, a.state.sightingTargets, previous, deps.travel),
+        graphFeatures(findings, ring),
+      );
       const graph = { ring: ring ? ringSummary(ring) : null, reasons: findings?.evidence.reasons ?? [] };
       assessment = assess(
         { app: a.app, enrichment: a.enrichment, state: features, graph, source: a.record.source, batchStartedMs: startedMs, nowMs, degradation },
