@@ -101,9 +101,11 @@ const boost = z
     /** what training shrank each tree by (informational: the values are already scaled) */
     learningRate: z.number().positive().max(1),
     trees: z
-      .array(z.object({ nodes: z.array(treeNode).min(1).max(1023) }).strict())
+      .array(z.object({ nodes: z.array(treeNode).min(1).max(511) }).strict())
       .min(1)
-      .max(5000),
+      .max(5000)
+      // Each node compiles to a 64-entry bin table: this bounds the compiled model at about 13 MB.
+      .refine((ts) => ts.reduce((n, t) => n + t.nodes.length, 0) <= 200_000, 'at most 200,000 nodes in all (train writes a few thousand)'),
   })
   .strict();
 

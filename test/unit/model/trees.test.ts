@@ -81,6 +81,13 @@ describe('boosted trees in the model file', () => {
     expect(found).toContain('boost.trees[0].nodes[1].split.left: flag.B has bin indices 0–2 (its bins, then missing)');
     expect(found).toContain('boost.trees[0].nodes[1].split.no: must be a later node of this tree (2–4)');
   });
+
+  it('refuses a file whose trees would compile to more than 200,000 nodes', () => {
+    const big = file();
+    const leaves = Array.from({ length: 511 }, () => ({ value: 0 }));
+    (big.boost as { trees: unknown[] }).trees = Array.from({ length: 400 }, () => ({ nodes: leaves }));
+    expect(problems(big)).toContain('boost.trees: at most 200,000 nodes in all (train writes a few thousand)');
+  });
 });
 
 const prng = (seed: string): (() => number) => {
