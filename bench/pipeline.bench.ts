@@ -205,9 +205,11 @@ async function main(): Promise<void> {
   const featureSets = apps.map((a, i) => featuresFor(a, enriched[i] ?? {}, {}));
   const names = [...new Set(featureSets.flatMap((f) => Object.keys(f)))].filter((k) => !k.endsWith('.masked'));
   const flagNames = ruleSet.rules.slice(0, 20).map((r) => `flag.${r.id}`);
+  // The boosted model reads every rule's flag too, as a trained one does (111 features on the realistic generator).
+  const allFlags = ruleSet.rules.map((r) => `flag.${r.id}`);
   const scorecard = benchModel([...flagNames, ...names], 'bench-a', 60, 0);
-  const active = benchModel([...flagNames, ...names], 'bench-b', 150, 300);
-  const candidate = benchModel([...names, ...flagNames], 'bench-c', 150, 300);
+  const active = benchModel([...allFlags, ...names], 'bench-b', 150, 300);
+  const candidate = benchModel([...names, ...allFlags], 'bench-c', 150, 300);
   const decided = featureSets.map((f) => ({ f, rules: evaluate(ruleSet, f) }));
   const byFeatures = new Map(decided.map((d) => [d.f, d.rules]));
   const opts = { alertLevel: 'high' as const, skipTags: [] };
