@@ -5,12 +5,7 @@ import { binCategorical, binNumeric, informationValue, woe } from '../../../src/
 import { choleskySolve, fitLogistic, fitPlatt } from '../../../src/model/train/logistic.js';
 import { atThreshold, auc, calibrationTable, ks, thresholdForPrecision } from '../../../src/model/train/metrics.js';
 import { trainScorecard, type TrainingRow } from '../../../src/model/train/train.js';
-import { Rng } from '../../../src/generate/prng.js';
-
-const prng = (seed: string): (() => number) => {
-  const r = new Rng(seed);
-  return () => r.next();
-};
+import { prng } from '../../helpers/prng.js';
 
 /** A labelled history where fraud comes with many identities per device and a data-centre flag, noisily. */
 function history(n: number, seed: string): TrainingRow[] {

@@ -4,7 +4,7 @@ import { compileModel, modelInput } from '../../../src/model/scorecard.js';
 import { boost, DEFAULT_BOOST } from '../../../src/model/train/boost.js';
 import { auc } from '../../../src/model/train/metrics.js';
 import { trainScorecard, type TrainingRow } from '../../../src/model/train/train.js';
-import { Rng } from '../../../src/generate/prng.js';
+import { prng } from '../../helpers/prng.js';
 
 const bin = (label: string, upper: number | null, woe = 0) => ({ label, upper, woe, points: Math.round(10 * (20 / Math.LN2) * woe) / 10, share: 0.5 });
 
@@ -89,11 +89,6 @@ describe('boosted trees in the model file', () => {
     expect(problems(big)).toContain('boost.trees: at most 200,000 nodes in all (train writes a few thousand)');
   });
 });
-
-const prng = (seed: string): (() => number) => {
-  const r = new Rng(seed);
-  return () => r.next();
-};
 
 /**
  * Fraud is an interaction (x high or y high, not both), which an additive model cannot express; the two off cells
