@@ -35,6 +35,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/setup/global-services.ts'],
+          setupFiles: ['test/setup/redis-keys.ts'],
           // Integration tests share one broker on a 2-core machine: run files one at a time, after the unit tests.
           fileParallelism: false,
           testTimeout: 60_000,

@@ -15,6 +15,7 @@ import { Kafka, logLevel, Partitioners, type Consumer, type Message, type Produc
 import { Redis } from 'ioredis';
 import { generateTraffic, type GeneratedApplication } from '../src/generate/index.js';
 import { freePort } from '../test/helpers/processor.js';
+import { unlinkPrefix } from '../test/helpers/redis-keys.js';
 
 /** Benchmarks talk to this machine only. */
 export const BROKERS = ['127.0.0.1:9092'];
@@ -51,20 +52,6 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
 // One benchmark run: random names, and everything to delete afterwards.
 
 /** The topic names of one processor (or pipe) set-up. */
-/** Deletes every key under `prefix` on one server, one key per command (a cluster node refuses a multi-key UNLINK across slots). */
-export async function unlinkPrefix(redis: Redis, prefix: string): Promise<number> {
-  let deleted = 0;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
-    cursor = next;
-    const pipeline = redis.pipeline();
-    for (const key of keys) pipeline.unlink(key);
-    for (const [, n] of keys.length ? ((await pipeline.exec()) ?? []) : []) deleted += Number(n) || 0;
-  } while (cursor !== '0');
-  return deleted;
-}
-
 export interface Topics {
   applications: string;
   assessments: string;

@@ -20,7 +20,8 @@ import { createKeyBuilder } from '../src/state/keys.js';
 import { createMemoryStateStore } from '../src/state/memory-state-store.js';
 import { createRedisStateStore } from '../src/state/redis-state-store.js';
 import { inProcessDeps } from './in-process.js';
-import { REDIS_CLUSTER_PORTS, REDIS_URL, unlinkPrefix } from './harness.js';
+import { unlinkPrefix } from '../test/helpers/redis-keys.js';
+import { REDIS_CLUSTER_PORTS, REDIS_URL } from './harness.js';
 import { machine, record } from './lib.js';
 
 const N = Number(process.argv[2] ?? 30_000);

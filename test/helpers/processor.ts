@@ -9,40 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { createProcessor, type Processor, type ProcessorOptions } from '../../src/main.js';
 import { loadConfig, type Config } from '../../src/platform/config.js';
 import { createLogger } from '../../src/platform/logger.js';
-import { Redis } from 'ioredis';
+import { usedPrefixes } from './redis-keys.js';
 import { createTopics, kafkaBrokers, randomId, REDIS_URL } from './services.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-
-/** The local Redis and the masters of `scripts/redis.sh cluster` (skipped where they do not run). */
-const REDIS_SERVERS = [REDIS_URL, 'redis://127.0.0.1:17001', 'redis://127.0.0.1:17002', 'redis://127.0.0.1:17003'];
-
-/**
- * The key prefixes of this file's test setups. Their keys are removed after the file: they carry TTLs of up to 30
- * days, and a machine that runs the suite often would pile up hundreds of thousands of them in a shared Redis.
- */
-const usedPrefixes = new Set<string>();
-afterAll(async () => {
-  const prefixes = [...usedPrefixes];
-  usedPrefixes.clear();
-  if (prefixes.length > 0) await Promise.all(REDIS_SERVERS.map((url) => dropPrefixes(url, prefixes)));
-}, 120_000);
-
-async function dropPrefixes(url: string, prefixes: readonly string[]): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2_000, retryStrategy: () => null });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    for (const prefix of prefixes) {
-      for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 1000 }) as AsyncIterable<string[]>)
-        if (keys.length > 0) await redis.unlink(...keys);
-    }
-  } catch {
-    // best effort: a server that is not running (no cluster here) has nothing of ours
-  } finally {
-    redis.disconnect();
-  }
-}
 
 export interface TestSetup {
   id: string;
