@@ -135,13 +135,21 @@ export interface CounterUpdate {
   windowMask: number;
 }
 
+/** Each spec's feature names, one per window (`device.identities.1h`): built once per spec, not per application. */
+const featureNames = new WeakMap<VelocitySpec, readonly string[]>();
+function namesOf(spec: VelocitySpec): readonly string[] {
+  let names = featureNames.get(spec);
+  if (!names) featureNames.set(spec, (names = spec.windows.map((w) => `${spec.name}.${w.label}`)));
+  return names;
+}
+
 /** Which windows of each counter to count: those some rule reads (every window when `reads` is absent). */
 export function windowMasks(specs: readonly VelocitySpec[], reads?: ReadonlySet<string>): Map<string, number> {
   const masks = new Map<string, number>();
   for (const s of specs) {
     let mask = 0;
-    s.windows.forEach((w, i) => {
-      if (!reads || reads.has(`${s.name}.${w.label}`)) mask |= 1 << i;
+    namesOf(s).forEach((name, i) => {
+      if (!reads || reads.has(name)) mask |= 1 << i;
     });
     if (s.firstSeen && reads?.has(s.firstSeen)) mask |= 1 << (s.windows.length - 1);
     masks.set(s.name, mask);
@@ -167,14 +175,6 @@ export function countersFor(app: Application, specs: readonly VelocitySpec[], ma
  * spec (contacts) give the largest count. A `firstSeen` spec also gives its bool (count 1 over its
  * longest window). `specs` is `specsByName(…)`, built once per batch.
  */
-/** Each spec's feature names, one per window (`device.identities.1h`): built once per spec, not per application. */
-const featureNames = new WeakMap<VelocitySpec, readonly string[]>();
-function namesOf(spec: VelocitySpec): readonly string[] {
-  let names = featureNames.get(spec);
-  if (!names) featureNames.set(spec, (names = spec.windows.map((w) => `${spec.name}.${w.label}`)));
-  return names;
-}
-
 export function velocityFeatures(
   updates: readonly CounterUpdate[],
   counts: readonly (readonly number[])[],

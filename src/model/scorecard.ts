@@ -50,7 +50,8 @@ interface CompiledFeature {
   bins: CompiledBin[];
 }
 
-const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+/** σ(x), without overflow for large |x|. */
+export const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 
 /** The number a value stands for: booleans are 1/0, numeric strings their number; anything else is missing. */
 export function asNumber(v: EvidenceValue | undefined): number | null {

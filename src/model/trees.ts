@@ -13,7 +13,7 @@ export interface CompiledTrees {
   count: number;
 }
 
-interface FlatTree {
+export interface FlatTree {
   feature: Int32Array;
   /** per node, 64 flags (bin index → 1 when it goes left), at node × 64 */
   left: Uint8Array;
@@ -22,7 +22,7 @@ interface FlatTree {
   value: Float64Array;
 }
 
-function flatten(nodes: NonNullable<ModelFile['boost']>['trees'][number]['nodes'], indexOf: ReadonlyMap<string, number>): FlatTree {
+export function flatten(nodes: NonNullable<ModelFile['boost']>['trees'][number]['nodes'], indexOf: ReadonlyMap<string, number>): FlatTree {
   const n = nodes.length;
   const t: FlatTree = {
     feature: new Int32Array(n).fill(-1),
@@ -42,6 +42,22 @@ function flatten(nodes: NonNullable<ModelFile['boost']>['trees'][number]['nodes'
   return t;
 }
 
+/**
+ * The tree's value for the bin indices at `bins[offset …]` (one per feature); with `shares`, each split's change of
+ * node value is added to its feature's share.
+ */
+export function walkTree(t: FlatTree, bins: ArrayLike<number>, offset = 0, shares?: Float64Array): number {
+  let i = 0;
+  let f = t.feature[0] as number;
+  while (f >= 0) {
+    const next = t.left[i * 64 + (bins[offset + f] as number)] === 1 ? (t.yes[i] as number) : (t.no[i] as number);
+    if (shares) shares[f] = (shares[f] as number) + (t.value[next] as number) - (t.value[i] as number);
+    i = next;
+    f = t.feature[i] as number;
+  }
+  return t.value[i] as number;
+}
+
 export function compileTrees(file: ModelFile): CompiledTrees {
   const indexOf = new Map(file.features.map((f, i) => [f.name, i]));
   const trees = (file.boost?.trees ?? []).map((t) => flatten(t.nodes, indexOf));
@@ -49,17 +65,7 @@ export function compileTrees(file: ModelFile): CompiledTrees {
     count: trees.length,
     add(bins, shares) {
       let sum = 0;
-      for (const t of trees) {
-        let i = 0;
-        let f = t.feature[0] as number;
-        while (f >= 0) {
-          const next = t.left[i * 64 + (bins[f] as number)] === 1 ? (t.yes[i] as number) : (t.no[i] as number);
-          shares[f] = (shares[f] as number) + (t.value[next] as number) - (t.value[i] as number);
-          i = next;
-          f = t.feature[i] as number;
-        }
-        sum += t.value[i] as number;
-      }
+      for (const t of trees) sum += walkTree(t, bins, 0, shares);
       return sum;
     },
   };

@@ -8,6 +8,8 @@
  * the trees after the best are dropped.
  */
 import type { ModelFile } from '../file.js';
+import { flatten, walkTree } from '../trees.js';
+import { sigmoid } from '../scorecard.js';
 
 type Tree = NonNullable<ModelFile['boost']>['trees'][number];
 
@@ -44,8 +46,6 @@ export interface Boosted {
   /** validation log loss at the start (the scorecard alone) and with the kept trees */
   validLoss: { before: number; after: number };
 }
-
-const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 
 function logLoss(margin: Float64Array, y: Uint8Array): number {
   let s = 0;
@@ -159,16 +159,6 @@ function grow(
   };
 }
 
-/** A tree's value for row r of `d` (the walk the compiled model does). */
-function walk(tree: Tree, d: BoostData, r: number, indexOf: ReadonlyMap<string, number>, F: number): number {
-  let node = tree.nodes[0] as Tree['nodes'][number];
-  while (node.split) {
-    const f = indexOf.get(node.split.feature) as number;
-    node = tree.nodes[node.split.left.includes(d.bins[r * F + f] as number) ? node.split.yes : node.split.no] as Tree['nodes'][number];
-  }
-  return node.value;
-}
-
 export function boost(fit: BoostData, valid: BoostData, features: readonly BoostFeature[], o: BoostOptions = DEFAULT_BOOST): Boosted {
   const F = features.length;
   const indexOf = new Map(features.map((f, i) => [f.name, i]));
@@ -188,10 +178,11 @@ export function boost(fit: BoostData, valid: BoostData, features: readonly Boost
     }
     const nodes: Tree['nodes'] = [];
     grow(all, o.depth, fit, grad, hess, features, o, nodes);
-    const tree = { nodes };
-    trees.push(tree);
-    for (let i = 0; i < fit.y.length; i++) margin[i] = (margin[i] as number) + walk(tree, fit, i, indexOf, F);
-    for (let i = 0; i < valid.y.length; i++) vMargin[i] = (vMargin[i] as number) + walk(tree, valid, i, indexOf, F);
+    trees.push({ nodes });
+    // Walked as the compiled model walks it (src/model/trees.ts).
+    const flat = flatten(nodes, indexOf);
+    for (let i = 0; i < fit.y.length; i++) margin[i] = (margin[i] as number) + walkTree(flat, fit.bins, i * F);
+    for (let i = 0; i < valid.y.length; i++) vMargin[i] = (vMargin[i] as number) + walkTree(flat, valid.bins, i * F);
     const loss = logLoss(vMargin, valid.y);
     if (loss < best.loss - 1e-7) best = { loss, trees: trees.length };
     o.onTree?.(trees.length, loss);

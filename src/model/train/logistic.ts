@@ -4,6 +4,8 @@
  * few dozen WoE columns converge in a handful of iterations. The intercept is not penalised. Also Platt's 1-D fit
  * (calibration) as the same problem with one column.
  */
+import { sigmoid } from '../scorecard.js';
+
 export interface FitOptions {
   /** L2 penalty on the coefficients (default 1) */
   lambda?: number;
@@ -21,8 +23,6 @@ export interface Fit {
   iterations: number;
   converged: boolean;
 }
-
-const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 
 /** Solves A x = b for a symmetric positive-definite A (row-major, size m), in place on copies. */
 export function choleskySolve(a: Float64Array, b: Float64Array, m: number): Float64Array {

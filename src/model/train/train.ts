@@ -115,14 +115,15 @@ export function trainScorecard(all: readonly TrainingRow[], opts: TrainOptions =
     .sort((a, b) => b.iv - a.iv || (a.b.name < b.b.name ? -1 : 1))
     .slice(0, opts.maxFeatures ?? 150);
   const k = chosen.length;
-  const x = new Float64Array(fitRows.length * k);
   const y = Uint8Array.from(fitRows.map((r) => (r.fraud ? 1 : 0)));
   const woes = chosen.map(({ b }) => {
     const stats = allBins(b);
     const totals = { fraud: stats.reduce((s, v) => s + v.fraud, 0), legit: stats.reduce((s, v) => s + v.legit, 0) };
     return stats.map((s) => woe(s, totals));
   });
-  fitRows.forEach((r, i) => chosen.forEach(({ b }, j) => (x[i * k + j] = woes[j]?.[binIndex(b, r.values(b.name))] ?? 0)));
+  // Each row's bin per chosen feature, once: the scorecard fits on their WoE, the trees split on them.
+  const fitBins = binMatrix(fitRows, chosen);
+  const x = Float64Array.from(fitBins, (bin, at) => woes[at % k]?.[bin] ?? 0);
   const fitted = fitLogistic(x, y, k, { lambda: opts.lambda ?? 1, onIteration: (it) => progress('fitting', it, 25) });
   const factor = 20 / Math.LN2;
   const features = chosen.map(({ b, iv }, j) => toFeature(b, fitted.coefficients[j] ?? 0, factor, iv));
@@ -130,8 +131,13 @@ export function trainScorecard(all: readonly TrainingRow[], opts: TrainOptions =
   const boosted =
     bo.maxTrees > 0 && cal.length >= 50
       ? boost(
-          boostData(fitRows, chosen, fitted, woes),
-          boostData(cal.map(asRow), chosen, fitted, woes),
+          boostData(fitBins, y, fitted, woes),
+          boostData(
+            binMatrix(cal.map(asRow), chosen),
+            Uint8Array.from(cal, (r) => (r.fraud ? 1 : 0)),
+            fitted,
+            woes,
+          ),
           chosen.map(({ b }) => ({ name: b.name, numeric: b.kind === 'numeric', width: allBins(b).length })),
           bo,
         )
@@ -155,24 +161,23 @@ export function trainScorecard(all: readonly TrainingRow[], opts: TrainOptions =
   return finish(draft, { fit, cal, test, precision: opts.precision ?? 0.9, fitted, boost: boostReport ?? undefined, progress });
 }
 
-/** The rows' bin indices and the scorecard's logit, which the trees start from. */
-function boostData(
-  rows: readonly Row[],
-  chosen: readonly { b: Binning }[],
-  fitted: { intercept: number; coefficients: number[] },
-  woes: readonly number[][],
-): BoostData {
+/** Each row's bin index of each chosen feature, row-major (n × k). */
+function binMatrix(rows: readonly Row[], chosen: readonly { b: Binning }[]): Uint8Array {
   const k = chosen.length;
   const bins = new Uint8Array(rows.length * k);
-  const base = new Float64Array(rows.length).fill(fitted.intercept);
-  rows.forEach((r, i) =>
-    chosen.forEach(({ b }, j) => {
-      const bin = binIndex(b, r.values(b.name));
-      bins[i * k + j] = bin;
-      base[i] = (base[i] as number) + (fitted.coefficients[j] ?? 0) * (woes[j]?.[bin] ?? 0);
-    }),
-  );
-  return { bins, base, y: Uint8Array.from(rows, (r) => (r.fraud ? 1 : 0)) };
+  rows.forEach((r, i) => chosen.forEach(({ b }, j) => (bins[i * k + j] = binIndex(b, r.values(b.name)))));
+  return bins;
+}
+
+/** The rows' bins, outcomes, and the scorecard's logit, which the trees start from. */
+function boostData(bins: Uint8Array, y: Uint8Array, fitted: { intercept: number; coefficients: number[] }, woes: readonly number[][]): BoostData {
+  const k = woes.length;
+  const base = new Float64Array(y.length).fill(fitted.intercept);
+  bins.forEach((bin, at) => {
+    const i = Math.floor(at / k);
+    base[i] = (base[i] as number) + (fitted.coefficients[at % k] ?? 0) * (woes[at % k]?.[bin] ?? 0);
+  });
+  return { bins, base, y };
 }
 
 interface Parts {
