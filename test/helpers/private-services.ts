@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { freePort, waitFor } from './processor.js';
+import { freePort, freePorts, waitFor } from './processor.js';
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -79,9 +79,8 @@ export interface PrivateKafka {
 export async function privateKafka(
   opts: { sasl?: { user: string; password: string }; tls?: { keystore: string; keyPassword: string } } = {},
 ): Promise<PrivateKafka> {
-  const port = await freePort();
-  const controller = await freePort();
-  const internal = opts.sasl || opts.tls ? await freePort() : port;
+  const [port, controller, second] = (await freePorts(3)) as [number, number, number];
+  const internal = opts.sasl || opts.tls ? second : port;
   const env = {
     ...process.env,
     KAFKA_PORT: String(port),
