@@ -232,7 +232,15 @@ describe('config/rules.yaml', () => {
     expect(level('RING_MEMBER', 'BANK_MULE_ACCOUNT')).toBe('critical');
     expect(level('BANK_SHARED_BY_IDENTITIES', 'CONTACT_SHARED')).toBe('low'); // a family card and a popular contact
     expect(level('BUREAU_MULTI_LENDER')).toBe('low');
-    expect(level('BUREAU_MULTI_LENDER_SEVERE')).toBe('medium');
+    expect(level('BUREAU_MULTI_LENDER_SEVERE')).toBe('low');
+    // A heavy borrower behind carrier NAT with a popular contact, or on a family card: not an alert.
+    expect(level('BUREAU_MULTI_LENDER_SEVERE', 'IP_MANY_IDENTITIES', 'CONTACT_SHARED')).toBe('medium');
+    expect(level('BUREAU_MULTI_LENDER_SEVERE', 'BANK_SHARED_BY_IDENTITIES', 'CONTACT_SHARED')).toBe('medium');
+    // Many lenders elsewhere and probing here: BUREAU_WITH_PROBE_SIGNS.
+    expect(level('BUREAU_MULTI_LENDER', 'MULTI_LENDER_PARTNERS_24H')).toBe('high');
+    // A data-centre IP is evidence of its own (25): the three reach an alert.
+    expect(level('BUREAU_MULTI_LENDER_SEVERE', 'IP_DATACENTER')).toBe('high');
+    expect(level('BUREAU_MULTI_LENDER_SEVERE', 'MULTI_LENDER_PARTNERS_1H')).toBe('critical');
     expect(level('PHONE_SHARED_BY_IDENTITIES')).toBe('low');
     expect(level('MULTI_LENDER_PARTNERS_1H', 'MULTI_LENDER_PARTNERS_24H', 'IDENTITY_MANY_PHONES', 'IDENTITY_MANY_BANKS')).toBe('critical'); // probing with fresh SIMs and cards
   });
