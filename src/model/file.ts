@@ -10,14 +10,23 @@
 import { z } from 'zod';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+/**
+ * A finite number within ±max. Every term of the logit is bounded, so the sum of 500 features and 200,000 tree
+ * nodes stays finite: a file of huge values (1e308 twice is Infinity, Infinity − Infinity NaN) would otherwise
+ * score every application NaN, that is low, and silence the alerts.
+ */
+const bounded = (max: number) => finite.refine((x) => Math.abs(x) <= max, `must be between -${max} and ${max}`);
 const share = z.number().min(0).max(1);
+
+/** At most this many tree nodes in all: each compiles to a 64-entry bin table, about 13 MB at the limit. */
+export const MAX_TREE_NODES = 200_000;
 
 const binStats = {
   /** how the bin reads: "≤ 3", "(3, 10]", "> 10", "CN, HK", "missing" */
   label: z.string().min(1).max(200),
-  woe: finite,
+  woe: bounded(50),
   /** risk points: round(pointsPerDoubling / ln 2 × coefficient × woe, 1); positive = riskier */
-  points: finite,
+  points: bounded(1e6),
   /** share of the training rows in this bin */
   share,
 };
@@ -33,7 +42,7 @@ const featureBase = {
     .min(1)
     .max(200)
     .regex(/^[A-Za-z0-9_.:-]+$/, 'a feature name is letters, digits and . _ : -'),
-  coefficient: finite,
+  coefficient: bounded(100),
   /** where a missing value (null, absent) goes */
   missing: fallbackBin,
   /** information value of the feature on the training rows */
@@ -83,7 +92,7 @@ const thresholds = z
  */
 const treeNode = z
   .object({
-    value: finite,
+    value: bounded(100),
     split: z
       .object({
         feature: z.string().min(1).max(200),
@@ -104,8 +113,7 @@ const boost = z
       .array(z.object({ nodes: z.array(treeNode).min(1).max(511) }).strict())
       .min(1)
       .max(5000)
-      // Each node compiles to a 64-entry bin table: this bounds the compiled model at about 13 MB.
-      .refine((ts) => ts.reduce((n, t) => n + t.nodes.length, 0) <= 200_000, 'at most 200,000 nodes in all (train writes a few thousand)'),
+      .refine((ts) => ts.reduce((n, t) => n + t.nodes.length, 0) <= MAX_TREE_NODES, 'at most 200,000 nodes in all (train writes a few thousand)'),
   })
   .strict();
 
@@ -146,9 +154,12 @@ export const modelFileSchema = z
       .regex(/^[A-Za-z0-9_.:+-]+$/, 'a version is letters, digits and . _ : + -'),
     createdAt: z.string().max(40),
     description: z.string().max(2000).optional(),
-    intercept: finite,
+    intercept: bounded(1000),
     pointsPerDoubling: z.number().positive().max(1000).default(20),
-    calibration: z.object({ a: finite, b: finite }).strict().default({ a: 1, b: 0 }),
+    calibration: z
+      .object({ a: bounded(1000), b: bounded(1000) })
+      .strict()
+      .default({ a: 1, b: 0 }),
     thresholds,
     /** drift: a feature whose PSI against its training shares passes this is reported (default 0.25) */
     psiThreshold: z.number().positive().max(10).default(0.25),

@@ -120,7 +120,13 @@ export function binCategorical(name: string, rows: readonly Row[], opts: BinOpti
   return { kind: 'categorical', name, values: kept.map(([v]) => [v]), bins: kept.map(([, s]) => s), missing, other };
 }
 
+/**
+ * Weight of evidence, smoothed by half a row on each side. A bin training never saw a row in (the missing bin of a
+ * feature always present, an "other" with no rare values) is neutral, 0: smoothing alone would give it ln(legit /
+ * fraud) of the totals, strongly fraud-like, and an application with that value unknown would be scored as fraud.
+ */
 export function woe(stat: BinStat, totals: { fraud: number; legit: number }): number {
+  if (stat.fraud + stat.legit === 0) return 0;
   return Math.log((stat.fraud + 0.5) / (totals.fraud + 0.5) / ((stat.legit + 0.5) / (totals.legit + 0.5)));
 }
 

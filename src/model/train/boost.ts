@@ -7,7 +7,7 @@
  * Trees are added while the log loss on the validation rows improves; `patience` trees without a gain stop it, and
  * the trees after the best are dropped.
  */
-import type { ModelFile } from '../file.js';
+import { MAX_TREE_NODES, type ModelFile } from '../file.js';
 import { flatten, walkTree } from '../trees.js';
 import { sigmoid } from '../scorecard.js';
 
@@ -107,6 +107,26 @@ function bestOf(
   return best;
 }
 
+/**
+ * A bin with no rows at this node (a category, or a numeric feature's missing bin, that training did not see here)
+ * goes to the side with more rows: an application with such a value then follows the common path, not whichever
+ * side the search happened to leave it on (for a count, the high side, fraud-like). A numeric feature's value bins
+ * stay where they are: they are ranges, and their order means something.
+ */
+function withEmptyBinsToMajority(split: Split, f: BoostFeature, C: Int32Array, rows: number): Split {
+  const at = split.feature * 64;
+  const inLeft = new Set(split.left);
+  const leftRows = split.left.reduce((n, b) => n + (C[at + b] as number), 0);
+  const majorityLeft = 2 * leftRows >= rows;
+  const movable = f.numeric ? [f.width - 1] : Array.from({ length: f.width }, (_, b) => b);
+  for (const b of movable) {
+    if ((C[at + b] as number) !== 0) continue;
+    if (majorityLeft) inLeft.add(b);
+    else inLeft.delete(b);
+  }
+  return { ...split, left: [...inLeft] };
+}
+
 function grow(
   rows: Int32Array,
   depth: number,
@@ -144,7 +164,7 @@ function grow(
     if (s && s.gain > (best?.gain ?? 0)) best = s;
   });
   if (!best) return;
-  const split: Split = best;
+  const split: Split = withEmptyBinsToMajority(best, features[(best as Split).feature] as BoostFeature, C, rows.length);
   const goesLeft = new Uint8Array(64);
   for (const b of split.left) goesLeft[b] = 1;
   const left = rows.filter((r) => goesLeft[d.bins[r * F + split.feature] as number] === 1);
@@ -170,7 +190,10 @@ export function boost(fit: BoostData, valid: BoostData, features: readonly Boost
   const trees: Tree[] = [];
   const before = logLoss(vMargin, valid.y);
   let best = { loss: before, trees: 0 };
-  for (let t = 0; t < o.maxTrees && t - best.trees < o.patience; t++) {
+  // The model file takes at most MAX_TREE_NODES nodes in all: stop before a tree of this depth could pass it.
+  const perTree = 2 ** (o.depth + 1) - 1;
+  let nodesSoFar = 0;
+  for (let t = 0; t < o.maxTrees && t - best.trees < o.patience && nodesSoFar + perTree <= MAX_TREE_NODES; t++) {
     for (let i = 0; i < fit.y.length; i++) {
       const p = sigmoid(margin[i] as number);
       grad[i] = p - (fit.y[i] as number);
@@ -179,6 +202,7 @@ export function boost(fit: BoostData, valid: BoostData, features: readonly Boost
     const nodes: Tree['nodes'] = [];
     grow(all, o.depth, fit, grad, hess, features, o, nodes);
     trees.push({ nodes });
+    nodesSoFar += nodes.length;
     // Walked as the compiled model walks it (src/model/trees.ts).
     const flat = flatten(nodes, indexOf);
     for (let i = 0; i < fit.y.length; i++) margin[i] = (margin[i] as number) + walkTree(flat, fit.bins, i * F);

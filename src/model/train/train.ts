@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { EvidenceValue } from '../../domain/assessment.js';
-import { modelFileSchema, type ModelFeature, type ModelFile } from '../file.js';
+import { ModelFileError, parseModelFile, type ModelFeature, type ModelFile } from '../file.js';
 import { compileModel, modelInput } from '../scorecard.js';
 import { allBins, binCategorical, binIndex, binNumeric, DEFAULT_BIN_OPTIONS, informationValue, woe, type Binning, type Row } from './bins.js';
 import { boost, DEFAULT_BOOST, type BoostData, type BoostOptions } from './boost.js';
@@ -234,5 +234,12 @@ function finish(draft: ModelFile, p: Parts): ModelFile {
     .digest('hex')
     .slice(0, 10);
   // What train writes, the loader takes: validated here, not found out at the processor's start.
-  return modelFileSchema.parse({ ...body, version: `sc-${draft.createdAt.slice(0, 10).replaceAll('-', '')}-${hash}` });
+  const file = { ...body, version: `sc-${draft.createdAt.slice(0, 10).replaceAll('-', '')}-${hash}` };
+  try {
+    return parseModelFile(JSON.stringify(file), 'the trained model');
+  } catch (err) {
+    if (!(err instanceof ModelFileError)) throw err;
+    // Coefficients grow without bound on history that one feature separates, when the penalty is off.
+    throw new Error(`${err.message}. A larger --lambda keeps the coefficients small; fewer --trees keep the trees within the file's limits`, { cause: err });
+  }
 }

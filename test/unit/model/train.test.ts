@@ -38,6 +38,7 @@ describe('scorecard training', () => {
     expect(informationValue(ids as never)).toBeGreaterThan(informationValue(country as never));
     expect(woe({ label: 'x', fraud: 0, legit: 10 }, { fraud: 5, legit: 100 })).toBeLessThan(0);
     expect(Number.isFinite(woe({ label: 'x', fraud: 5, legit: 0 }, { fraud: 5, legit: 100 }))).toBe(true);
+    expect(woe({ label: 'missing', fraud: 0, legit: 0 }, { fraud: 5, legit: 100 })).toBe(0); // never seen: neutral, not ln(100/5)
   });
 
   it('fits logistic regression: recovers a known coefficient, and Platt recovers a known scale', () => {

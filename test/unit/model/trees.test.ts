@@ -82,6 +82,18 @@ describe('boosted trees in the model file', () => {
     expect(found).toContain('boost.trees[0].nodes[1].split.no: must be a later node of this tree (2–4)');
   });
 
+  it('refuses values so large that the logit could overflow (every application would score NaN, that is low)', () => {
+    const huge = file();
+    (huge.boost as { trees: { nodes: { value: number }[] }[] }).trees[0]!.nodes[2]!.value = 1e308;
+    expect(problems(huge)).toContain('boost.trees[0].nodes[2].value: must be between -100 and 100');
+    const coefficient = file();
+    coefficient.features[0]!.coefficient = -1e308;
+    expect(problems(coefficient)).toContain('features[0].coefficient: must be between -100 and 100');
+    const woeBig = file();
+    (woeBig.features[1]!.bins[0] as { woe: number }).woe = 1e6;
+    expect(problems(woeBig)).toContain('features[1].bins[0].woe: must be between -50 and 50');
+  });
+
   it('refuses a file whose trees would compile to more than 200,000 nodes', () => {
     const big = file();
     const leaves = Array.from({ length: 511 }, () => ({ value: 0 }));
@@ -138,6 +150,39 @@ describe('boosting', () => {
     expect(out.trees.length).toBeLessThanOrEqual(seen.length - 10);
     // the ordered cut in the middle (bins 0–1 against 2–3 and missing) is what the trees found
     expect(out.trees.some((t) => t.nodes.some((nd) => nd.split?.left.join() === '0,1'))).toBe(true);
+  });
+
+  it('stops before the trees could pass the 200,000 nodes of a model file, whatever --trees and --depth say', () => {
+    const rand = prng('budget');
+    const F = 8;
+    const rows = 1500;
+    const data = {
+      bins: Uint8Array.from({ length: rows * F }, () => Math.floor(rand() * 4)),
+      y: Uint8Array.from({ length: rows }, () => (rand() < 0.3 ? 1 : 0)),
+      base: new Float64Array(rows),
+    };
+    const features = Array.from({ length: F }, (_, i) => ({ name: `x${i}`, numeric: true, width: 5 }));
+    // Validated on its own rows, so every tree improves the loss and is kept: only the node budget stops it.
+    const out = boost(data, data, features, { ...DEFAULT_BOOST, maxTrees: 1000, depth: 8, minRows: 1, patience: 10_000 });
+    const nodes = out.trees.reduce((n, t) => n + t.nodes.length, 0);
+    expect(out.trees.length).toBeLessThan(1000);
+    expect(nodes).toBeLessThanOrEqual(200_000);
+    expect(nodes + 511).toBeGreaterThan(200_000 - 511 * 2); // stopped at the budget, not long before it
+  });
+
+  it('scores a value training never saw (a feature always present, now missing) like the common case, not as fraud', () => {
+    const rand = prng('unseen');
+    const rows: TrainingRow[] = Array.from({ length: 6000 }, (_, i) => {
+      const n = Math.floor(rand() * 10);
+      const fraud = rand() < (n >= 8 ? 0.5 : 0.02);
+      return { atMs: i * 60_000, fraud, pattern: fraud ? 'high-n' : 'legit', rulesScore: 0, values: { n }, flags: [] };
+    });
+    const model = compileModel(parseModelFile(JSON.stringify(trainScorecard(rows, { nowMs: 0 })), 'model.json'));
+    const p = (n: number | null) => model.score(modelInput({ n }, new Set())).probability;
+    // Unknown is average risk (the base rate is 0.12), where the smoothing alone made it fraud-like (about 0.35).
+    expect(p(null)).toBeLessThan(0.2);
+    expect(p(null)).toBeLessThan(p(9) / 4);
+    expect(p(null)).toBeGreaterThan(p(3));
   });
 
   it('train writes the trees into the file: it validates, and the trees lift the held-out AUC over the scorecard alone', () => {

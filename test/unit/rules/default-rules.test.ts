@@ -241,6 +241,7 @@ describe('config/rules.yaml', () => {
     // A data-centre IP is evidence of its own (25): the three reach an alert.
     expect(level('BUREAU_MULTI_LENDER_SEVERE', 'IP_DATACENTER')).toBe('high');
     expect(level('BUREAU_MULTI_LENDER_SEVERE', 'MULTI_LENDER_PARTNERS_1H')).toBe('critical');
+    expect(fired(clean({ ...TRIGGERS.BUREAU_MULTI_LENDER, ...TRIGGERS.MULTI_LENDER_SPREE }))).toContain('BUREAU_WITH_PROBE_SIGNS'); // the heaviest tier too
     expect(level('PHONE_SHARED_BY_IDENTITIES')).toBe('low');
     expect(level('MULTI_LENDER_PARTNERS_1H', 'MULTI_LENDER_PARTNERS_24H', 'IDENTITY_MANY_PHONES', 'IDENTITY_MANY_BANKS')).toBe('critical'); // probing with fresh SIMs and cards
   });
