@@ -189,6 +189,30 @@ export type ModelFeature = ModelFile['features'][number];
 export type NumericFeature = Extract<ModelFeature, { kind: 'numeric' }>;
 export type CategoricalFeature = Extract<ModelFeature, { kind: 'categorical' }>;
 
+/**
+ * What a valid file may still get wrong: a bin no training row fell in (`share` 0) with a WoE far from 0, as
+ * `lendguard train` wrote them before 2026-12-04. A value that lands there at run time (a counter shed under load,
+ * enrichment down) is scored by the smoothing's guess, strongly fraud-like for a missing bin. Retraining fixes it.
+ */
+export function modelWarnings(file: ModelFile): string[] {
+  const out: string[] = [];
+  for (const f of file.features) {
+    const fallbacks =
+      f.kind === 'categorical'
+        ? ([
+            ['missing', f.missing],
+            ['other', f.other],
+          ] as const)
+        : ([['missing', f.missing]] as const);
+    for (const [which, bin] of fallbacks)
+      if (bin.share === 0 && Math.abs(bin.woe) > 0.5)
+        out.push(
+          `${f.name}: its ${which} bin had no training rows but has WoE ${bin.woe.toFixed(2)}; a ${which} value is scored by that guess (retrain with lendguard train to make it 0)`,
+        );
+  }
+  return out;
+}
+
 export class ModelFileError extends Error {
   constructor(
     readonly file: string,

@@ -2,7 +2,7 @@ import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { LendguardError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
-import { ModelFileError, parseModelFile } from './file.js';
+import { ModelFileError, modelWarnings, parseModelFile } from './file.js';
 import { compileModel, type CompiledModel } from './scorecard.js';
 
 /**
@@ -47,7 +47,13 @@ export function loadModelFile(file: string, role = 'model'): CompiledModel {
 export function createLiveModel(opts: LiveModelOptions): LiveModel {
   const role = opts.role ?? 'model';
   const file = resolve(opts.file);
+  const warn = (m: CompiledModel): void => {
+    const warnings = modelWarnings(m.file);
+    if (warnings.length > 0)
+      opts.logger.warn({ file, version: m.version, warnings: warnings.slice(0, 20), count: warnings.length }, `${role} has bins it guesses`);
+  };
   let current = loadModelFile(file, role);
+  warn(current);
   let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
   const reload = (): void => {
@@ -62,6 +68,7 @@ export function createLiveModel(opts: LiveModelOptions): LiveModel {
     }
     if (next.version === current.version) return;
     opts.logger.info({ from: current.version, to: next.version, features: next.features.length }, `${role} reloaded`);
+    warn(next);
     current = next;
     opts.onReload?.(next);
   };

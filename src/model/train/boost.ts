@@ -180,6 +180,8 @@ function grow(
 }
 
 export function boost(fit: BoostData, valid: BoostData, features: readonly BoostFeature[], o: BoostOptions = DEFAULT_BOOST): Boosted {
+  // λ > 0 keeps every leaf and every gain finite, an empty bin's G / (H + λ) included.
+  if (!(o.lambda > 0)) throw new RangeError(`boost: lambda must be above 0, got ${o.lambda}`);
   const F = features.length;
   const indexOf = new Map(features.map((f, i) => [f.name, i]));
   const margin = Float64Array.from(fit.base);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ModelFileError, parseModelFile, type ModelFileInput } from '../../../src/model/file.js';
+import { ModelFileError, modelWarnings, parseModelFile, type ModelFileInput } from '../../../src/model/file.js';
 import { compileModel, modelInput } from '../../../src/model/scorecard.js';
 import { boost, DEFAULT_BOOST } from '../../../src/model/train/boost.js';
 import { auc } from '../../../src/model/train/metrics.js';
@@ -92,6 +92,15 @@ describe('boosted trees in the model file', () => {
     const woeBig = file();
     (woeBig.features[1]!.bins[0] as { woe: number }).woe = 1e6;
     expect(problems(woeBig)).toContain('features[1].bins[0].woe: must be between -50 and 50');
+  });
+
+  it('warns of a bin no training row fell in whose WoE is a guess (files trained before 2026-12-04)', () => {
+    expect(modelWarnings(parseModelFile(JSON.stringify(file()), 'model.json'))).toEqual([]); // share 0, WoE 0
+    const old = file();
+    old.features[1]!.missing = { label: 'missing', woe: 2.94, points: 17, share: 0 };
+    expect(modelWarnings(parseModelFile(JSON.stringify(old), 'model.json'))).toEqual([
+      'flag.B: its missing bin had no training rows but has WoE 2.94; a missing value is scored by that guess (retrain with lendguard train to make it 0)',
+    ]);
   });
 
   it('refuses a file whose trees would compile to more than 200,000 nodes', () => {
