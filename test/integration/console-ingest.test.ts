@@ -78,11 +78,13 @@ describe('console alert ingest', () => {
       { key: 'p-empty', value: null },
       { key: 'p-utf8', value: Buffer.from([0xc3, 0x28]) },
       { key: nul.key, value: nulValue },
+      // NUL in the key and in the parser's message: text refuses it, and a dead alert that cannot be stored would stop the ingest
+      { key: 'p-nul\u0000', value: 'not json \u0000 either' },
     ];
     await produceRaw(setup.topic, [...asMessages('in', 150), ...poison, ...asMessages('in', 150, 150)]);
     const app = await start(setup);
     await waitFor(
-      async () => (await count(setup.schema, 'alerts')) === 300 && (await count(setup.schema, 'dead_alerts')) === 5,
+      async () => (await count(setup.schema, 'alerts')) === 300 && (await count(setup.schema, 'dead_alerts')) === 6,
       60_000,
       () => 'not every record arrived',
     );
@@ -95,6 +97,7 @@ describe('console alert ingest', () => {
         [nul.key, 'ALERT_NOT_STORABLE'],
         ['p-empty', 'EMPTY_VALUE'],
         ['p-json', 'INVALID_JSON'],
+        ['p-nul\uFFFD', 'INVALID_JSON'],
         ['p-schema', 'SCHEMA_VIOLATION'],
         ['p-utf8', 'INVALID_ENCODING'],
       ]);
@@ -112,7 +115,7 @@ describe('console alert ingest', () => {
       await pool.end();
     }
     expect((await httpGet(app.httpPort() as number, '/readyz')).status).toBe(200);
-    expect(await metric(app, 'lendguard_console_dead_alerts_total')).toBe(5);
+    expect(await metric(app, 'lendguard_console_dead_alerts_total')).toBe(6);
   });
 
   it('resumes from the offsets stored in PostgreSQL, whatever the group has committed in Kafka', async () => {

@@ -1,6 +1,7 @@
 import type { AlertRow, DeadAlertRow } from '../alert-row.js';
 import type { Decoded } from '../decode-alert.js';
 import { inTransaction, isDataError, type Db, type Queryable, type Tx } from '../db.js';
+import { storable } from '../../reports/text.js';
 import { insertAlerts } from './alerts.js';
 import { chunks, Params } from './sql.js';
 
@@ -46,13 +47,18 @@ export async function storedOffsets(q: Queryable, consumer: string, topic: strin
   return new Map(res.rows.map((r) => [r.partition, BigInt(r.next_offset)]));
 }
 
+/**
+ * Dead alerts are the last resort, so they must always be storable: the key and the reason are text, which refuses
+ * NUL, and both can carry one (a key is the producer's; JSON.parse quotes the input in its message). The value is
+ * kept as bytes, exactly.
+ */
 export async function insertDeadAlerts(q: Queryable, rows: readonly DeadAlertRow[]): Promise<number> {
   let inserted = 0;
   for (const run of chunks(rows, 1000)) {
     const p = new Params();
     const tuples = run.map(
       (d) =>
-        `(${[d.source.topic, d.source.partition, d.source.offset, d.recordKey, d.value, d.code, d.reason.slice(0, 2000)].map((v) => p.add(v)).join(', ')})`,
+        `(${[d.source.topic, d.source.partition, d.source.offset, d.recordKey === null ? null : storable(d.recordKey), d.value, d.code, storable(d.reason.slice(0, 2000))].map((v) => p.add(v)).join(', ')})`,
     );
     const res = await q.query(
       `INSERT INTO dead_alerts (source_topic, source_partition, source_offset, record_key, value, code, reason) VALUES ${tuples.join(', ')}
