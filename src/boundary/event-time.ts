@@ -13,14 +13,32 @@ export interface EventTimePolicy {
   maxFutureMs: number;
   /** Outside the bounds: dead-letter the record (default), or clamp the time to the bound and say so. */
   outOfRange: 'dead-letter' | 'clamp';
+  /**
+   * How much earlier than the reference an event time is trusted for the sliding windows and sightings (default
+   * 1 hour). An application claiming an older time is counted as this long before its record: otherwise each of a
+   * burst, backdated a window further than the last, would count only itself (members newer than it are out of
+   * its windows), and a takeover backdated by hours would look like possible travel.
+   */
+  maxLatenessMs?: number;
 }
 
-export const DEFAULT_EVENT_TIME_POLICY: EventTimePolicy = Object.freeze({ maxPastMs: 7 * 86_400_000, maxFutureMs: 300_000, outOfRange: 'dead-letter' });
+export const DEFAULT_LATENESS_MS = 3_600_000;
+
+export const DEFAULT_EVENT_TIME_POLICY: EventTimePolicy = Object.freeze({
+  maxPastMs: 7 * 86_400_000,
+  maxFutureMs: 300_000,
+  outOfRange: 'dead-letter',
+  maxLatenessMs: DEFAULT_LATENESS_MS,
+});
 
 export interface CheckedTime {
   eventTimeMs: number;
   /** set when the time was clamped: by how much it was out (ms, negative = in the past) */
   clampedByMs?: number;
+  /** the time the windows and sightings use: the event time, or the reference − maxLatenessMs when it is older */
+  windowTimeMs: number;
+  /** set when the event time is older than that: how much earlier than the reference it is (ms) */
+  lateByMs?: number;
 }
 
 /** Pure: the event time to use, or a poison EVENT_TIME_OUT_OF_RANGE error that says by how much and what to do. */
@@ -28,9 +46,14 @@ export function checkEventTime(eventTimeMs: number, recordTimestampMs: number, n
   const reference = Math.min(Number.isFinite(recordTimestampMs) && recordTimestampMs > 0 ? recordTimestampMs : nowMs, nowMs);
   const earliest = reference - policy.maxPastMs;
   const latest = reference + policy.maxFutureMs;
-  if (eventTimeMs >= earliest && eventTimeMs <= latest) return { eventTimeMs };
+  const windowed = (t: number, clampedByMs?: number): CheckedTime => {
+    const trusted = reference - (policy.maxLatenessMs ?? DEFAULT_LATENESS_MS);
+    const late = t < trusted ? { windowTimeMs: trusted, lateByMs: reference - t } : { windowTimeMs: t };
+    return { eventTimeMs: t, ...(clampedByMs === undefined ? {} : { clampedByMs }), ...late };
+  };
+  if (eventTimeMs >= earliest && eventTimeMs <= latest) return windowed(eventTimeMs);
   const off = eventTimeMs > latest ? eventTimeMs - latest : eventTimeMs - earliest;
-  if (policy.outOfRange === 'clamp') return { eventTimeMs: off > 0 ? latest : earliest, clampedByMs: off };
+  if (policy.outOfRange === 'clamp') return windowed(off > 0 ? latest : earliest, off);
   const when = Number.isFinite(eventTimeMs) ? new Date(eventTimeMs).toISOString() : String(eventTimeMs);
   throw new LendguardError(
     'EVENT_TIME_OUT_OF_RANGE',

@@ -82,18 +82,21 @@ function accept(record: InputRecord, deps: PipelineDeps, specs: readonly Velocit
     enrichment['app.eventTimeClamped'] = true;
     enrichment['app.eventTimeSkewMs'] = time.clampedByMs;
   }
+  // Counted as of the trusted time: a backdated burst or takeover does not slip out of the windows.
+  if (time.lateByMs !== undefined) enrichment['app.eventTimeLateMs'] = time.lateByMs;
   const where = bestLocation(
     app,
     { lat: num(enrichment['ip.lat']), lon: num(enrichment['ip.lon']), accuracyKm: num(enrichment['ip.accuracyKm']) },
     deps.ipDefaultAccuracyKm,
   );
+  const sighting = sightingOf(app, where);
   const state: ApplicationState = {
     applicationId: app.applicationId,
     source: `${record.source.topic}/${record.source.partition}/${record.source.offset}`,
-    atMs: app.eventTimeMs,
+    atMs: time.windowTimeMs,
     counters: countersFor(app, specs, masks),
     sightingTargets: sightingTargets(app),
-    sighting: sightingOf(app, where),
+    sighting: sighting && { ...sighting, at: time.windowTimeMs },
   };
   return { app, record, enrichment, state };
 }

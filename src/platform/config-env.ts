@@ -66,6 +66,12 @@ export const ENV_VARS: readonly EnvVar[] = [
   v('LENDGUARD_PARTITIONS_CONCURRENTLY', 'processing.partitionsConsumedConcurrently', 'int', 'partitions of a fetch processed in parallel'),
   v('LENDGUARD_MAX_WAIT_TIME_MS', 'processing.maxWaitTimeMs', 'int', 'longest fetch wait when there is nothing to read'),
   v('LENDGUARD_MAX_RECORD_BYTES', 'processing.maxRecordBytes', 'int', 'larger input records are dead-lettered'),
+  v(
+    'LENDGUARD_EVENT_TIME_MAX_LATENESS_MS',
+    'processing.eventTime.maxLatenessMs',
+    'int',
+    'an older eventTime counts in the windows as this long before its record (default 1 h; raise it for a backfill with fresh record timestamps)',
+  ),
   v('LENDGUARD_HTTP_PORT', 'http.port', 'int', 'port of /healthz, /readyz and /metrics (0 = any free port)'),
   v('LENDGUARD_HTTP_HOST', 'http.host', 'string', 'interface of the HTTP server'),
   v(

@@ -242,6 +242,8 @@ export const configSchema = z
               .default(7 * 86_400_000),
             maxFutureMs: z.number().int().min(0).default(300_000),
             outOfRange: z.enum(['dead-letter', 'clamp']).default('dead-letter'),
+            /** An older event time counts in the windows as this long before its record (backdating evades nothing). */
+            maxLatenessMs: z.number().int().min(0).default(3_600_000),
           })
           .strict()
           .prefault({}),

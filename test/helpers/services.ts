@@ -97,6 +97,8 @@ export interface RawMessage {
   value: string | Buffer | null;
   partition?: number;
   headers?: Record<string, string>;
+  /** the record's timestamp (ms since the epoch, as kafkajs takes it; default: the send time) */
+  timestamp?: string;
 }
 
 /**
@@ -115,6 +117,7 @@ export async function produceRaw(topic: string, messages: RawMessage[]): Promise
       const out: Message = { key: m.key ?? null, value: m.value };
       if (m.partition !== undefined) out.partition = m.partition;
       if (m.headers !== undefined) out.headers = m.headers;
+      if (m.timestamp !== undefined) out.timestamp = m.timestamp;
       return out;
     });
     // One send per 500 records keeps each request under the broker's 1 MB message.max.bytes.

@@ -23,7 +23,11 @@ describe('detection out of the box on real Kafka and Redis', () => {
   beforeAll(async () => {
     const setup = await testSetup({ partitions: 1 });
     processor = await startInProcess(setup.config);
-    await produceRaw(setup.topics.applications, all.map(asMessage));
+    // Its record is as old as it is (the partner produced it then): an application counts in the windows no more
+    // than an hour before its record (processing.eventTime.maxLatenessMs).
+    const stamped = (a: RawApplication) =>
+      Date.parse(a.eventTime) < Date.now() - 86_400_000 ? { ...asMessage(a), timestamp: String(Date.parse(a.eventTime)) } : asMessage(a);
+    await produceRaw(setup.topics.applications, all.map(stamped));
     const records = await collect(setup.topics.assessments, { count: all.length, readCommitted: true, timeoutMs: 60_000 });
     byId = new Map(records.map((r) => JSON.parse(String(r.value)) as Assessment).map((a) => [a.applicationId, a]));
   });

@@ -146,6 +146,35 @@ describe('processBatch', () => {
     expect(next.assessments.every((a) => a.flags.some((f) => f.code === 'DEVICE_MANY_IDENTITIES'))).toBe(true);
   });
 
+  it('counts a burst backdated a window further each time: older claimed times count as an hour before the record', async () => {
+    const onDevice = (i: number): Buffer =>
+      bytes(
+        exampleApp((a) => {
+          a.applicationId = `back-${i}`;
+          a.applicant.nationalId = `11010119900307${String(3000 + i)}`;
+          a.applicant.phone = `+861391234${String(3000 + i)}`;
+          a.device.deviceId = 'the-backdating-device';
+          a.eventTime = new Date(T0 - i * 61 * 60_000).toISOString(); // each 61 minutes before the last
+        }),
+      );
+    const counts = async (d: PipelineDeps) => {
+      const out: unknown[] = [];
+      for (const i of [0, 1, 2, 3, 4, 5]) out.push((await processBatch([record(onDevice(i))], d)).assessments[0]?.features['device.identities.24h']);
+      return out;
+    };
+    // Trusted for a week, the burst counts one identity each: every earlier member is newer than the next claim.
+    expect(
+      await counts(deps({ eventTime: { maxPastMs: 7 * 86_400_000, maxFutureMs: 300_000, outOfRange: 'dead-letter', maxLatenessMs: 7 * 86_400_000 } })),
+    ).toEqual([1, 1, 1, 1, 1, 1]);
+    // From an hour before the record on, they count together; only the newest (within the hour) stays apart.
+    const d = deps();
+    expect(await counts(d)).toEqual([1, 1, 2, 3, 4, 5]);
+    const [late] = (await processBatch([record(onDevice(6))], d)).assessments;
+    expect(late?.eventTime).toBe(new Date(T0 - 6 * 61 * 60_000).toISOString()); // the claim is kept and shown
+    expect(late?.enrichment['app.eventTimeLateMs']).toBe(6 * 61 * 60_000);
+    expect(late?.flags.map((f) => f.code)).toContain('DEVICE_MANY_IDENTITIES');
+  });
+
   it('clamps an out-of-range eventTime when so configured, and says so on the assessment', async () => {
     const d = deps({ eventTime: { maxPastMs: 7 * 86_400_000, maxFutureMs: 300_000, outOfRange: 'clamp' } });
     const batch = await processBatch([record(bytes(exampleApp((a) => (a.eventTime = '2999-01-01T00:00:00Z'))))], d);
