@@ -53,7 +53,7 @@ export function decodeApplication(value: Buffer | null, limits: ValidationLimits
   if (typeof json === 'object' && json !== null && 'schemaVersion' in json && json.schemaVersion !== 1) {
     throw new LendguardError(
       'UNSUPPORTED_SCHEMA_VERSION',
-      `schemaVersion ${JSON.stringify(json.schemaVersion)} is not supported; this processor reads version 1`,
+      `schemaVersion ${String(JSON.stringify(json.schemaVersion)).slice(0, 40)} is not supported; this processor reads version 1`,
     );
   }
   if (!validateSchema(json)) {

@@ -31,7 +31,11 @@ export function createKafkaMessaging(deps: { config: Config; logger: Logger; met
     disconnect: () => admin.disconnect(),
     ensureTopics: () => ensureTopics(admin, config, logger),
     checkDeadLetterTopic: async () => void (await checkDeadLetterTopic(admin, config, logger)),
-    outputTopicLimits: () => outputTopicLimits(admin, config),
+    outputTopicLimits: async () => {
+      const limits = await outputTopicLimits(admin, config);
+      if (limits.size > 0) transactions.capSends(Math.min(...limits.values()));
+      return limits;
+    },
     committedRecords: async () => {
       const [entry] = await admin.fetchOffsets({ groupId: config.kafka.groupId, topics: [config.topics.applications] });
       return (entry?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);

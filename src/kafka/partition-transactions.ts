@@ -42,13 +42,20 @@ function toMessage(r: OutputRecord): Message {
   return { key: r.key, value: r.value, headers: r.headers };
 }
 
+/** A record's bytes as the broker counts them, near enough: key, value and headers. */
+function recordBytes(r: OutputRecord): number {
+  let size = Buffer.byteLength(r.value) + (r.key ? Buffer.byteLength(r.key) : 0);
+  for (const [name, value] of Object.entries(r.headers ?? {})) size += Buffer.byteLength(name) + Buffer.byteLength(value);
+  return size;
+}
+
 /** Splits outputs into consecutive runs of at most `maxBytes` (a single larger record stands alone). */
 export function splitByBytes(outputs: readonly OutputRecord[], maxBytes: number): OutputRecord[][] {
   const runs: OutputRecord[][] = [];
   let run: OutputRecord[] = [];
   let bytes = 0;
   for (const r of outputs) {
-    const size = Buffer.byteLength(r.value) + (r.key ? Buffer.byteLength(r.key) : 0);
+    const size = recordBytes(r);
     if (run.length > 0 && bytes + size > maxBytes) {
       runs.push(run);
       run = [];
@@ -79,12 +86,24 @@ function isFencing(err: unknown): boolean {
 export class PartitionTransactions {
   private readonly entries = new Map<string, Entry>();
   private epoch = 0;
+  private sendCap: number;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly admin: Admin,
     private readonly opts: PartitionTransactionsOptions,
-  ) {}
+  ) {
+    this.sendCap = opts.maxSendBytes;
+  }
+
+  /**
+   * The broker takes a record batch (one partition's records of a send) up to the topic's max.message.bytes, not
+   * only each record: sends are cut to a tenth under the smallest limit of the output topics, so records that each
+   * fit cannot add up to a batch refused on every retry.
+   */
+  capSends(smallestTopicLimit: number): void {
+    this.sendCap = Math.max(1, Math.min(this.opts.maxSendBytes, Math.floor(smallestTopicLimit * 0.9)));
+  }
 
   /** After a rebalance every partition must be fenced and its committed offset read again. */
   onRebalance(): void {
@@ -143,7 +162,7 @@ export class PartitionTransactions {
       commit: async (outputs, nextOffset) => {
         const txn = await entry.producer.transaction();
         try {
-          for (const run of splitByBytes(outputs, this.opts.maxSendBytes)) await txn.sendBatch({ topicMessages: groupByTopic(run), acks: -1 });
+          for (const run of splitByBytes(outputs, this.sendCap)) await txn.sendBatch({ topicMessages: groupByTopic(run), acks: -1 });
           await txn.sendOffsets({
             consumerGroupId: this.opts.groupId,
             topics: [{ topic, partitions: [{ partition, offset: nextOffset.toString() }] }],

@@ -92,5 +92,6 @@ export async function dlqConfigEntries(admin: Admin, config: Config): Promise<{ 
 /** What each output topic takes (max.message.bytes), for the output guard (pipeline/output-guard.ts). */
 export async function outputTopicLimits(admin: Admin, config: Config): Promise<Map<string, number>> {
   const t = config.topics;
-  return maxMessageBytes(admin, [t.assessments, t.alerts, t.graphLinks]);
+  // The DLQ too: its records are not guarded (a dead letter must go somewhere), but its limit caps the sends.
+  return maxMessageBytes(admin, [t.assessments, t.alerts, t.graphLinks, t.dlq]);
 }

@@ -9,6 +9,8 @@ import type { OutputRecord } from './ports.js';
  * so and how large it was: the source topic/partition/offset still point at the whole record, and a
  * dead letter the broker would refuse can never block its partition.
  */
+const MAX_MESSAGE_CHARS = 1024;
+
 export function deadLetter(
   dlqTopic: string,
   original: { key: string | null; value: Buffer | null },
@@ -28,7 +30,8 @@ export function deadLetter(
     headers: {
       ...(truncated ? { 'dlq.value.truncated': 'true', 'dlq.value.bytes': String(value.length) } : {}),
       'dlq.error.code': error.code,
-      'dlq.error.message': error.message,
+      // Capped: a message may quote the input (a schemaVersion of 64 KB), and headers count against the DLQ's limit.
+      'dlq.error.message': error.message.length > MAX_MESSAGE_CHARS ? `${error.message.slice(0, MAX_MESSAGE_CHARS - 1)}…` : error.message,
       'dlq.error.policy': error.policy,
       'dlq.source.topic': source.topic,
       'dlq.source.partition': String(source.partition),

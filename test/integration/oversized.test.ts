@@ -46,6 +46,21 @@ describe('an oversized record', () => {
     expect(dead?.headers['dlq.source.offset']).toBe('0');
   });
 
+  it('dead-letters records whose reasons would quote them whole without outgrowing the DLQ: the partition goes on', { timeout: 120_000 }, async () => {
+    // Eight records of one key (one DLQ partition), each a 64 KB schemaVersion the reason used to quote whole:
+    // 8 × 128 KB of dead letters in one send, over the DLQ's 1 MiB, refused on every retry (review, 2026-12-04).
+    const setup = await testSetup({ partitions: 1 });
+    children.push(await spawnProcessor(setup.env));
+    const poison = Array.from({ length: 8 }, () => ({ key: 'same-key', value: JSON.stringify({ schemaVersion: 'a'.repeat(65_000) }) }));
+    const valid = application(`${setup.id}-after`, 1);
+    await produceRaw(setup.topics.applications, [...poison, asMessage(valid)]);
+    const [assessed] = await collect(setup.topics.assessments, { count: 1, readCommitted: true, timeoutMs: 60_000 });
+    expect((JSON.parse(String(assessed?.value)) as Assessment).applicationId).toBe(valid.applicationId);
+    const dead = await collect(setup.topics.dlq, { count: 8, readCommitted: true, timeoutMs: 30_000 });
+    expect(dead.map((d) => d.headers['dlq.error.code'])).toEqual(Array(8).fill('UNSUPPORTED_SCHEMA_VERSION'));
+    for (const d of dead) expect(String(d.headers['dlq.error.message']).length).toBeLessThan(200);
+  });
+
   it('refuses to start on a dead-letter topic too small for a dead letter (exit 78, the fix named)', { timeout: 120_000 }, async () => {
     const setup = await testSetup({ partitions: 1 });
     const admin = makeKafka().admin();

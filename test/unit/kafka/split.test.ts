@@ -16,6 +16,11 @@ describe('splitByBytes', () => {
     expect(runs.map((r) => r.map((x) => x.key))).toEqual([['k0'], ['k1'], ['k2']]);
   });
 
+  it('counts headers too: the reason and provenance of a dead letter and provenance are bytes the broker takes', () => {
+    const withHeaders = (n: number) => ({ ...rec(n, 48), headers: { 'dlq.error.message': 'y'.repeat(30), h: 'zz' } }); // 50 + 47 + 3
+    expect(splitByBytes([0, 1, 2, 3].map(withHeaders), 200).map((r) => r.length)).toEqual([2, 2]);
+  });
+
   it('returns nothing for nothing', () => {
     expect(splitByBytes([], 100)).toEqual([]);
   });
