@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ALERT_TYPES } from '../../domain/alert.js';
 import { LEVELS } from '../../domain/assessment.js';
 import { CASE_STATUSES } from '../store/cases.js';
+import { isRowId } from '../store/sql.js';
 import { LABELS } from '../store/labels.js';
 import { USER_NAME } from './auth/tokens.js';
 import { ROLES } from './auth/users-file.js';
@@ -11,7 +12,7 @@ import { ROLES } from './auth/users-file.js';
  * a 400, so a typo never silently widens a filter), every string and list is bounded, and filters are codes, levels
  * and ids only: no personal data goes in a URL. A list parameter is repeated or comma-separated (`level=high,critical`).
  */
-export const ID = z.string().regex(/^[1-9]\d{0,18}$/, 'a positive integer id');
+export const ID = z.string().refine((s) => isRowId(s, true), 'a positive integer id (at most 9223372036854775807)');
 const CODE = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'letters, digits, ".", "_", ":" and "-" (max 128)');
 export const RING_ID = CODE;
 const APPLICATION_ID = z

@@ -71,10 +71,19 @@ export class AlertStreamHub {
 
   /** Streams to `res` until the client goes: first what it missed after `lastEventId`, then live. */
   async attach(res: ServerResponse, lastEventId: string | undefined): Promise<void> {
-    this.lastId ??= BigInt(await this.opts.store.lastAlertId());
-    const client: Client = { res, sentId: lastEventId !== undefined ? BigInt(lastEventId) : this.lastId, queue: [] };
+    // The slot is taken, and its release registered, before anything is awaited: a client that goes while the store
+    // answers must not keep its slot for ever, and simultaneous ones must not pass maxClients.
+    const client: Client = { res, sentId: 0n, queue: [] };
     this.clients.add(client);
     res.once('close', () => this.detach(client));
+    try {
+      this.lastId ??= BigInt(await this.opts.store.lastAlertId());
+    } catch (err) {
+      this.detach(client);
+      throw err;
+    }
+    if (res.destroyed) return void this.detach(client);
+    client.sentId = lastEventId !== undefined ? BigInt(lastEventId) : this.lastId;
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -169,6 +178,6 @@ export class AlertStreamHub {
   }
 
   private beat(): void {
-    for (const c of this.clients) c.res.write(': heartbeat\n\n');
+    for (const c of this.clients) if (c.res.headersSent) c.res.write(': heartbeat\n\n');
   }
 }

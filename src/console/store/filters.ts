@@ -1,7 +1,7 @@
 import type { AlertType } from '../../domain/alert.js';
 import type { Level } from '../../domain/assessment.js';
 import { LendguardError } from '../../platform/errors.js';
-import type { Params } from './sql.js';
+import { isRowId, type Params } from './sql.js';
 
 /**
  * The console's alert filters and keyset cursor, turned into a parameterised WHERE clause (pure). Every filter has
@@ -40,7 +40,7 @@ export function encodeCursor(c: Cursor): string {
 /** The cursor in an opaque string. A malformed one (or a bad time filter) is the request's fault: SCHEMA_VIOLATION, a 400 for the API. */
 export function decodeCursor(s: string): Cursor {
   const [detectedAt = '', id = '', ...rest] = Buffer.from(s, 'base64url').toString('utf8').split('|');
-  if (rest.length > 0 || !/^\d{1,19}$/.test(id) || Number.isNaN(Date.parse(detectedAt))) {
+  if (rest.length > 0 || !isRowId(id) || Number.isNaN(Date.parse(detectedAt))) {
     throw new LendguardError('SCHEMA_VIOLATION', 'invalid cursor: pass back the `next` value of a previous page unchanged');
   }
   return { detectedAt: new Date(detectedAt).toISOString(), id };

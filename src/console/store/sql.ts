@@ -17,3 +17,11 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 export const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
+
+const BIGINT_MAX = 9_223_372_036_854_775_807n;
+
+/**
+ * A row id (PostgreSQL bigint) as text: digits, at most 2^63 − 1, and with `positive` no leading zero or 0. A larger
+ * one must be the request's fault (a 400), not PostgreSQL's "out of range for type bigint" (a 500).
+ */
+export const isRowId = (s: string, positive = false): boolean => (positive ? /^[1-9]\d{0,18}$/ : /^\d{1,19}$/).test(s) && BigInt(s) <= BIGINT_MAX;

@@ -43,8 +43,11 @@ interface Line {
 /** A text field made safe for spreadsheets: a leading `'` before a character that would start a formula. */
 export const defuse = (s: string): string => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
 
-/** RFC 4180: quoted when it holds a comma, a quote, CR or LF; quotes doubled. */
-export const quote = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+/**
+ * RFC 4180: quoted when it holds a comma, a quote, CR or LF; quotes doubled. Also when it holds a semicolon or a
+ * tab: a spreadsheet in a locale that splits on them would otherwise cut `a;=HYPERLINK(…)` into a formula cell.
+ */
+export const quote = (s: string): string => (/[",;\t\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 const number = (v: number | null): string => (v === null || !Number.isFinite(v) ? '' : String(v));
 

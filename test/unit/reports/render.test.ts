@@ -336,6 +336,9 @@ describe('CSV report', () => {
       .filter((x) => x.section === 'breakdown' && x.metric === 'alerts')
       .map((x) => x.key);
     expect(ks).toEqual(["'-2+3", "'\tx", "'\ry"]);
+    // a locale that splits on ; would cut "a;=HYPERLINK(…)" into a formula cell: quoted, it stays one field
+    r.breakdowns[0]!.rows = [{ key: 'a;=HYPERLINK("x")', label: 'a', applications: 1, alerts: 0, alertRate: 0, share: 0 }];
+    expect(renderCsv(r)).toContain('"a;=HYPERLINK(""x"")"');
     // numbers stay numbers: a negative value is not prefixed
     r.changes = [{ dimension: 'rule', label: 'rule', changes: [change({ key: 'k', current: 1, baseline: 50 }, { current: 1000, baseline: 1000 })] }];
     expect(csvRecords(renderCsv(r)).find((x) => x.section === 'change' && x.metric === 'z')?.value).toMatch(/^-\d/);

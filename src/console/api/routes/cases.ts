@@ -1,5 +1,6 @@
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
+import { isRowId } from '../../store/sql.js';
 import { defineRoute, type ApiRoute } from '../router.js';
 import { caseAlertsBody, caseCreateBody, caseListQuery, caseUpdateBody, idParams } from '../schemas.js';
 
@@ -20,7 +21,7 @@ export function caseRoutes(deps: ApiDeps): ApiRoute[] {
       responses: { 200: '{ items: Case[], nextCursor: string | null }' },
       handle: async ({ query }) => {
         const before = query.cursor === undefined ? undefined : Buffer.from(query.cursor, 'base64url').toString('utf8');
-        if (before !== undefined && !/^[1-9]\d{0,18}$/.test(before)) {
+        if (before !== undefined && !isRowId(before, true)) {
           throw new ApiError('INVALID_REQUEST', 'invalid query', [
             { path: 'query.cursor', message: 'pass back the nextCursor of the previous page unchanged' },
           ]);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
+import { isRowId } from '../../store/sql.js';
 import { defineRoute, type ApiRoute } from '../router.js';
 
 /** GET /api/stream: the live feed as server-sent events (stream-hub.ts), resumable with Last-Event-ID. */
@@ -8,7 +9,7 @@ const streamQuery = z
   .object({
     lastEventId: z
       .string()
-      .regex(/^\d{1,19}$/, 'the id of the last event received')
+      .refine((s) => isRowId(s), 'the id of the last event received')
       .optional(),
   })
   .strict();
@@ -28,7 +29,7 @@ export function streamRoutes(deps: ApiDeps): ApiRoute[] {
       handle: async ({ req, res, query }) => {
         const header = req.headers['last-event-id'];
         const lastEventId = typeof header === 'string' && header !== '' ? header : query.lastEventId;
-        if (lastEventId !== undefined && !/^\d{1,19}$/.test(lastEventId)) {
+        if (lastEventId !== undefined && !isRowId(lastEventId)) {
           throw new ApiError('INVALID_REQUEST', 'invalid Last-Event-ID', [{ path: 'headers.last-event-id', message: 'the id of the last event received' }]);
         }
         if (deps.hub.full) throw new ApiError('STREAMS_EXHAUSTED', 'too many event streams are open; try again later', undefined, { 'retry-after': '10' });

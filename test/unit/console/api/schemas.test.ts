@@ -53,6 +53,9 @@ describe('console API schemas', () => {
     expect(problems(schemas.caseCreateBody, { title: 't', alertIds: ['0'] })).toEqual(['alertIds.0']);
     expect(problems(schemas.caseAlertsBody, { alertIds: Array.from({ length: 501 }, (_, i) => String(i + 1)) })).toEqual(['alertIds']);
     expect(problems(schemas.idParams, { id: '12345678901234567890' })).toEqual(['id']);
+    expect(problems(schemas.idParams, { id: '9999999999999999999' })).toEqual(['id']); // 19 digits, over bigint: a 400, not a 500
+    expect(problems(schemas.idParams, { id: '9223372036854775807' })).toEqual([]);
+    expect(problems(schemas.idParams, { id: 'abc' })).toEqual(['id']);
     expect(problems(schemas.userCreateBody, { name: 'x', role: 'root' })).toEqual(['role']);
     expect(schemas.caseCreateBody.parse({ title: '  Farm  ' }).title).toBe('Farm');
   });

@@ -28,6 +28,9 @@ class FakeResponse extends EventEmitter {
     this.status = status;
     return this;
   }
+  get headersSent() {
+    return this.status !== 0;
+  }
   write(chunk: string) {
     this.chunks.push(chunk);
     return true;
@@ -56,6 +59,21 @@ afterEach(() => {
 describe('alert stream hub', () => {
   it('formats one event per batch whose id is the last row id', () => {
     expect(eventMessage([summary(3), summary(7)])).toBe(`id: 7\nevent: alerts\ndata: ${JSON.stringify({ items: [summary(3), summary(7)] })}\n\n`);
+  });
+
+  it('takes the slot before the store answers, and frees it when the client goes meanwhile (no slot leaks)', async () => {
+    store$(1, 5);
+    const answers: ((id: string) => void)[] = [];
+    const slow = { ...store, lastAlertId: () => new Promise<string>((r) => answers.push(r)) };
+    hub = new AlertStreamHub({ store: slow, batchMs: 100, pollMs: 60_000, heartbeatMs: 60_000, maxClients: 2, logger: createLogger('silent') });
+    const gone = [new FakeResponse(), new FakeResponse()];
+    const attaching = gone.map((r) => hub!.attach(r as unknown as ServerResponse, undefined));
+    expect(hub.full).toBe(true); // both count at once: simultaneous ones cannot pass maxClients
+    for (const r of gone) r.destroy(); // they go while the store has not answered
+    for (const answer of answers) answer('5');
+    await Promise.all(attaching);
+    expect(hub.size).toBe(0);
+    expect(gone.every((r) => r.status === 0)).toBe(true); // nothing was written to them
   });
 
   it('sends newly stored rows to every client, at most one message per batch interval', async () => {
