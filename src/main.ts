@@ -1,4 +1,5 @@
 import { runCleanupSteps, type CleanupStep } from './platform/shutdown.js';
+import { LendguardError } from './platform/errors.js';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -135,46 +136,63 @@ export function createProcessor(config: Config, opts: ProcessorOptions): Process
 
   /** Each start-up step waits for its dependency (backing off), unless its error is fatal. */
   const step = <T>(what: string, code: 'REDIS_UNAVAILABLE' | 'KAFKA_UNAVAILABLE', fn: () => Promise<T>): Promise<T> =>
-    retryUntilReady(what, fn, {
-      initialMs: config.processing.retryInitialMs,
-      maxMs: config.processing.retryMaxMs,
-      logger,
-      signal: abort.signal,
-      code,
-      onRetry: (reason) => health.set('starting', reason),
+    abort.signal.aborted
+      ? Promise.reject(new LendguardError('INTERNAL', `stopping: ${what} not started`))
+      : retryUntilReady(what, fn, {
+          initialMs: config.processing.retryInitialMs,
+          maxMs: config.processing.retryMaxMs,
+          logger,
+          signal: abort.signal,
+          code,
+          onRetry: (reason) => health.set('starting', reason),
+        });
+
+  const untilAborted = (signal: AbortSignal): Promise<never> =>
+    new Promise((_, reject) => signal.addEventListener('abort', () => reject(new LendguardError('INTERNAL', 'stopping while starting')), { once: true }));
+
+  /** The start-up steps, in order; each retries until its service is there, and none starts once stopping. */
+  async function startSteps(): Promise<void> {
+    await rules.start();
+    modelStage.start();
+    stopHeapWatch = startHeapWatch({ logger, health, metrics, warnRatio: 0.85, everyMs: 30_000, describe: () => describeGraph(graph) });
+    if (config.http.enabled) {
+      server = createOpsServer(health, metrics);
+      port = await listen(server, config.http.host, config.http.port);
+      logger.info({ url: `http://${config.http.host}:${port}/metrics` }, 'ops endpoints listening');
+    }
+    const { admin } = messaging;
+    await step('connect to Redis', 'REDIS_UNAVAILABLE', () => redis.connect());
+    await step('connect to Kafka', 'KAFKA_UNAVAILABLE', () => admin.connect());
+    await step('ensure topics', 'KAFKA_UNAVAILABLE', () => admin.ensureTopics());
+    await step('check the dead-letter topic', 'KAFKA_UNAVAILABLE', () => admin.checkDeadLetterTopic());
+    for (const [topic, bytes] of await step("read the output topics' limits", 'KAFKA_UNAVAILABLE', () => admin.outputTopicLimits()))
+      outputLimits.maxMessageBytes.set(topic, bytes);
+    await step('check the state store', 'REDIS_UNAVAILABLE', async () => {
+      const outcome = await redis.checkNotLost(() => admin.committedRecords(), { onLost: config.state.onLost, logger, nowMs: clock.now() });
+      if (outcome === 'lost') metrics.stateLost.inc({ when: 'start' });
     });
+    if (replica) {
+      await step('start graph replica', 'KAFKA_UNAVAILABLE', () => replica.start());
+      health.set('starting', 'rebuilding the identity graph from the link topic');
+      // A rebuild can take minutes: a stop meanwhile ends the wait at once, not after the close timeout.
+      await Promise.race([replica.ready, untilAborted(abort.signal)]);
+    }
+    await step('start consumer', 'KAFKA_UNAVAILABLE', () => source.start());
+    logger.info({ topic: config.topics.applications, groupId: config.kafka.groupId, rulesVersion: rules.current().version }, 'processor started');
+  }
 
   return {
     health,
     metrics,
     httpPort: () => port,
     async start() {
-      await rules.start();
-      modelStage.start();
-      stopHeapWatch = startHeapWatch({ logger, health, metrics, warnRatio: 0.85, everyMs: 30_000, describe: () => describeGraph(graph) });
-      if (config.http.enabled) {
-        server = createOpsServer(health, metrics);
-        port = await listen(server, config.http.host, config.http.port);
-        logger.info({ url: `http://${config.http.host}:${port}/metrics` }, 'ops endpoints listening');
+      try {
+        await startSteps();
+      } catch (err) {
+        // Stopped while starting (SIGTERM during a rebuild or a retry): close() takes over, nothing failed.
+        if (abort.signal.aborted) return;
+        throw err;
       }
-      const { admin } = messaging;
-      await step('connect to Redis', 'REDIS_UNAVAILABLE', () => redis.connect());
-      await step('connect to Kafka', 'KAFKA_UNAVAILABLE', () => admin.connect());
-      await step('ensure topics', 'KAFKA_UNAVAILABLE', () => admin.ensureTopics());
-      await step('check the dead-letter topic', 'KAFKA_UNAVAILABLE', () => admin.checkDeadLetterTopic());
-      for (const [topic, bytes] of await step("read the output topics' limits", 'KAFKA_UNAVAILABLE', () => admin.outputTopicLimits()))
-        outputLimits.maxMessageBytes.set(topic, bytes);
-      await step('check the state store', 'REDIS_UNAVAILABLE', async () => {
-        const outcome = await redis.checkNotLost(() => admin.committedRecords(), { onLost: config.state.onLost, logger, nowMs: clock.now() });
-        if (outcome === 'lost') metrics.stateLost.inc({ when: 'start' });
-      });
-      if (replica) {
-        await step('start graph replica', 'KAFKA_UNAVAILABLE', () => replica.start());
-        health.set('starting', 'rebuilding the identity graph from the link topic');
-        await replica.ready;
-      }
-      await step('start consumer', 'KAFKA_UNAVAILABLE', () => source.start());
-      logger.info({ topic: config.topics.applications, groupId: config.kafka.groupId, rulesVersion: rules.current().version }, 'processor started');
     },
     close() {
       closing ??= (async () => {

@@ -179,9 +179,21 @@ export class KafkaApplicationSource<R extends { outputs: readonly OutputRecord[]
         metrics.ready.set(0);
         health.set('backing-off', `${e.code}: ${e.message}`);
         logger.warn({ topic, partition, attempt, delayMs: delay, code: e.code, err: e.message }, 'batch failed, backing off; no offsets move');
-        await sleep(delay, this.stopping.signal);
-        await this.heartbeatOrRejoin(payload, e);
+        await this.backOff(payload, delay, e);
       }
+    }
+  }
+
+  /**
+   * Sleeps `delayMs` in slices of the heartbeat interval, heartbeating after each: a backoff as long as the session
+   * timeout (retryMaxMs and sessionTimeoutMs are both 10 s by default) would otherwise cost the group a rebalance on
+   * every retry while Redis is away.
+   */
+  private async backOff(payload: EachBatchPayload, delayMs: number, cause: LendguardError): Promise<void> {
+    const slice = consumerOptions(this.deps.config).heartbeatInterval ?? 1000;
+    for (let left = delayMs; left > 0 && !this.stopping.signal.aborted; left -= slice) {
+      await sleep(Math.min(slice, left), this.stopping.signal);
+      await this.heartbeatOrRejoin(payload, cause);
     }
   }
 
