@@ -10,6 +10,7 @@ import type { Window } from './queries.js';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const MAX_DAYS = 400;
+const MAX_HOURLY_DAYS = 31;
 
 export interface PeriodInput {
   since?: string;
@@ -61,6 +62,8 @@ export function resolvePeriod(input: PeriodInput): { period: ReportPeriod; windo
   if (toMs <= fromMs) throw bad('the period is empty: --to must be after --from');
   if (toMs - fromMs > MAX_DAYS * DAY) throw bad(`the period is longer than ${MAX_DAYS} days (the rollups' longest retention)`);
   const bucket: Bucket = input.bucket ?? (toMs - fromMs <= 2 * DAY ? 'hour' : 'day');
+  // Each bucket is a few queries: 400 days by the hour would be 9,600 of them, from one request.
+  if (bucket === 'hour' && toMs - fromMs > MAX_HOURLY_DAYS * DAY) throw bad(`hourly buckets cover at most ${MAX_HOURLY_DAYS} days: use --bucket day`);
   const baselineFromMs = fromMs - (toMs - fromMs);
   const iso = (ms: number): string => new Date(ms).toISOString();
   return {

@@ -32,5 +32,6 @@ describe('report period', () => {
     expect(() => resolvePeriod({ from: 'yesterday' })).toThrow(/write 2026-11-01/);
     expect(() => resolvePeriod({ from: '2026-11-08', to: '2026-11-01' })).toThrow(/empty/);
     expect(() => resolvePeriod({ since: '999d' })).toThrow(/longer than 400 days/);
+    expect(() => resolvePeriod({ since: '90d', bucket: 'hour' })).toThrow(/hourly buckets cover at most 31 days/);
   });
 });

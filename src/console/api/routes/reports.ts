@@ -27,7 +27,11 @@ export const reportQuery = z
 
 const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox";
 
+/** Reports built at once, across all users: each is many queries on the rollups, so a loop of requests cannot pile them up. */
+const MAX_BUILDS = 2;
+
 export function reportRoutes(deps: ApiDeps): ApiRoute[] {
+  let building = 0;
   return [
     defineRoute({
       method: 'GET',
@@ -36,8 +40,11 @@ export function reportRoutes(deps: ApiDeps): ApiRoute[] {
       tag: 'reports',
       summary: 'The fraud-trend report over a period (default the last 7 days) as self-contained HTML, CSV or JSON',
       query: reportQuery,
-      responses: { 200: 'the report in the asked format', 400: 'a period that does not parse or is empty' },
+      responses: { 200: 'the report in the asked format', 400: 'a period that does not parse or is empty', 429: 'two reports are being built (RATE_LIMITED)' },
       handle: async ({ res, query }) => {
+        if (building >= MAX_BUILDS)
+          throw new ApiError('RATE_LIMITED', `${MAX_BUILDS} reports are being built; try again shortly`, undefined, { 'retry-after': '5' });
+        building += 1;
         let report;
         try {
           report = await buildReport(deps.db, {
@@ -51,6 +58,8 @@ export function reportRoutes(deps: ApiDeps): ApiRoute[] {
           if (err instanceof LendguardError && err.code === 'CONFIG_INVALID')
             throw new ApiError('INVALID_REQUEST', err.message, [{ path: 'query', message: err.message }]);
           throw err;
+        } finally {
+          building -= 1;
         }
         const day = report.period.from.slice(0, 10);
         res
