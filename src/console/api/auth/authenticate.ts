@@ -8,7 +8,8 @@ import type { Role } from './users-file.js';
 /**
  * Who is asking: `Authorization: Bearer <token>` or the session cookie of POST /api/login. Failed attempts are
  * counted per client address (the socket's, never a forwarded header); once the address has used up
- * `authFailuresPerMinute`, it gets 429 before any hash is computed.
+ * `authFailuresPerMinute`, it gets 429 before any hash is computed. A valid session, or a token checked within the
+ * last minute, costs no hash and still passes: others' failures from a shared address lock no working user out.
  */
 export interface Principal {
   user: User;
@@ -29,21 +30,28 @@ export class Authenticator {
 
   async authenticate(req: IncomingMessage): Promise<Principal> {
     const address = req.socket.remoteAddress ?? 'unknown';
-    this.refuseIfLimited(address);
     const header = req.headers.authorization;
     if (header !== undefined) {
       const m = /^Bearer ([\x21-\x7e]{1,512})$/i.exec(header);
+      // A token checked in the last minute costs no hash: it passes even from an address others have used up
+      // (a proxy, an office NAT), so failures from a neighbour cannot lock a working user out.
+      const recent = m ? this.users.recentlyVerified(m[1] as string) : undefined;
+      if (recent) return { user: recent, via: 'token' };
+      this.refuseIfLimited(address);
       const user = m ? await this.users.authenticate(m[1] as string) : undefined;
       if (user) return { user, via: 'token' };
       throw this.failed(address, 'the bearer token is not valid');
     }
     const cookie = readCookie(req, SESSION_COOKIE);
     if (cookie) {
+      // A session is checked by its MAC, cheaply, so it is checked before the limit too.
       const session = this.sessions.verify(cookie);
       const user = session ? this.users.get(session.user) : undefined;
       if (session && user && this.users.fingerprint(user.name) === session.fingerprint) return { user, via: 'session', session };
+      this.refuseIfLimited(address);
       throw this.failed(address, 'the session has expired or ended: log in again');
     }
+    this.refuseIfLimited(address);
     throw new ApiError('UNAUTHENTICATED', 'authenticate with Authorization: Bearer <token> (or log in: POST /api/login)', undefined, {
       'www-authenticate': 'Bearer realm="lendguard-console"',
     });

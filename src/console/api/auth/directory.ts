@@ -76,15 +76,20 @@ export class UserDirectory {
     return e ? createHash('sha256').update(e.tokenHash).digest('base64url').slice(0, 22) : undefined;
   }
 
+  /** The user of a token checked within the last minute (no hash computed), or undefined. */
+  recentlyVerified(token: string): User | undefined {
+    const hit = this.verified.get(tokenDigest(token));
+    if (!hit || hit.until <= Date.now()) return undefined;
+    const e = this.users.get(hit.name);
+    return e && e.tokenHash === hit.tokenHash ? this.get(e.name) : undefined;
+  }
+
   /** The user whose token this is, or undefined. */
   async authenticate(token: string): Promise<User | undefined> {
+    const cached = this.recentlyVerified(token);
+    if (cached) return cached;
     const digest = tokenDigest(token);
     const now = Date.now();
-    const hit = this.verified.get(digest);
-    if (hit && hit.until > now) {
-      const e = this.users.get(hit.name);
-      if (e && e.tokenHash === hit.tokenHash) return this.get(e.name);
-    }
     const name = tokenUser(token);
     const e = name ? this.users.get(name) : undefined;
     if (!e) {
