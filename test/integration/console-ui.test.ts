@@ -234,4 +234,22 @@ describe('console UI in Chromium', () => {
     await screenshot(page, 'console-case');
     expect(log.filter((l) => l.startsWith('pageerror'))).toEqual([]);
   });
+
+  it('asks before a login link switches a signed-in analyst to another user (login CSRF), and switches when told', async () => {
+    const { page, log } = await browser();
+    await signIn(page, base, setup.tokens.ana);
+    const link = `${base}/#/login?token=${encodeURIComponent(setup.tokens.vera as string)}`;
+    const asked: string[] = [];
+    page.once('dialog', (d) => void (asked.push(d.message()), d.dismiss()));
+    await page.goto(link);
+    await page.reload(); // a fragment change alone does not boot the page again
+    await page.locator('#user').waitFor();
+    expect(await page.locator('#user').textContent()).toContain('ana');
+    expect(asked).toEqual(['This link signs you in as vera, instead of ana. Switch?']);
+    page.once('dialog', (d) => void d.accept());
+    await page.goto(link);
+    await page.reload();
+    await expect.poll(async () => page.locator('#user').textContent()).toContain('vera');
+    expect(log.filter((l) => l.startsWith('pageerror'))).toEqual([]);
+  });
 });

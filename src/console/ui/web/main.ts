@@ -60,6 +60,11 @@ async function boot(): Promise<void> {
   const token = route.view === 'login' ? route.query.get('token') : null;
   if (token) {
     history.replaceState(null, '', '#/alerts'); // the token leaves the address bar and the history
+    // A link someone sent could sign a working analyst in as its sender (whose labels would then be theirs): with
+    // a session open as someone else, the switch is asked for.
+    const current = await api.me().catch(() => null);
+    const linked = /^lgc_([a-z][a-z0-9.-]{0,63})_/.exec(token)?.[1] ?? 'another user';
+    if (current && current.name !== linked && !confirm(`This link signs you in as ${linked}, instead of ${current.name}. Switch?`)) return signedIn(current);
     return signIn(token, signedIn, (m) => showLogin(m));
   }
   try {
