@@ -238,7 +238,7 @@ describe('console UI in Chromium', () => {
   it('asks before a login link switches a signed-in analyst to another user (login CSRF), and switches when told', async () => {
     const { page, log } = await browser();
     await signIn(page, base, setup.tokens.ana);
-    const link = `${base}/#/login?token=${encodeURIComponent(setup.tokens.vera as string)}`;
+    const link = `${base}/#/login?token=${encodeURIComponent(setup.tokens.vera)}`;
     const asked: string[] = [];
     page.once('dialog', (d) => void (asked.push(d.message()), d.dismiss()));
     await page.goto(link);
