@@ -1,4 +1,5 @@
 import { Partitioners, type Admin, type Kafka, type Message, type Producer } from 'kafkajs';
+import { outputBytes } from '../pipeline/output-guard.js';
 import type { OutputRecord } from '../pipeline/ports.js';
 import { LendguardError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
@@ -42,20 +43,13 @@ function toMessage(r: OutputRecord): Message {
   return { key: r.key, value: r.value, headers: r.headers };
 }
 
-/** A record's bytes as the broker counts them, near enough: key, value and headers. */
-function recordBytes(r: OutputRecord): number {
-  let size = Buffer.byteLength(r.value) + (r.key ? Buffer.byteLength(r.key) : 0);
-  for (const [name, value] of Object.entries(r.headers ?? {})) size += Buffer.byteLength(name) + Buffer.byteLength(value);
-  return size;
-}
-
-/** Splits outputs into consecutive runs of at most `maxBytes` (a single larger record stands alone). */
+/** Splits outputs into consecutive runs of at most `maxBytes` (keys, values and headers; a single larger record stands alone). */
 export function splitByBytes(outputs: readonly OutputRecord[], maxBytes: number): OutputRecord[][] {
   const runs: OutputRecord[][] = [];
   let run: OutputRecord[] = [];
   let bytes = 0;
   for (const r of outputs) {
-    const size = recordBytes(r);
+    const size = outputBytes(r);
     if (run.length > 0 && bytes + size > maxBytes) {
       runs.push(run);
       run = [];

@@ -17,11 +17,14 @@ export interface OutputLimits {
 /** Broker-side record overhead allowance (batch header, attributes, varints). */
 const OVERHEAD = 512;
 
-const sizeOf = (r: OutputRecord): number => {
-  let n = OVERHEAD + Buffer.byteLength(r.value) + (r.key ? Buffer.byteLength(r.key) : 0);
+/** An output's own bytes: key, value and headers (what the broker counts, less its per-record overhead). */
+export function outputBytes(r: OutputRecord): number {
+  let n = Buffer.byteLength(r.value) + (r.key ? Buffer.byteLength(r.key) : 0);
   for (const [k, v] of Object.entries(r.headers ?? {})) n += Buffer.byteLength(k) + Buffer.byteLength(v);
   return n;
-};
+}
+
+const sizeOf = (r: OutputRecord): number => OVERHEAD + outputBytes(r);
 
 export function guardOutputs(
   outputs: readonly OutputRecord[],

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_EVENT_TIME_POLICY } from '../../../src/boundary/event-time.js';
 import { processBatch, type InputRecord, type PipelineDeps } from '../../../src/pipeline/process-batch.js';
 import { fixedClock } from '../../../src/platform/clock.js';
 import { LendguardError } from '../../../src/platform/errors.js';
@@ -30,6 +31,18 @@ const farm = (i: number): Buffer =>
       a.applicant.bankAccount = `62220202001122${String(10000 + i)}`;
       a.eventTime = new Date(T0 + i * 60_000).toISOString();
       a.device.emulator = true;
+    }),
+  );
+
+/** Application `i` (its own identity) on device `deviceId`, at `eventTime`. */
+const onDevice = (deviceId: string, i: number, eventTime: string): Buffer =>
+  bytes(
+    exampleApp((a) => {
+      a.applicationId = `${deviceId}-${i}`;
+      a.applicant.nationalId = `11010119900307${String(2000 + i)}`;
+      a.applicant.phone = `+861391234${String(2000 + i)}`;
+      a.device.deviceId = deviceId;
+      a.eventTime = eventTime;
     }),
   );
 
@@ -121,25 +134,15 @@ describe('processBatch', () => {
 
   it("does not let a far-future eventTime wipe a device's windows: it is dead-lettered and the count goes on", async () => {
     const d = deps();
-    const onDevice = (i: number, eventTime: string): Buffer =>
-      bytes(
-        exampleApp((a) => {
-          a.applicationId = `dev-${i}`;
-          a.applicant.nationalId = `11010119900307${String(2000 + i)}`;
-          a.applicant.phone = `+861391234${String(2000 + i)}`;
-          a.device.deviceId = 'the-farm-device';
-          a.eventTime = eventTime;
-        }),
-      );
     const at = (i: number): string => new Date(T0 - 3_600_000 + i * 1000).toISOString();
     await processBatch(
-      [1, 2, 3, 4, 5, 6].map((i) => record(onDevice(i, at(i)))),
+      [1, 2, 3, 4, 5, 6].map((i) => record(onDevice('the-farm-device', i, at(i)))),
       d,
     );
-    const bomb = await processBatch([record(onDevice(7, '2999-01-01T00:00:00Z'))], d);
+    const bomb = await processBatch([record(onDevice('the-farm-device', 7, '2999-01-01T00:00:00Z'))], d);
     expect(bomb.deadLettered.map((x) => x.code)).toEqual(['EVENT_TIME_OUT_OF_RANGE']);
     const next = await processBatch(
-      [8, 9, 10].map((i) => record(onDevice(i, at(i)))),
+      [8, 9, 10].map((i) => record(onDevice('the-farm-device', i, at(i)))),
       d,
     );
     expect(next.assessments.map((a) => a.features['device.identities.24h'])).toEqual([7, 8, 9]);
@@ -147,29 +150,18 @@ describe('processBatch', () => {
   });
 
   it('counts a burst backdated a window further each time: older claimed times count as an hour before the record', async () => {
-    const onDevice = (i: number): Buffer =>
-      bytes(
-        exampleApp((a) => {
-          a.applicationId = `back-${i}`;
-          a.applicant.nationalId = `11010119900307${String(3000 + i)}`;
-          a.applicant.phone = `+861391234${String(3000 + i)}`;
-          a.device.deviceId = 'the-backdating-device';
-          a.eventTime = new Date(T0 - i * 61 * 60_000).toISOString(); // each 61 minutes before the last
-        }),
-      );
+    const backdated = (i: number): Buffer => onDevice('the-backdating-device', i, new Date(T0 - i * 61 * 60_000).toISOString()); // each 61 minutes before the last
     const counts = async (d: PipelineDeps) => {
       const out: unknown[] = [];
-      for (const i of [0, 1, 2, 3, 4, 5]) out.push((await processBatch([record(onDevice(i))], d)).assessments[0]?.features['device.identities.24h']);
+      for (const i of [0, 1, 2, 3, 4, 5]) out.push((await processBatch([record(backdated(i))], d)).assessments[0]?.features['device.identities.24h']);
       return out;
     };
     // Trusted for a week, the burst counts one identity each: every earlier member is newer than the next claim.
-    expect(
-      await counts(deps({ eventTime: { maxPastMs: 7 * 86_400_000, maxFutureMs: 300_000, outOfRange: 'dead-letter', maxLatenessMs: 7 * 86_400_000 } })),
-    ).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(await counts(deps({ eventTime: { ...DEFAULT_EVENT_TIME_POLICY, maxLatenessMs: 7 * 86_400_000 } }))).toEqual([1, 1, 1, 1, 1, 1]);
     // From an hour before the record on, they count together; only the newest (within the hour) stays apart.
     const d = deps();
     expect(await counts(d)).toEqual([1, 1, 2, 3, 4, 5]);
-    const [late] = (await processBatch([record(onDevice(6))], d)).assessments;
+    const [late] = (await processBatch([record(backdated(6))], d)).assessments;
     expect(late?.eventTime).toBe(new Date(T0 - 6 * 61 * 60_000).toISOString()); // the claim is kept and shown
     expect(late?.enrichment['app.eventTimeLateMs']).toBe(6 * 61 * 60_000);
     expect(late?.flags.map((f) => f.code)).toContain('DEVICE_MANY_IDENTITIES');
